@@ -1,0 +1,33 @@
+import type { Capabilities, Capability } from './vocabulary.js';
+import { CAPABILITIES, isOneOf } from './vocabulary.js';
+
+/** @internal The context every migration status machine carries: the capabilities in force. */
+export interface MigrationContext {
+  readonly capabilities: Capabilities;
+}
+
+/** @internal The QMP command that changes capabilities, as QEMU receives it. */
+export interface SetCapabilitiesEvent {
+  readonly type: 'migrate-set-capabilities';
+  readonly capabilities: ReadonlyArray<{ readonly capability: string; readonly state: boolean }>;
+}
+
+/** @internal One guard per capability, named after it, so charts read `[x-colo]`. */
+export const capabilityGuards = Object.fromEntries(
+  CAPABILITIES.map((name) => [
+    name,
+    ({ context }: { context: MigrationContext }) => context.capabilities[name],
+  ]),
+) as Record<Capability, (args: { context: MigrationContext }) => boolean>;
+
+/**
+ * @internal Applies a migrate-set-capabilities command; capabilities lockstep does not model are kept
+ * out of the context (they do not pick a branch).
+ */
+export function applyCapabilities(current: Capabilities, event: SetCapabilitiesEvent): Capabilities {
+  const next: Record<Capability, boolean> = { ...current };
+  for (const { capability, state } of event.capabilities) {
+    if (isOneOf(CAPABILITIES, capability)) next[capability] = state;
+  }
+  return Object.freeze(next);
+}

@@ -1,0 +1,17 @@
+/**
+ * machines/: the single source of truth for the protocol. Pure XState v5 definitions, no I/O,
+ * QEMU's names; version differences are profiles.
+ * @packageDocumentation
+ */
+export * from './colo-mode.js';
+export * from './colo-primary.js';
+export * from './colo-secondary.js';
+export type { Observed } from './colo-shared.js';
+export * from './failover.js';
+export * from './migration-incoming.js';
+export * from './migration-source.js';
+export * from './multifd-recv.js';
+export * from './multifd-send.js';
+export * from './profiles.js';
+export * from './registry.js';
+export * from './vocabulary.js';

@@ -1,0 +1,127 @@
+import { and, assign, not, setup } from 'xstate';
+import type { MigrationContext, SetCapabilitiesEvent } from './capabilities-guards.js';
+import { applyCapabilities, capabilityGuards } from './capabilities-guards.js';
+import type { Profile } from './profiles.js';
+import { DEFAULT_PROFILE } from './profiles.js';
+import { type StatusTransitions, statusStates } from './status-states.js';
+import type { Capabilities } from './vocabulary.js';
+import { NO_CAPABILITIES } from './vocabulary.js';
+
+/** What moves MigrationIncomingState.state on the destination (reference §2b). @public */
+export type MigrationIncomingEvent =
+  | SetCapabilitiesEvent
+  | { type: 'migrate-incoming' }
+  | { type: 'enable-colo' }
+  | { type: 'load-start' }
+  | { type: 'load-failed' }
+  | { type: 'load-done' }
+  | { type: 'colo-start' }
+  | { type: 'failover' }
+  | { type: 'channel-error' }
+  | { type: 'postcopy-listen' }
+  | { type: 'postcopy-run' }
+  | { type: 'postcopy-load-failed' }
+  | { type: 'postcopy-done' }
+  | { type: 'postcopy-recover' }
+  | { type: 'postcopy-resume' }
+  | { type: 'file-error' };
+
+/** Input of the incoming machine: the capabilities set before `migrate-incoming`. @public */
+export interface MigrationIncomingInput {
+  readonly capabilities?: Partial<Capabilities>;
+}
+
+/** The transitions of MigrationIncomingState.state (reference §2b) under a profile. @internal */
+export function incomingTransitions(profile: Profile): StatusTransitions {
+  const channelError = profile.incomingChannelErrorFails ? { 'channel-error': 'failed' as const } : {};
+  const table: StatusTransitions = {
+    none: profile.incomingSetup
+      ? { 'migrate-incoming': 'setup', ...channelError } // migration.c:migration_incoming_state_setup
+      : { 'load-start': 'active' }, // 7.2 migration.c:process_incoming_migration_co: no setup state
+    setup: {
+      'load-start': 'active', // migration.c:process_incoming_migration_co
+      ...channelError, // channel.c:migration_channel_process_incoming
+    },
+    active: {
+      'load-failed': 'failed', // migration.c:process_incoming_migration_co (fail label)
+      'load-done': 'completed', // migration.c:process_incoming_migration_bh
+      'colo-start': { target: 'colo', guard: 'x-colo' }, // colo.c:colo_process_incoming_thread
+      ...channelError,
+      // postcopy-ram.c:postcopy_listen_thread (7.2: savevm.c:postcopy_ram_listen_thread)
+      'postcopy-listen': profile.postcopyDevice
+        ? [
+            { target: 'postcopy-device', guard: and(['postcopy-ram', 'return-path']) },
+            { target: 'postcopy-active', guard: and(['postcopy-ram', not('return-path')]) },
+          ]
+        : { target: 'postcopy-active', guard: 'postcopy-ram' },
+    },
+    colo: { failover: 'completed' }, // colo.c:secondary_vm_do_failover
+    'postcopy-active': {
+      'postcopy-load-failed': 'failed', // postcopy-ram.c:postcopy_listen_thread
+      'postcopy-done': 'completed', // postcopy-ram.c:postcopy_listen_thread
+      'file-error': 'postcopy-paused', // savevm.c:postcopy_pause_incoming
+    },
+    'postcopy-paused': {
+      'postcopy-recover': 'postcopy-recover', // migration.c:postcopy_try_recover
+      ...channelError,
+    },
+    'postcopy-recover': {
+      'postcopy-resume': 'postcopy-active', // savevm.c:loadvm_postcopy_handle_resume
+      // savevm.c:postcopy_pause_incoming (7.2 pauses only from postcopy-active)
+      ...(profile.postcopyDevice ? { 'file-error': 'postcopy-paused' as const } : {}),
+    },
+  };
+  if (profile.postcopyDevice) {
+    table['postcopy-device'] = {
+      'postcopy-run': 'postcopy-active', // savevm.c:loadvm_postcopy_handle_run
+      'postcopy-load-failed': 'failed', // postcopy-ram.c:postcopy_listen_thread
+    };
+  }
+  return table;
+}
+
+/**
+ * The destination side's MigrationStatus machine for a profile.
+ *
+ * @example
+ * ```ts
+ * const machine = createMigrationIncomingMachine(QEMU_7_2);
+ * const [s0] = initialTransition(machine, { capabilities: { 'x-colo': true } });
+ * ```
+ * @public
+ */
+export function createMigrationIncomingMachine(profile: Profile = DEFAULT_PROFILE) {
+  return setup({
+    types: {} as {
+      context: MigrationContext;
+      events: MigrationIncomingEvent;
+      input: MigrationIncomingInput | undefined;
+    },
+    guards: capabilityGuards,
+    actions: {
+      // 7.2 savevm.c:loadvm_process_enable_colo: the source's stream switches COLO on here.
+      enableColo: assign({ capabilities: ({ context }) => ({ ...context.capabilities, 'x-colo': true }) }),
+      setCapabilities: assign({
+        capabilities: ({ context, event }) =>
+          event.type === 'migrate-set-capabilities'
+            ? applyCapabilities(context.capabilities, event)
+            : context.capabilities,
+      }),
+    },
+  }).createMachine({
+    id: 'migration-incoming',
+    description: `MigrationIncomingState.state on the destination (${profile.name})`,
+    context: ({ input }) => ({ capabilities: { ...NO_CAPABILITIES, ...input?.capabilities } }),
+    initial: 'none',
+    states: withEnableColo(profile, statusStates(profile, incomingTransitions(profile), 'setCapabilities')),
+  });
+}
+
+/** The type of an incoming machine. @public */
+export type MigrationIncomingMachine = ReturnType<typeof createMigrationIncomingMachine>;
+
+/** 7.2 only: MIG_CMD_ENABLE_COLO arrives in the stream while the destination is active. */
+function withEnableColo(profile: Profile, states: ReturnType<typeof statusStates>) {
+  if (profile.enableColoCommand && states.active) states.active.on['enable-colo'] = { actions: 'enableColo' };
+  return states;
+}

@@ -1,0 +1,53 @@
+import type { Profile } from './profiles.js';
+import type { MigrationStatus } from './vocabulary.js';
+
+/** @internal A guard as XState's config takes it: a named guard or an `and`/`not` of named guards. */
+export type GuardSpec = string | ((...args: never[]) => boolean);
+
+/** @internal One candidate of a transition: where to and under which guard. */
+export interface Candidate {
+  readonly target: MigrationStatus;
+  readonly guard?: GuardSpec;
+}
+
+/** @internal `event -> target` as a bare status, one guarded candidate, or candidates tried in order. */
+export type TransitionSpec = MigrationStatus | Candidate | Candidate[];
+
+/** @internal A status machine as a table: status -> event -> transition. */
+export type StatusTransitions = Partial<Record<MigrationStatus, Record<string, TransitionSpec>>>;
+
+/**
+ * Statuses in which QEMU accepts migrate-set-capabilities: no migration is running
+ * (migration.c:migration_is_running is false and the state is not colo).
+ * @internal
+ */
+export const IDLE_STATUSES: readonly MigrationStatus[] = ['none', 'completed', 'failed', 'cancelled'];
+
+const asCandidates = (spec: TransitionSpec): Candidate[] =>
+  typeof spec === 'string' ? [{ target: spec }] : Array.isArray(spec) ? spec : [spec];
+
+/**
+ * Turns a status table into XState state configs, keeping only the statuses the profile knows
+ * (a transition into an unknown status is a bug in the table and throws here, at build time).
+ * @internal
+ */
+export function statusStates(profile: Profile, table: StatusTransitions, setCapabilitiesAction: string) {
+  const states: Record<string, { on: Record<string, unknown>; tags?: string[] }> = {};
+  for (const status of profile.statuses) {
+    const on: Record<string, unknown> = {};
+    for (const [event, spec] of Object.entries(table[status] ?? {})) {
+      on[event] = asCandidates(spec).map(({ target, guard }) => {
+        if (!profile.statuses.includes(target)) {
+          throw new Error(
+            `${profile.name}: ${status} --${event}--> ${target}, but ${profile.name} has no status ${target}. ` +
+              `Drop the transition for this profile or add the status to its list.`,
+          );
+        }
+        return guard === undefined ? { target } : { target, guard };
+      });
+    }
+    if (IDLE_STATUSES.includes(status)) on['migrate-set-capabilities'] = { actions: setCapabilitiesAction };
+    states[status] = { on };
+  }
+  return states;
+}
