@@ -8,6 +8,7 @@ export * from './colo-primary.js';
 export * from './colo-secondary.js';
 export type { Observed } from './colo-shared.js';
 export * from './failover.js';
+export * from './introspect.js';
 export * from './migration-incoming.js';
 export * from './migration-source.js';
 export * from './multifd-recv.js';
