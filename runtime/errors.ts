@@ -1,0 +1,81 @@
+/**
+ * Every error the runtime raises, in one table: a code, and a message built from the details that name
+ * what was wrong (which message, which byte offset, which state) and, where there is one, how to fix it.
+ * @packageDocumentation
+ */
+
+/** Details an error may carry; each message uses the ones it needs. @public */
+export interface ErrorDetails {
+  /** The COLO message or frame kind being read or written. */
+  readonly message?: string;
+  /** Byte offset in the stream (or file) where the problem starts. */
+  readonly offset?: number;
+  /** The machine state the node was in. */
+  readonly state?: string;
+  /** What was expected. */
+  readonly expected?: string | number;
+  /** What arrived instead. */
+  readonly actual?: string | number;
+  /** A limit that was exceeded. */
+  readonly limit?: number;
+  /** A file path. */
+  readonly path?: string;
+  /** A line number (1-based). */
+  readonly line?: number;
+}
+
+const at = (d: ErrorDetails) => (d.offset === undefined ? '' : ` at byte ${d.offset}`);
+
+/** The error table. Add a row here rather than throwing a bare Error. @public */
+export const ERROR_MESSAGES = {
+  'truncated-frame': (d: ErrorDetails) =>
+    `${d.message ?? 'frame'} is truncated${at(d)}: expected ${d.expected} bytes, the stream ended after ${d.actual}`,
+  'unknown-message': (d: ErrorDetails) =>
+    `unknown COLO message ${d.actual}${at(d)}: valid values are 0 (checkpoint-ready) to 6 (vmstate-loaded)`,
+  'unexpected-message': (d: ErrorDetails) =>
+    `unexpected COLO message ${d.actual}${at(d)} in state ${d.state}: expected ${d.expected}`,
+  'unknown-frame': (d: ErrorDetails) =>
+    `unknown frame kind ${d.actual}${at(d)} in ${d.message ?? 'the page stream'}`,
+  'vmstate-size-too-large': (d: ErrorDetails) =>
+    `vmstate-size ${d.actual}${at(d)} exceeds the limit of ${d.limit} bytes; the device blob cannot be that large`,
+  'page-out-of-range': (d: ErrorDetails) =>
+    `page ${d.actual}${at(d)} is past the end of guest RAM (${d.limit} pages)`,
+  'bad-length': (d: ErrorDetails) =>
+    `${d.message ?? 'frame'} has length ${d.actual}${at(d)}, expected ${d.expected}`,
+  'digest-mismatch': (d: ErrorDetails) =>
+    `${d.message ?? 'checkpoint'} digest mismatch: primary ${d.expected}, secondary ${d.actual}`,
+  'bad-ram-size': (d: ErrorDetails) =>
+    `guest RAM size ${d.actual} is not a positive multiple of the 4096-byte page; try 64M, 256M or 1G`,
+  'log-corrupt-line': (d: ErrorDetails) =>
+    `event log ${d.path} line ${d.line} is not a whole JSON event (${d.actual}); only the last line may be torn`,
+  'log-sequence-gap': (d: ErrorDetails) =>
+    `event log ${d.path} line ${d.line} has sequence ${d.actual}, expected ${d.expected}`,
+  'channel-closed': (d: ErrorDetails) =>
+    `${d.message ?? 'channel'} closed${at(d)} while ${d.state ?? 'in use'}`,
+} as const;
+
+/** An error code of the table. @public */
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+/**
+ * The one error type of the runtime: a code from the table, its details, and the rendered message.
+ * @example
+ * ```ts
+ * try { decode(bytes) } catch (e) { if (e instanceof LockstepError && e.code === 'truncated-frame') … }
+ * ```
+ * @public
+ */
+export class LockstepError extends Error {
+  override readonly name = 'LockstepError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(ERROR_MESSAGES[code](details));
+  }
+}
+
+/** Throws the table's error for `code`. @public */
+export function fail(code: ErrorCode, details: ErrorDetails = {}): never {
+  throw new LockstepError(code, details);
+}
