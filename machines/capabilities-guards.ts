@@ -1,12 +1,12 @@
 import type { Capabilities, Capability } from './vocabulary.js';
 import { CAPABILITIES, isOneOf } from './vocabulary.js';
 
-/** @internal The context every migration status machine carries: the capabilities in force. */
+/** The context every migration status machine carries: the capabilities in force. @public */
 export interface MigrationContext {
   readonly capabilities: Capabilities;
 }
 
-/** @internal The QMP command that changes capabilities, as QEMU receives it. */
+/** The QMP command that changes capabilities, as QEMU receives its arguments. @public */
 export interface SetCapabilitiesEvent {
   readonly type: 'migrate-set-capabilities';
   readonly capabilities: ReadonlyArray<{ readonly capability: string; readonly state: boolean }>;

@@ -12,7 +12,7 @@ export interface Observed {
   readonly migration: MigrationStatus;
 }
 
-/** @internal Events both COLO threads take. */
+/** Events both COLO threads take: a COLO message from the peer, a channel error, a step. @public */
 export type ColoThreadEvent =
   | { type: 'message'; message: ColoMessage; value?: number } // a COLO message read from the peer
   | { type: 'channel-error' } // a read or write on the migration channel failed (yank, peer gone, link down)

@@ -1,3 +1,8 @@
+/** Which channel an action or guard of a multifd machine is about. @public */
+export interface ChannelParams {
+  readonly channel: number;
+}
+
 /** @internal Small immutable helpers for the semaphore arrays the multifd machines keep in context. */
 export const bump = (values: readonly number[], index: number, by = 1): number[] =>
   values.map((value, i) => (i === index ? value + by : value));

@@ -3,10 +3,13 @@
  * QEMU's names; version differences are profiles.
  * @packageDocumentation
  */
+
+export type { MigrationContext, SetCapabilitiesEvent } from './capabilities-guards.js';
 export * from './colo-mode.js';
 export * from './colo-primary.js';
 export * from './colo-secondary.js';
-export type { Observed } from './colo-shared.js';
+export type { ColoThreadEvent, Observed } from './colo-shared.js';
+export type { ChannelParams } from './counters.js';
 export * from './failover.js';
 export * from './introspect.js';
 export * from './migration-incoming.js';

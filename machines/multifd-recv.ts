@@ -1,4 +1,5 @@
 import { and, assign, setup } from 'xstate';
+import type { ChannelParams } from './counters.js';
 import { bump, channelIndexes, checkChannels } from './counters.js';
 
 /** Options of the multifd receive machine. @public */
@@ -34,8 +35,6 @@ export type MultifdRecvEvent =
   | { type: `channel-${number}.sync-packet` }
   | { type: `channel-${number}.eof` }
   | { type: `channel-${number}.read-error` };
-
-type Ch = { channel: number };
 
 /**
  * multifd.c's receive side: the incoming thread's multifd_recv_sync_main (region `main`) and one region
@@ -101,7 +100,7 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
       exiting: ({ context }) => context.exiting,
       'sem-sync-main-posted': ({ context }) => context.semSyncMain > 0,
       'last-channel': ({ context }) => context.index === last,
-      'sem-sync-posted': ({ context }, { channel }: Ch) => (context.semSync[channel] ?? 0) > 0,
+      'sem-sync-posted': ({ context }, { channel }: ChannelParams) => (context.semSync[channel] ?? 0) > 0,
     },
     actions: {
       'reset-index': assign({ index: 0 }),
@@ -112,11 +111,11 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
       'post-sem-sync-main': assign({ semSyncMain: ({ context }) => context.semSyncMain + 1 }),
       'release-channels': assign({ semSync: ({ context }) => context.semSync.map((n) => n + 1) }),
       'take-sem-sync': assign({
-        semSync: ({ context }, { channel }: Ch) => bump(context.semSync, channel, -1),
+        semSync: ({ context }, { channel }: ChannelParams) => bump(context.semSync, channel, -1),
       }),
       terminate: assign(({ context }) => ({ exiting: true, semSync: context.semSync.map((n) => n + 1) })),
       // described for the runtime and the checker
-      'store-pages': (_, _params: Ch) => {},
+      'store-pages': (_, _params: ChannelParams) => {},
       'multifd-recv-terminate': () => {},
       'shutdown-channels': () => {},
     },

@@ -1,4 +1,5 @@
 import { and, assign, setup } from 'xstate';
+import type { ChannelParams } from './counters.js';
 import { bump, channelIndexes, checkChannels, put } from './counters.js';
 
 /**
@@ -47,7 +48,6 @@ export type MultifdSendEvent =
   | { type: `channel-${number}.write-error` };
 
 type Ctx = { context: MultifdSendContext };
-type Ch = { channel: number };
 
 /**
  * multifd.c's send side: the migration thread's multifd_send and multifd_send_sync_main (region `main`)
@@ -66,7 +66,7 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
   checkChannels('multifd-send', channels);
   const last = channels - 1;
 
-  const kick = ({ context }: Ctx, { channel }: Ch) => ({
+  const kick = ({ context }: Ctx, { channel }: ChannelParams) => ({
     semSync: bump(context.semSync, channel),
     channelsReady: context.channelsReady + 1,
   });
@@ -161,8 +161,8 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       'last-channel': ({ context }) => context.index === last,
       'sem-sync-posted': ({ context }) => (context.semSync[context.index] ?? 0) > 0,
       'pending-sync-set': ({ context }) => context.pendingSync[context.index] === true,
-      'sem-posted': ({ context }, { channel }: Ch) => (context.sem[channel] ?? 0) > 0,
-      'pending-job': ({ context }, { channel }: Ch) => context.pendingJob[channel] === true,
+      'sem-posted': ({ context }, { channel }: ChannelParams) => (context.sem[channel] ?? 0) > 0,
+      'pending-job': ({ context }, { channel }: ChannelParams) => context.pendingJob[channel] === true,
     },
     actions: {
       'reset-index': assign({ index: 0 }),
@@ -180,11 +180,13 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
         pendingSync: put(context.pendingSync, context.index, true),
         sem: bump(context.sem, context.index),
       })),
-      'take-sem': assign({ sem: ({ context }, { channel }: Ch) => bump(context.sem, channel, -1) }),
-      'finish-job': assign({
-        pendingJob: ({ context }, { channel }: Ch) => put(context.pendingJob, channel, false),
+      'take-sem': assign({
+        sem: ({ context }, { channel }: ChannelParams) => bump(context.sem, channel, -1),
       }),
-      'finish-sync': assign(({ context }, { channel }: Ch) => ({
+      'finish-job': assign({
+        pendingJob: ({ context }, { channel }: ChannelParams) => put(context.pendingJob, channel, false),
+      }),
+      'finish-sync': assign(({ context }, { channel }: ChannelParams) => ({
         pendingSync: put(context.pendingSync, channel, false),
         semSync: bump(context.semSync, channel),
       })),
