@@ -1,0 +1,45 @@
+import type { MachineName } from '../machines/index.js';
+import { formatChartJson } from './chart-json.js';
+import { renderDot } from './dot.js';
+import { renderMermaid } from './mermaid.js';
+import type { ChartOptions } from './model.js';
+import { loadChart } from './model.js';
+import { renderSvg } from './svg.js';
+
+/** The output formats of `lockstep chart`. @public */
+export const CHART_FORMATS = ['mermaid', 'dot', 'svg', 'json'] as const;
+/** A chart format. @public */
+export type ChartFormat = (typeof CHART_FORMATS)[number];
+
+/** The file extension each format is written with. @public */
+export const CHART_EXTENSIONS: Readonly<Record<ChartFormat, string>> = {
+  mermaid: 'mmd',
+  dot: 'dot',
+  svg: 'svg',
+  json: 'json',
+};
+
+/** What to render: {@link ChartOptions} plus the format (default: mermaid). @public */
+export interface RenderOptions extends ChartOptions {
+  readonly format?: ChartFormat;
+}
+
+/**
+ * Renders one machine's chart as text. Asynchronous because SVG needs the Graphviz WebAssembly module;
+ * the other formats are computed synchronously.
+ * @example await renderChart('failover', { profile: 'qemu-7.2', format: 'dot' })
+ * @public
+ */
+export async function renderChart(name: MachineName, options: RenderOptions = {}): Promise<string> {
+  const model = loadChart(name, options);
+  switch (options.format ?? 'mermaid') {
+    case 'mermaid':
+      return renderMermaid(model);
+    case 'dot':
+      return renderDot(model);
+    case 'svg':
+      return renderSvg(renderDot(model));
+    case 'json':
+      return formatChartJson(model.document);
+  }
+}

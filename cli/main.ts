@@ -1,0 +1,62 @@
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { registerChartCommand } from './commands/chart.js';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+
+/** Commander's codes for help and version output, which end a run successfully. */
+const SUCCESS_CODES = new Set([
+  'commander.helpDisplayed',
+  'commander.version',
+  'commander.executeSubCommandAsync',
+]);
+
+/**
+ * Builds the command tree. Each command lives in `cli/commands/` and registers itself here, so adding
+ * `demo`, `check`, `trace` or `replay` is one file and one line. Commands must be created with
+ * `program.command()` after the settings above, which is how they inherit exitOverride and the output.
+ * @public
+ */
+export function createProgram(io: CliIo): Command {
+  const program = new Command()
+    .name('lockstep')
+    .description("QEMU's COLO protocol as executable state machines")
+    .showSuggestionAfterError()
+    // Commander must not call process.exit: main returns the exit code so tests can run it in-process.
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // Usage errors become one line, like lockstep's own, with the way to get help.
+      outputError: (text, write) => {
+        const message = text
+          .replace(/^error: /, '')
+          .replace(/\s*\n\s*/g, ' ')
+          .trim();
+        write(`lockstep: ${message} (see lockstep --help)\n`);
+      },
+    });
+  registerChartCommand(program, io);
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (without the node and script paths) and returns the exit code: 0 on success,
+ * 2 on bad input, 1 when the work itself failed. Never calls `process.exit`.
+ * @public
+ */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return SUCCESS_CODES.has(error.code) ? 0 : EXIT_USAGE;
+    if (error instanceof UsageError) {
+      io.stderr(`lockstep: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`lockstep: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}
