@@ -52,6 +52,12 @@ export const ERROR_MESSAGES = {
     `event log ${d.path} line ${d.line} has sequence ${d.actual}, expected ${d.expected}`,
   'channel-closed': (d: ErrorDetails) =>
     `${d.message ?? 'channel'} closed${at(d)} while ${d.state ?? 'in use'}`,
+  'cache-released': (d: ErrorDetails) =>
+    `${d.message ?? 'colo cache access'} after colo_release_ram_cache: the cache and its bitmap are freed`,
+  'ram-too-large': (d: ErrorDetails) =>
+    `guest RAM size ${d.actual} exceeds the limit of ${d.limit} bytes (one ArrayBuffer per guest)`,
+  'bad-device-state': (d: ErrorDetails) =>
+    `device state blob is not valid: ${d.actual}, expected ${d.expected}`,
 } as const;
 
 /** An error code of the table. @public */
