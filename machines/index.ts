@@ -16,6 +16,7 @@ export * from './migration-incoming.js';
 export * from './migration-source.js';
 export * from './multifd-recv.js';
 export * from './multifd-send.js';
+export * from './node/index.js';
 export * from './profiles.js';
 export * from './registry.js';
 export * from './vocabulary.js';

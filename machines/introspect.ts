@@ -29,7 +29,8 @@ export function describeGuard(guard: unknown): string | null {
   if (typeof g === 'string') return g;
   if (typeof g === 'function') {
     const parts = ((g as { guards?: unknown[] }).guards ?? []).map((inner) => describeGuard(inner) ?? '?');
-    if (g.name === 'not') return `!${parts[0]}`;
+    // a negated compound keeps its brackets: !(a && b) is not !a && b
+    if (g.name === 'not') return parts[0]?.includes(' ') ? `!(${parts[0]})` : `!${parts[0]}`;
     if (g.name === 'and') return parts.join(' && ');
     if (g.name === 'or') return `(${parts.join(' || ')})`;
     return g.name || 'inline';

@@ -38,10 +38,6 @@ export function incomingTransitions(profile: Profile): StatusTransitions {
     none: profile.incomingSetup
       ? { 'migrate-incoming': 'setup', ...channelError } // migration.c:migration_incoming_state_setup
       : { 'load-start': 'active' }, // 7.2 migration.c:process_incoming_migration_co: no setup state
-    setup: {
-      'load-start': 'active', // migration.c:process_incoming_migration_co
-      ...channelError, // channel.c:migration_channel_process_incoming
-    },
     active: {
       'load-failed': 'failed', // migration.c:process_incoming_migration_co (fail label)
       'load-done': 'completed', // migration.c:process_incoming_migration_bh
@@ -71,6 +67,12 @@ export function incomingTransitions(profile: Profile): StatusTransitions {
       ...(profile.postcopyDevice ? { 'file-error': 'postcopy-paused' as const } : {}),
     },
   };
+  if (profile.incomingSetup) {
+    table.setup = {
+      'load-start': 'active', // migration.c:process_incoming_migration_co
+      ...channelError, // channel.c:migration_channel_process_incoming
+    };
+  }
   if (profile.postcopyDevice) {
     table['postcopy-device'] = {
       'postcopy-run': 'postcopy-active', // savevm.c:loadvm_postcopy_handle_run

@@ -28,12 +28,19 @@ const asCandidates = (spec: TransitionSpec): Candidate[] =>
 
 /**
  * Turns a status table into XState state configs, keeping only the statuses the profile knows
- * (a transition into an unknown status is a bug in the table and throws here, at build time).
+ * (a transition into an unknown status is a bug in the table and throws here, at build time) and that
+ * this side can be in: the destination never enters `device` or `cancelling`, so its chart has no such box.
  * @internal
  */
 export function statusStates(profile: Profile, table: StatusTransitions, setCapabilitiesAction: string) {
   const states: Record<string, { on: Record<string, unknown>; tags?: string[] }> = {};
-  for (const status of profile.statuses) {
+  const used = new Set<MigrationStatus>(['none']);
+  for (const [status, row] of Object.entries(table)) {
+    used.add(status as MigrationStatus);
+    for (const spec of Object.values(row ?? {}))
+      for (const { target } of asCandidates(spec)) used.add(target);
+  }
+  for (const status of profile.statuses.filter((s) => used.has(s))) {
     const on: Record<string, unknown> = {};
     for (const [event, spec] of Object.entries(table[status] ?? {})) {
       on[event] = asCandidates(spec).map(({ target, guard }) => {

@@ -1,0 +1,125 @@
+import { startColoThread, stepColoThread } from './colo-thread.js';
+import { failoverBottomHalf } from './failover.js';
+import { executeQmp, OOB_COMMANDS } from './qmp.js';
+import { bqlHeld } from './threads.js';
+import { Tx } from './tx.js';
+import type { Applied, NodeInput, NodeState, QmpReply } from './types.js';
+import { vmStart, vmStop } from './vm.js';
+
+type QmpInput = Extract<NodeInput, { kind: 'qmp' }>;
+
+/**
+ * The node's reducer: one input in, the next state and the effects out. Pure: the same log folds to
+ * the same states, which is what makes a node's event log replayable.
+ * @example
+ * ```ts
+ * let node = createNode({ role: 'primary', profile: QEMU_11_0 });
+ * ({ node } = applyInput(node, { kind: 'qmp', command: 'migrate-set-capabilities',
+ *   arguments: { capabilities: [{ capability: 'x-colo', state: true }] }, id: 1 }));
+ * ```
+ * @public
+ */
+export function applyInput(node: NodeState, input: NodeInput): Applied {
+  const tx = new Tx(node);
+  switch (input.kind) {
+    case 'qmp':
+      receiveQmp(tx, input);
+      break;
+    case 'migration':
+      migrationProgress(tx, input.event);
+      break;
+    case 'peer':
+      tx.set({ inbox: [...tx.node.inbox, input.value === undefined ? { message: input.message } : input] });
+      break;
+    case 'io':
+      tx.set({ completions: [...tx.node.completions, input.completion] });
+      break;
+    case 'timer': // colo.c:colo_checkpoint_notify_timer -> colo_checkpoint_notify
+      tx.set({ qemuEvents: { ...tx.node.qemuEvents, checkpoint: true } });
+      break;
+    case 'step':
+      if (input.thread === 'colo') stepColoThread(tx);
+      else stepMainLoop(tx);
+      break;
+  }
+  return { node: tx.node, effects: tx.effects };
+}
+
+/** In-band commands need the main loop; while a thread blocks holding the BQL they wait (the wedge). */
+function receiveQmp(tx: Tx, input: QmpInput): void {
+  const oob = input.oob === true || OOB_COMMANDS.has(input.command);
+  if (!oob && (bqlHeld(tx.node) || tx.node.joiningColo || tx.node.qmpQueue.length > 0)) {
+    tx.set({ qmpQueue: [...tx.node.qmpQueue, input] });
+    return;
+  }
+  reply(tx, input, executeQmp(tx, input));
+}
+
+function reply(tx: Tx, input: QmpInput, result: QmpReply | null): void {
+  const answer: QmpReply = result ?? {
+    error: { class: 'CommandNotFound', desc: `The command ${input.command} has not been found` },
+  };
+  tx.emit({ kind: 'qmp-reply', id: input.id, reply: answer });
+}
+
+/** The main loop: finish a secondary failover, run the failover bottom half, or the next queued command. */
+function stepMainLoop(tx: Tx): void {
+  if (tx.node.joiningColo) {
+    if (tx.node.colo?.status !== 'done') return;
+    // colo.c:colo_incoming_co joined the thread; migration.c:process_incoming_migration_bh
+    tx.set({ joiningColo: false });
+    vmStart(tx);
+    tx.send('incoming', { type: 'load-done' }); // active -> completed: a no-op, failover completed it
+    tx.set({ coloCache: 'released' });
+    tx.emit({ kind: 'release-colo-cache' }); // after multifd_recv_cleanup (v8 fix #1)
+    return;
+  }
+  if (bqlHeld(tx.node)) return;
+  if (tx.node.failoverBh) {
+    failoverBottomHalf(tx);
+    return;
+  }
+  const [next, ...rest] = tx.node.qmpQueue;
+  if (next) {
+    tx.set({ qmpQueue: rest });
+    reply(tx, next, executeQmp(tx, next));
+  }
+}
+
+/**
+ * Progress of a migration reported by the edge (setup done, switchover, completion, the stream loaded),
+ * with the VM changes migration.c makes around them.
+ */
+function migrationProgress(tx: Tx, event: string): void {
+  if (tx.node.config.role === 'primary') {
+    const before = tx.status('source');
+    // migration.c:migration_completion_precopy stops the VM before the switchover
+    if (event === 'switchover' || (event === 'completion-done' && before === 'active')) vmStop(tx);
+    tx.send('source', { type: event });
+    const after = tx.status('source');
+    // migration.c:migration_iteration_finish, case COLO: migrate_start_colo_process
+    if (after === 'colo' && before !== 'colo') startColoThread(tx);
+    return;
+  }
+  if (event === 'stream-loaded') {
+    // migration.c:process_incoming_migration_co: COLO takes over the end of the load
+    if (tx.status('incoming') === 'active' && tx.node.incoming.context.capabilities['x-colo'])
+      startColoThread(tx);
+    else {
+      tx.send('incoming', { type: 'load-done' });
+      vmStart(tx);
+    }
+    return;
+  }
+  const before = tx.status('incoming');
+  tx.send('incoming', { type: event });
+  // ram.c:colo_init_ram_cache before setup -> active (v8), or on MIG_CMD_ENABLE_COLO (7.2)
+  const colo = tx.node.incoming.context.capabilities['x-colo'] === true;
+  if (
+    colo &&
+    tx.node.coloCache === 'none' &&
+    (event === 'enable-colo' || (before !== 'active' && tx.status('incoming') === 'active'))
+  ) {
+    tx.set({ coloCache: 'allocated' });
+  }
+}

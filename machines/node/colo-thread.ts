@@ -1,0 +1,33 @@
+import { initialTransition } from 'xstate';
+import { performColoActions } from './actions.js';
+import { nodeMachines } from './definitions.js';
+import { coloNextEvent, consume } from './threads.js';
+import type { DescribedAction, Tx } from './tx.js';
+
+/**
+ * Starts the COLO thread: the primary's from migration_iteration_finish (migrate_start_colo_process),
+ * the secondary's from colo_incoming_co. Its entry actions run at once (failover_init_state).
+ * @internal
+ */
+export function startColoThread(tx: Tx): void {
+  const machines = nodeMachines(tx.node.config.profile);
+  const machine = tx.node.config.role === 'primary' ? machines.primary : machines.secondary;
+  const [snapshot, actions] = initialTransition(machine);
+  tx.set({ colo: snapshot, qemuEvents: { checkpoint: false, exit: false, incoming: false } });
+  performColoActions(tx, actions as DescribedAction[]);
+}
+
+/** Runs the COLO thread's next atomic step, if it has one. @internal */
+export function stepColoThread(tx: Tx): void {
+  const event = coloNextEvent(tx.node);
+  if (!event) return;
+  consume(tx, event);
+  const before = tx.coloState();
+  const actions = tx.send('colo', event);
+  performColoActions(tx, actions);
+  const after = tx.coloState();
+  // a checkpoint is complete: the primary got VMSTATE_LOADED; the secondary loaded the devices
+  const done =
+    (before === 'wait-vmstate-loaded' && after === 'loop') || (before === 'load' && after === 'loaded');
+  if (done) tx.set({ checkpoints: tx.node.checkpoints + 1 });
+}

@@ -1,0 +1,34 @@
+import type { AnyStateMachine } from 'xstate';
+import { createColoPrimaryMachine } from '../colo-primary.js';
+import { createColoSecondaryMachine } from '../colo-secondary.js';
+import { createFailoverMachine } from '../failover.js';
+import { createMigrationIncomingMachine } from '../migration-incoming.js';
+import { createMigrationSourceMachine } from '../migration-source.js';
+import type { Profile } from '../profiles.js';
+
+/** @internal The machines one node runs, built once per profile. */
+export interface NodeMachines {
+  readonly source: AnyStateMachine;
+  readonly incoming: AnyStateMachine;
+  readonly failover: AnyStateMachine;
+  readonly primary: AnyStateMachine;
+  readonly secondary: AnyStateMachine;
+}
+
+const cache = new Map<Profile, NodeMachines>();
+
+/** @internal Machines are pure values: building them once per profile is safe and keeps folds fast. */
+export function nodeMachines(profile: Profile): NodeMachines {
+  let machines = cache.get(profile);
+  if (!machines) {
+    machines = {
+      source: createMigrationSourceMachine(profile),
+      incoming: createMigrationIncomingMachine(profile),
+      failover: createFailoverMachine(),
+      primary: createColoPrimaryMachine(profile),
+      secondary: createColoSecondaryMachine(profile),
+    };
+    cache.set(profile, machines);
+  }
+  return machines;
+}

@@ -1,0 +1,120 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { Profile } from '../profiles.js';
+import type { ColoExitReason, ColoMessage, ColoMode } from '../vocabulary.js';
+
+/** Which side a node plays in the pair. @public */
+export type NodeRole = 'primary' | 'secondary';
+
+/** What a node is built from. @public */
+export interface NodeConfig {
+  readonly role: NodeRole;
+  readonly profile: Profile;
+}
+
+/** The VM's run state as COLO cares about it (runstate.c). @public */
+export type VmRunState = 'prelaunch' | 'running' | 'stopped';
+
+/**
+ * One QEMU process as the composition of its machines plus the QEMU objects that glue them: the
+ * QemuEvents the COLO threads wait on, the VM run state, the failover bottom half, the COLO messages
+ * read but not yet consumed, and I/O completions not yet seen by the thread that waits for them.
+ * @public
+ */
+export interface NodeState {
+  readonly config: NodeConfig;
+  readonly source: AnyMachineSnapshot;
+  readonly incoming: AnyMachineSnapshot;
+  readonly failover: AnyMachineSnapshot;
+  /** The COLO thread (colo-primary or colo-secondary), once started. */
+  readonly colo: AnyMachineSnapshot | null;
+  readonly vm: VmRunState;
+  /** colo_checkpoint_event, colo_exit_event (primary) and colo_incoming_event (secondary). */
+  readonly qemuEvents: { readonly checkpoint: boolean; readonly exit: boolean; readonly incoming: boolean };
+  /** colo_failover_bh is scheduled and has not run. */
+  readonly failoverBh: boolean;
+  /** The main loop is in colo_incoming_co, joining the secondary COLO thread (secondary failover). */
+  readonly joiningColo: boolean;
+  /** COLO messages read from the peer, oldest first, not yet consumed by the COLO thread. */
+  readonly inbox: ReadonlyArray<{ readonly message: ColoMessage; readonly value?: number }>;
+  /** Completed I/O the COLO thread has not consumed yet (ram-sent, ram-loaded, …). */
+  readonly completions: readonly IoCompletion[];
+  /** The colo cache exists (ram.c:colo_init_ram_cache) and has not been released. */
+  readonly coloCache: 'none' | 'allocated' | 'released';
+  readonly lastColoMode: ColoMode;
+  readonly lastExitReason: ColoExitReason;
+  /** Checkpoints the COLO thread completed (primary: LOADED received; secondary: devices loaded). */
+  readonly checkpoints: number;
+  /** In-band QMP commands waiting for the main loop (it cannot run while a thread blocks holding the BQL). */
+  readonly qmpQueue: ReadonlyArray<Extract<NodeInput, { kind: 'qmp' }>>;
+}
+
+/** An I/O completion reported back by the edge. @public */
+export type IoCompletion =
+  | 'ram-sent'
+  | 'ram-loaded'
+  | 'device-state-received'
+  | 'load-error'
+  | 'channel-error';
+
+/**
+ * An input to a node: everything that happens to it. The runtime appends each one to the node's log
+ * before applying it; the state is the fold of the log.
+ * @public
+ */
+export type NodeInput =
+  | {
+      readonly kind: 'qmp';
+      readonly command: string;
+      readonly arguments?: Readonly<Record<string, unknown>>;
+      /** The QMP `id`, echoed in the reply. */
+      readonly id?: unknown;
+      /** Sent with `exec-oob`: runs at once, even while the main loop is blocked. */
+      readonly oob?: boolean;
+    }
+  | { readonly kind: 'migration'; readonly event: string }
+  | { readonly kind: 'peer'; readonly message: ColoMessage; readonly value?: number }
+  | { readonly kind: 'io'; readonly completion: IoCompletion }
+  | { readonly kind: 'timer' }
+  | { readonly kind: 'step'; readonly thread: NodeThread };
+
+/** The threads of a node a scheduler can step: the COLO thread and the main loop. @public */
+export type NodeThread = 'colo' | 'main-loop';
+
+/** What a node asks the edge to do. The runtime performs these; the checker books them. @public */
+export type Effect =
+  | { readonly kind: 'send'; readonly message: ColoMessage }
+  | {
+      readonly kind:
+        | 'send-ram'
+        | 'send-device-state'
+        | 'save-device-state'
+        | 'load-ram'
+        | 'receive-device-state'
+        | 'start-dirty-log'
+        | 'system-reset'
+        | 'flush-ram-cache'
+        | 'load-device-state'
+        | 'arm-timer'
+        | 'shutdown-channels'
+        | 'close-return-path'
+        | 'release-colo-cache'
+        | 'replication-start'
+        | 'replication-checkpoint'
+        | 'replication-stop'
+        | 'compare-checkpoint';
+    }
+  | { readonly kind: 'qmp-event'; readonly event: string; readonly data: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'qmp-reply'; readonly id: unknown; readonly reply: QmpReply }
+  | { readonly kind: 'connect'; readonly uri: string }
+  | { readonly kind: 'listen'; readonly uri: string };
+
+/** A QMP reply: `return`, or an error with QEMU's class and description. @public */
+export type QmpReply =
+  | { readonly return: unknown }
+  | { readonly error: { readonly class: 'GenericError' | 'CommandNotFound'; readonly desc: string } };
+
+/** The result of applying one input: the next state and what the edge must do, in order. @public */
+export interface Applied {
+  readonly node: NodeState;
+  readonly effects: readonly Effect[];
+}
