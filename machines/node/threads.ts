@@ -9,7 +9,7 @@ import type { IoCompletion, NodeState, NodeThread } from './types.js';
  */
 export function coloNextEvent(node: NodeState): AnyEvent | null {
   const colo = node.colo;
-  if (!colo || colo.status !== 'active') return null;
+  if (colo?.status !== 'active') return null;
   const head = node.inbox[0];
   if (head) {
     const event: AnyEvent = { type: 'message', ...head };

@@ -65,5 +65,4 @@ export class Tx {
 }
 
 /** @internal Whether a snapshot carries a tag (the BQL, vm-stopped, vmstate-loading). */
-export const hasTag = (snapshot: AnyMachineSnapshot | null, tag: string): boolean =>
-  snapshot !== null && snapshot.hasTag(tag);
+export const hasTag = (snapshot: AnyMachineSnapshot | null, tag: string): boolean => snapshot?.hasTag(tag);

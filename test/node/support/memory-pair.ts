@@ -28,7 +28,7 @@ export class MemoryPair {
     };
   }
 
-  apply(side: NodeRole, input: NodeInput): Effect[] {
+  apply(side: NodeRole, input: NodeInput): readonly Effect[] {
     if (this.dead.has(side)) return [];
     const { node, effects } = applyInput(this.nodes[side], input);
     this.nodes[side] = node;
@@ -45,7 +45,7 @@ export class MemoryPair {
     return effects;
   }
 
-  qmp(side: NodeRole, command: string, args?: Record<string, unknown>): Effect[] {
+  qmp(side: NodeRole, command: string, args?: Record<string, unknown>): readonly Effect[] {
     return this.apply(side, { kind: 'qmp', command, ...(args ? { arguments: args } : {}), id: command });
   }
 
