@@ -65,4 +65,5 @@ export class Tx {
 }
 
 /** @internal Whether a snapshot carries a tag (the BQL, vm-stopped, vmstate-loading). */
-export const hasTag = (snapshot: AnyMachineSnapshot | null, tag: string): boolean => snapshot?.hasTag(tag);
+export const hasTag = (snapshot: AnyMachineSnapshot | null, tag: string): boolean =>
+  snapshot?.hasTag(tag) === true;
