@@ -60,6 +60,8 @@ export class StreamDecoder extends BaseDecoder<Frame> {
         return this.batch();
       case FRAME_KIND.flush:
         return this.fixed('flush', WORD) ? this.bare({ kind: 'flush' }) : undefined;
+      case FRAME_KIND['enable-colo']:
+        return this.fixed('enable-colo', WORD) ? this.bare({ kind: 'enable-colo' }) : undefined;
       case FRAME_KIND.eof:
         return this.fixed('eof', WORD) ? this.bare({ kind: 'eof' }) : undefined;
       case FRAME_KIND.header:

@@ -109,6 +109,8 @@ export function encodeFrame(frame: Frame): Buffer[] {
       return [tagged(FRAME_KIND.flush, WORD)];
     case 'eof':
       return [tagged(FRAME_KIND.eof, WORD)];
+    case 'enable-colo':
+      return [tagged(FRAME_KIND['enable-colo'], WORD)];
     case 'header':
       return [encodeHeader(frame.checkpoint)];
     case 'digest':

@@ -24,6 +24,8 @@ export const FRAME_KIND = {
   zero: 0x0002,
   page: 0x0008,
   flush: 0x0200,
+  // savevm.c QEMU_VM_COMMAND (0x08) MIG_CMD_ENABLE_COLO (8): the 7.2 source switches COLO on in the stream
+  'enable-colo': 0x0808,
   batch: 0x1000,
   header: 0x2000,
   digest: 0x4000,

@@ -53,6 +53,11 @@ export interface EofFrame {
   readonly kind: 'eof';
 }
 
+/** MIG_CMD_ENABLE_COLO (QEMU 7.2, savevm.c:qemu_savevm_send_colo_enable): the destination enters COLO. @public */
+export interface EnableColoFrame {
+  readonly kind: 'enable-colo';
+}
+
 /** Any frame of the main channel or return path. @public */
 export type Frame =
   | MessageFrame
@@ -63,7 +68,8 @@ export type Frame =
   | FlushFrame
   | HeaderFrame
   | DigestFrame
-  | EofFrame;
+  | EofFrame
+  | EnableColoFrame;
 
 /** A frame's kind. @public */
 export type FrameKind = Frame['kind'];
