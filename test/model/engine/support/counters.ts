@@ -21,8 +21,3 @@ export function counters(n: number, max: number): Model<Uint8Array, number> {
     isEndState: () => true,
   };
 }
-
-/** The factory a worker thread calls: `createCounters({n, max})`. */
-export function createCounters(options: { n: number; max: number }): Model<Uint8Array, number> {
-  return counters(options.n, options.max);
-}
