@@ -8,7 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
  */
 export class QmpRecorder {
   private readonly stream: WriteStream;
-  private closed = false;
+  private closing: Promise<void> | null = null;
 
   /** @param path - the file to write (created or truncated) */
   constructor(readonly path: string) {
@@ -17,15 +17,14 @@ export class QmpRecorder {
 
   /** Appends one wire line (without its newline). */
   write(line: string): void {
-    if (!this.closed) this.stream.write(`${line}\n`);
+    if (!this.closing) this.stream.write(`${line}\n`);
   }
 
-  /** Flushes and closes the file. */
+  /** Flushes and closes the file; every call resolves once the data is on disk. */
   close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.closed = true;
-    return new Promise((resolve, reject) =>
+    this.closing ??= new Promise((resolve, reject) =>
       this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );
+    return this.closing;
   }
 }
