@@ -132,7 +132,8 @@ export class TraceChecker {
     args: Readonly<Record<string, unknown>> | undefined,
   ): void {
     if (name === 'migrate-set-capabilities' && Array.isArray(args?.capabilities)) {
-      const capabilities = args.capabilities as SetCapabilitiesEvent['capabilities'];
+      // QEMU validated the arguments before replying; a hand-edited log may not have, so keep only sane items.
+      const capabilities = (args.capabilities as unknown[]).filter(isCapabilityState);
       this.replay.setCapabilities(this.status, { type: 'migrate-set-capabilities', capabilities });
     } else if (name === 'x-colo-lost-heartbeat') {
       const own = this.status as MigrationStatus;
@@ -215,4 +216,12 @@ export class TraceChecker {
   private warn(line: number, code: TraceWarning['code'], message: string): void {
     this.out.push({ type: 'warning', warning: { line, code, message } });
   }
+}
+
+type CapabilityState = SetCapabilitiesEvent['capabilities'][number];
+
+function isCapabilityState(item: unknown): item is CapabilityState {
+  if (typeof item !== 'object' || item === null) return false;
+  const { capability, state } = item as Record<string, unknown>;
+  return typeof capability === 'string' && typeof state === 'boolean';
 }
