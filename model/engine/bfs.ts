@@ -34,6 +34,7 @@ export function runBfs<S, A>(model: Model<S, A>, options: CheckOptions): Report<
   let transitions = 0;
   let depth = 0;
   let levelStart = 0;
+  let expanded = 0;
   let complete = true;
   const out: A[] = [];
   search: while (frontier.length > 0) {
@@ -63,7 +64,11 @@ export function runBfs<S, A>(model: Model<S, A>, options: CheckOptions): Report<
         }
       }
       if (enabled === 0) ctx.deadlock(s, traceOf(id));
-      if ((i & 1023) === 1023 && ctx.limitReached(seen.size, depth, frontier.length - i + next.length)) {
+      // Count expansions across levels: a narrow, deep model must still see its clock and progress.
+      if (
+        (++expanded & 1023) === 0 &&
+        ctx.limitReached(seen.size, depth, frontier.length - i + next.length)
+      ) {
         complete = false;
         break search;
       }
