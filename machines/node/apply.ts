@@ -91,6 +91,16 @@ function stepMainLoop(tx: Tx): void {
  * with the VM changes migration.c makes around them.
  */
 function migrationProgress(tx: Tx, event: string): void {
+  if (event === 'pass') {
+    // migration.c:migration_bitmap_sync_precopy -> qapi_event_send_migration_pass
+    tx.set({ passes: tx.node.passes + 1 });
+    tx.emit({ kind: 'qmp-event', event: 'MIGRATION_PASS', data: { pass: tx.node.passes } });
+    return;
+  }
+  if (event === 'stop-for-completion') {
+    vmStop(tx); // migration.c:migration_completion_precopy -> migration_stop_vm
+    return;
+  }
   if (tx.node.config.role === 'primary') {
     const before = tx.status('source');
     // migration.c:migration_completion_precopy stops the VM before the switchover

@@ -27,6 +27,7 @@ export function createNode(config: NodeConfig, capabilities: Partial<Capabilitie
     lastColoMode: 'none',
     lastExitReason: 'none',
     checkpoints: 0,
+    passes: 0,
     qmpQueue: [],
   };
 }

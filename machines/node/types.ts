@@ -44,6 +44,8 @@ export interface NodeState {
   readonly lastExitReason: ColoExitReason;
   /** Checkpoints the COLO thread completed (primary: LOADED received; secondary: devices loaded). */
   readonly checkpoints: number;
+  /** Precopy passes over dirty memory (MIGRATION_PASS). */
+  readonly passes: number;
   /** In-band QMP commands waiting for the main loop (it cannot run while a thread blocks holding the BQL). */
   readonly qmpQueue: ReadonlyArray<Extract<NodeInput, { kind: 'qmp' }>>;
 }

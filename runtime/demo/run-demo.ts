@@ -1,0 +1,150 @@
+import { mkdtemp } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Profile } from '../../machines/index.js';
+import { attachPrimary, attachSecondary, DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../node/index.js';
+import { waitFor } from './wait.js';
+
+/** What `lockstep demo` runs. @public */
+export interface DemoOptions {
+  readonly profile: Profile;
+  readonly ram: string;
+  readonly multifd: number;
+  readonly checkpoints: number;
+  /** The side that takes over after the other is killed (`none`: nobody is killed). */
+  readonly failover: 'primary' | 'secondary' | 'none';
+  readonly checkpointDelayMs?: number;
+  readonly pagesPerSecond?: number;
+  /** Where the two event logs go (default: a new temporary folder). */
+  readonly logDir?: string;
+  /** Called with one line per milestone, for progress output. */
+  readonly progress?: (line: string) => void;
+}
+
+/** `lockstep demo --json`: the documented result object. @public */
+export interface DemoResult {
+  readonly profile: string;
+  readonly multifd: number;
+  readonly checkpoints: ReadonlyArray<{ pauseMs: number; dirtyPages: number; bytes: number }>;
+  readonly failover: {
+    side: 'primary' | 'secondary';
+    resumedFromCheckpoint: number;
+    digestMatch: boolean;
+  } | null;
+  readonly logs: { readonly primary: string; readonly secondary: string };
+}
+
+const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
+
+/**
+ * Both nodes in one process over loopback: precopy into COLO, K checkpoints under load, then one side is
+ * killed and the other fails over with x-colo-lost-heartbeat, exactly as an operator would (seeds/001).
+ * @public
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const say = options.progress ?? (() => {});
+  const dir = options.logDir ?? (await mkdtemp(join(tmpdir(), 'lockstep-demo-')));
+  const base = {
+    ...DEFAULT_RUNTIME_OPTIONS,
+    profile: options.profile,
+    ram: options.ram,
+    multifd: options.multifd,
+    checkpointDelayMs: options.checkpointDelayMs ?? DEFAULT_RUNTIME_OPTIONS.checkpointDelayMs,
+    workload: {
+      ...DEFAULT_RUNTIME_OPTIONS.workload,
+      pagesPerSecond: options.pagesPerSecond ?? DEFAULT_RUNTIME_OPTIONS.workload.pagesPerSecond,
+    },
+  };
+  const secondary = await NodeRuntime.start({
+    ...base,
+    role: 'secondary',
+    logPath: join(dir, 'secondary.jsonl'),
+  });
+  const primary = await NodeRuntime.start({ ...base, role: 'primary', logPath: join(dir, 'primary.jsonl') });
+  attachSecondary(secondary);
+  attachPrimary(primary);
+  try {
+    const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));
+    await secondary.qmp('migrate-set-capabilities', X_COLO);
+    await secondary.qmp('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
+    const { port } = await listening;
+    await primary.qmp('migrate-set-capabilities', X_COLO);
+    await primary.qmp('cont');
+    await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
+    say(
+      `precopy of ${options.ram} to 127.0.0.1:${port} (${options.multifd ? `multifd ${options.multifd}` : 'main channel'})`,
+    );
+    await waitFor(primary, 'colo', () => primary.state.colo?.value === 'wait-checkpoint-event');
+    say(`both sides in colo (${options.profile.name})`);
+    await waitFor(
+      primary,
+      `${options.checkpoints} checkpoints`,
+      () => primary.stats.checkpoints.length >= options.checkpoints,
+    );
+    for (const c of primary.stats.checkpoints)
+      say(
+        `checkpoint ${c.checkpoint}: pause ${c.pauseMs.toFixed(1)} ms, ${c.dirtyPages} pages, ${c.bytes} bytes`,
+      );
+    const failover =
+      options.failover === 'none' ? null : await takeOver(options.failover, primary, secondary, say);
+    return {
+      profile: options.profile.name,
+      multifd: options.multifd,
+      checkpoints: primary.stats.checkpoints
+        .slice(0, options.checkpoints)
+        .map(({ pauseMs, dirtyPages, bytes }) => ({ pauseMs, dirtyPages, bytes })),
+      failover,
+      logs: { primary: join(dir, 'primary.jsonl'), secondary: join(dir, 'secondary.jsonl') },
+    };
+  } finally {
+    for (const node of [primary, secondary]) {
+      if (!node.killed) node.kill();
+      await node.close();
+    }
+  }
+}
+
+/** Kills the other side, then x-colo-lost-heartbeat on the survivor; checks what it resumed from. */
+async function takeOver(
+  side: 'primary' | 'secondary',
+  primary: NodeRuntime,
+  secondary: NodeRuntime,
+  say: (l: string) => void,
+) {
+  const survivor = side === 'primary' ? primary : secondary;
+  const victim = side === 'primary' ? secondary : primary;
+  victim.kill();
+  say(`${victim.options.role} killed`);
+  if (side === 'primary') primary.input({ kind: 'timer' }); // the next checkpoint finds the peer gone
+  await waitFor(survivor, 'COLO_EXIT', () =>
+    ['wait-exit-event', 'wait-incoming-event'].includes(String(survivor.state.colo?.value)),
+  );
+  const reply = await survivor.qmp('x-colo-lost-heartbeat');
+  if ('error' in reply) throw new Error(`x-colo-lost-heartbeat on the ${side}: ${reply.error.desc}`);
+  await waitFor(
+    survivor,
+    'failover',
+    () =>
+      survivor.state.failover.value === 'completed' &&
+      survivor.state.vm === 'running' &&
+      !survivor.state.joiningColo,
+  );
+  const resumedFromCheckpoint = secondary.state.checkpoints;
+  const loaded = secondary.verified.filter((v) => v.checkpoint <= resumedFromCheckpoint);
+  const everyLoadMatched = loaded.length > 0 && loaded.every((v) => v.ram);
+  // the secondary resumes from the image of its last load: it must be the primary's image of that checkpoint
+  const last = secondary.verified.at(-1);
+  const resumedImageMatches =
+    side === 'primary' ||
+    (last !== undefined && primary.checkpointDigests[last.checkpoint - 1] === last.digest);
+  const digestMatch = everyLoadMatched && resumedImageMatches;
+  say(
+    `${side} took over from checkpoint ${resumedFromCheckpoint}; digests ${digestMatch ? 'match' : 'DIFFER'}`,
+  );
+  return {
+    side,
+    resumedFromCheckpoint: side === 'secondary' ? resumedFromCheckpoint : primary.state.checkpoints,
+    digestMatch,
+  };
+}

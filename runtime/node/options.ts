@@ -1,0 +1,32 @@
+import type { NodeRole, Profile } from '../../machines/index.js';
+import type { WorkloadKind } from '../guest/index.js';
+
+/**
+ * How one runtime node is set up.
+ * @public
+ */
+export interface RuntimeOptions {
+  readonly role: NodeRole;
+  readonly profile: Profile;
+  /** Guest RAM size, as QEMU's -m: `256M`, `1G`. */
+  readonly ram: string;
+  /** Multifd channels; 0 sends pages on the main channel. */
+  readonly multifd: number;
+  /** x-checkpoint-delay in milliseconds. */
+  readonly checkpointDelayMs: number;
+  /** How the guest dirties its pages while it runs. */
+  readonly workload: { readonly kind: WorkloadKind; readonly pagesPerSecond: number; readonly seed: number };
+  /** A digest mismatch after a checkpoint stops the node instead of being reported. */
+  readonly verify: boolean;
+  /** The node's event log (JSON Lines). */
+  readonly logPath: string;
+}
+
+/** Defaults of the demo and the CLI nodes. @public */
+export const DEFAULT_RUNTIME_OPTIONS = {
+  ram: '256M',
+  multifd: 0,
+  checkpointDelayMs: 600,
+  workload: { kind: 'uniform', pagesPerSecond: 20_000, seed: 1 },
+  verify: false,
+} as const satisfies Partial<RuntimeOptions>;

@@ -1,0 +1,100 @@
+import type { Socket } from 'node:net';
+import type { Frame, MultifdPacket } from '../wire/index.js';
+import { MultifdDecoder, PAGE_SIZE, StreamDecoder } from '../wire/index.js';
+import type { Link } from './link.js';
+
+/** Where received pages and frames go. @public */
+export interface ReceiverSink {
+  /** A page's data (a view valid only during the call). */
+  storePage(index: number, data: Uint8Array): void;
+  storeZero(index: number): void;
+  /** Any other frame of the main channel, in order, after the multifd barrier where there is one. */
+  frame(frame: Frame): void;
+  /** A decode error or a broken channel: the stream is over. */
+  broken(error: Error): void;
+}
+
+/**
+ * The destination's read side: the main channel decoded in order; multifd channels store their pages as
+ * they come; a MULTIFD_FLUSH on the main channel holds every later frame until each channel has
+ * delivered its SYNC packet of that round (multifd.c:multifd_recv_sync_main).
+ * @public
+ */
+export class RamReceiver {
+  private readonly held: Frame[] = [];
+  private flushes = 0;
+  private readonly syncs: number[];
+  private closed = false;
+
+  constructor(
+    readonly link: Link,
+    ramPages: number,
+    private readonly sink: ReceiverSink,
+  ) {
+    this.syncs = link.multifd.map(() => 0);
+    // frames held behind a flush must stay valid, so the main channel never reuses its scratch buffer
+    const main = new StreamDecoder({ ramPages });
+    this.read(link.main, main, (frame) => this.onFrame(frame));
+    link.multifd.forEach((socket, id) => {
+      const decoder = new MultifdDecoder({ ramPages, reuse: true });
+      this.read(socket, decoder, (packet) => this.onPacket(id, packet));
+    });
+  }
+
+  private read<T>(
+    socket: Socket,
+    decoder: { push(c: Uint8Array): unknown; next(): T | undefined },
+    take: (item: T) => void,
+  ) {
+    socket.on('data', (chunk: Buffer) => {
+      if (this.closed) return;
+      try {
+        decoder.push(chunk);
+        for (let item = decoder.next(); item !== undefined; item = decoder.next()) take(item);
+      } catch (error) {
+        this.fail(error as Error);
+      }
+    });
+    socket.on('error', (error) => this.fail(error));
+    socket.on('close', () => this.fail(new Error('channel closed')));
+  }
+
+  private fail(error: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sink.broken(error);
+  }
+
+  private onFrame(frame: Frame): void {
+    if (this.held.length > 0 || this.waitingForSync()) {
+      this.held.push(frame);
+      return;
+    }
+    this.handle(frame);
+  }
+
+  private handle(frame: Frame): void {
+    if (frame.kind === 'page') this.sink.storePage(frame.index, frame.data);
+    else if (frame.kind === 'zero') this.sink.storeZero(frame.index);
+    else if (frame.kind === 'batch') {
+      frame.indexes.forEach((index, i) =>
+        this.sink.storePage(index, frame.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE)),
+      );
+    } else if (frame.kind === 'flush') this.flushes++;
+    else this.sink.frame(frame);
+  }
+
+  private waitingForSync(): boolean {
+    return this.syncs.some((count) => count < this.flushes);
+  }
+
+  private onPacket(_channel: number, packet: MultifdPacket): void {
+    packet.normal.forEach((index, i) =>
+      this.sink.storePage(index, packet.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE)),
+    );
+    for (const index of packet.zero) this.sink.storeZero(index);
+    if (!packet.sync) return;
+    this.syncs[packet.channel] = (this.syncs[packet.channel] ?? 0) + 1;
+    while (this.held.length > 0 && !this.waitingForSync()) this.handle(this.held.shift()!);
+  }
+}

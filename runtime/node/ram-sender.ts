@@ -1,0 +1,109 @@
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+import type { GuestRam } from '../guest/index.js';
+import type { Frame } from '../wire/index.js';
+import {
+  encodeBatch,
+  encodeFrame,
+  encodeMultifdPacket,
+  encodeZero,
+  MAX_BATCH_PAGES,
+  PAGE_SIZE,
+} from '../wire/index.js';
+import type { Link } from './link.js';
+
+/** Writes chunks, waiting for the socket to drain when its buffer is full (no unbounded queue). */
+async function write(socket: Socket, chunks: readonly Uint8Array[]): Promise<number> {
+  let bytes = 0;
+  for (const chunk of chunks) {
+    bytes += chunk.byteLength;
+    if (!socket.write(chunk)) await once(socket, 'drain');
+  }
+  return bytes;
+}
+
+/** Resolves once everything written so far has reached the kernel; rejects if the socket broke. */
+function flushed(socket: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.destroyed) return reject(new Error('channel closed'));
+    socket.write(Buffer.alloc(0), (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/**
+ * The primary's RAM stream (ram.c:ram_save_iterate / ram_save_complete, multifd-nocomp.c): pages in
+ * batches on the main channel, or as multifd packets round robin with a SYNC on every channel and
+ * MULTIFD_FLUSH on the main channel at the end of each round (multifd_ram_flush_and_sync).
+ * @public
+ */
+export class RamSender {
+  private packetNum = 0;
+  private next = 0;
+
+  constructor(
+    private readonly link: Link,
+    private readonly guest: GuestRam,
+  ) {}
+
+  /** Frames on the main channel (COLO messages, header, digests, EOF, the device blob). */
+  frames(frames: readonly Frame[]): Promise<number> {
+    return write(
+      this.link.main,
+      frames.flatMap((frame) => encodeFrame(frame)),
+    );
+  }
+
+  /** One round of pages; zero pages travel as flags. Returns the bytes written. */
+  async pages(pages: readonly number[]): Promise<number> {
+    let bytes = 0;
+    for (let at = 0; at < pages.length; at += MAX_BATCH_PAGES) {
+      bytes += await this.batch(pages.slice(at, at + MAX_BATCH_PAGES));
+    }
+    if (this.link.multifd.length > 0) bytes += await this.sync();
+    return bytes;
+  }
+
+  /** Everything written so far is in the kernel on every channel. */
+  async drained(): Promise<void> {
+    await Promise.all([this.link.main, ...this.link.multifd].map(flushed));
+  }
+
+  private async batch(group: readonly number[]): Promise<number> {
+    const normal = group.filter((page) => !this.guest.isZero(page));
+    const zero = group.filter((page) => this.guest.isZero(page));
+    const data = Buffer.allocUnsafe(normal.length * PAGE_SIZE);
+    normal.forEach((page, i) => data.set(this.guest.page(page), i * PAGE_SIZE));
+    const channels = this.link.multifd;
+    if (channels.length === 0) {
+      const chunks = [...zero.map(encodeZero), ...(normal.length ? encodeBatch(normal, data) : [])];
+      return write(this.link.main, chunks);
+    }
+    const channel = this.next++ % channels.length;
+    const packet = {
+      channel,
+      packetNum: this.packetNum++,
+      sync: false,
+      normal: Uint32Array.from(normal),
+      zero: Uint32Array.from(zero),
+      data,
+    };
+    return write(channels[channel]!, encodeMultifdPacket(packet));
+  }
+
+  // multifd.c:multifd_send_sync_main: a SYNC packet on every channel, then the flush on the main channel
+  private async sync(): Promise<number> {
+    let bytes = 0;
+    for (const [channel, socket] of this.link.multifd.entries()) {
+      const packet = {
+        channel,
+        packetNum: this.packetNum++,
+        sync: true,
+        normal: new Uint32Array(0),
+        zero: new Uint32Array(0),
+        data: Buffer.alloc(0),
+      };
+      bytes += await write(socket, encodeMultifdPacket(packet));
+    }
+    return bytes + (await this.frames([{ kind: 'flush' }]));
+  }
+}

@@ -1,0 +1,112 @@
+import type { Effect } from '../../machines/index.js';
+import { DeviceState } from '../guest/index.js';
+import type { Frame } from '../wire/index.js';
+import { encodeMessage, sha256 } from '../wire/index.js';
+import { listenLink, shutdownLink } from './link.js';
+import type { NodeRuntime } from './node-runtime.js';
+import { RamReceiver } from './ram-receiver.js';
+
+/**
+ * The secondary's edge: it listens, loads precopy into guest RAM and the colo cache, then feeds each
+ * checkpoint's pages into the cache only (ram.c) and performs the COLO thread's effects: flush, reset,
+ * device load, digests checked against the primary's.
+ * @public
+ */
+export function attachSecondary(node: NodeRuntime): void {
+  const cache = node.cache!;
+  const expected: { ram?: Buffer; device?: Buffer; checkpoint: number } = { checkpoint: 0 };
+  let blob: Uint8Array = new Uint8Array(0);
+
+  const onFrame = (frame: Frame) => {
+    switch (frame.kind) {
+      case 'message':
+        node.input({ kind: 'peer', message: frame.message });
+        break;
+      case 'enable-colo':
+        node.input({ kind: 'migration', event: 'enable-colo' });
+        break;
+      case 'header':
+        expected.checkpoint = frame.checkpoint;
+        break;
+      case 'digest':
+        expected[frame.subject] = Buffer.from(frame.sha256);
+        break;
+      case 'vmstate':
+        if (node.state.colo) deviceStateArrived(Buffer.from(frame.blob));
+        else node.device = DeviceState.deserialise(frame.blob); // precopy: devices load at once
+        break;
+      case 'eof':
+        if (node.state.colo) node.input({ kind: 'io', completion: 'ram-loaded' });
+        else {
+          node.ramDigest.rebuild();
+          node.input({ kind: 'migration', event: 'stream-loaded' });
+        }
+        break;
+    }
+  };
+
+  // colo.c: qemu_get_buffer(total_size) then VMSTATE_RECEIVED; a blob that will not load is refused
+  // before the flush, so the secondary keeps its last complete checkpoint
+  const deviceStateArrived = (bytes: Buffer) => {
+    blob = bytes;
+    node.input({ kind: 'peer', message: 'vmstate-size', value: bytes.length });
+    node.input({ kind: 'io', completion: 'device-state-received' });
+    if (!expected.device || !sha256(bytes).equals(expected.device))
+      node.input({ kind: 'io', completion: 'load-error' });
+  };
+
+  node.onEffect((effect: Effect) => {
+    switch (effect.kind) {
+      case 'listen':
+        void listenLink(effect.uri, node.options.multifd, (link) => {
+          node.link = link;
+          new RamReceiver(link, node.guest.pageCount, {
+            storePage: (index, data) =>
+              node.state.incoming.context.capabilities['x-colo']
+                ? cache.store(index, data)
+                : node.guest.writePage(index, data, false),
+            storeZero: (index) =>
+              node.state.incoming.context.capabilities['x-colo']
+                ? cache.storeZero(index)
+                : node.guest.zeroPage(index, false),
+            frame: onFrame,
+            broken: () => node.input({ kind: 'io', completion: 'channel-error' }),
+          });
+          node.input({ kind: 'migration', event: 'load-start' });
+        }).then((server) => node.emit('listening', server.address()));
+        break;
+      case 'send':
+        node.link?.main.write(
+          encodeMessage(effect.message as Exclude<typeof effect.message, 'vmstate-size'>),
+        );
+        break;
+      case 'start-dirty-log':
+        cache.startDirtyLog();
+        break;
+      case 'system-reset':
+        node.device = DeviceState.reset();
+        break;
+      case 'flush-ram-cache': {
+        const pages = new Set([...cache.bitmap, ...node.guest.dirty]);
+        cache.flush(node.guest);
+        node.ramDigest.update(pages);
+        break;
+      }
+      case 'load-device-state': {
+        node.device = DeviceState.deserialise(blob);
+        const digest = node.ramDigest.value();
+        const ram = expected.ram ? digest.equals(expected.ram) : false;
+        node.verified.push({ checkpoint: expected.checkpoint, ram, digest: digest.toString('hex') });
+        if (!ram && node.options.verify)
+          node.emit('fatal', new Error(`checkpoint ${expected.checkpoint}: RAM digest mismatch`));
+        break;
+      }
+      case 'release-colo-cache':
+        cache.release();
+        break;
+      case 'shutdown-channels':
+        shutdownLink(node.link);
+        break;
+    }
+  });
+}
