@@ -133,24 +133,20 @@ export function createColoSecondaryMachine(profile: Profile = DEFAULT_PROFILE) {
         tags: ['vm-stopped', 'bql', 'vmstate-loading'],
         on: { step: { target: 'loaded', actions: loadActions }, 'load-error': 'out' },
       },
-      // if (failover_get_state() == FAILOVER_STATUS_RELAUNCH) return; else VMSTATE_LOADED
+      // if (failover_get_state() == FAILOVER_STATUS_RELAUNCH) return; -- no VMSTATE_LOADED; back in the loop
+      // the thread reads RELAUNCH again (only it clears it), sets none, requests failover again and breaks:
+      // one stretch of code, so one step
       loaded: {
         on: {
           step: [
-            { target: 'check-failover', guard: 'relaunch' },
+            { target: 'out', guard: 'relaunch', actions: ['relaunch-handled', 'request-failover'] },
             { target: 'check-failover', actions: send('vmstate-loaded') },
           ],
         },
       },
-      // back in the loop: RELAUNCH -> none and request again; any other failover -> out
+      // back in the loop: if (failover_get_state() != NONE) break;
       'check-failover': {
-        on: {
-          step: [
-            { target: 'out', guard: 'relaunch', actions: ['relaunch-handled', 'request-failover'] },
-            { target: 'out', guard: 'failover-requested' },
-            { target: 'loop' },
-          ],
-        },
+        on: { step: [{ target: 'out', guard: 'failover-requested' }, { target: 'loop' }] },
       },
       // out: COLO_EXIT(secondary, reason sampled now)
       out: {

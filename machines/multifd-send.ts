@@ -31,6 +31,8 @@ export interface MultifdSendContext {
   readonly pendingSync: readonly boolean[];
   /** The main thread's loop index in multifd_send_sync_main. */
   readonly index: number;
+  /** multifd_send_terminate_threads has run (cleanup). */
+  readonly terminated: boolean;
 }
 
 /**
@@ -150,12 +152,16 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
   };
 
   const startSync = { target: 'sync-post', actions: 'reset-index' } as const;
+  // multifd.c:multifd_send_terminate_threads runs once, from migration_cleanup, after the migration thread
+  // is joined: never while it is inside multifd_send or multifd_send_sync_main
+  const terminate = { terminate: { guard: 'not-terminated', actions: 'terminate' } } as const;
   const startSend = [{ target: 'failed', guard: 'exiting' }, { target: 'send-wait-ready' }] as const;
 
   return setup({
     types: {} as { context: MultifdSendContext; events: MultifdSendEvent },
     guards: {
       exiting: ({ context }) => context.exiting,
+      'not-terminated': ({ context }) => !context.terminated,
       'channels-ready': ({ context }) => context.channelsReady > 0,
       'free-channel': ({ context }) => context.pendingJob.includes(false),
       'last-channel': ({ context }) => context.index === last,
@@ -193,7 +199,7 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       'set-exiting': assign({ exiting: true }),
       'kick-main': assign(kick),
       // multifd_send_terminate_threads: exiting = 1, then wake every channel
-      terminate: assign(({ context }) => ({ exiting: true, sem: context.sem.map((n) => n + 1) })),
+      terminate: assign(({ context }) => ({ exiting: true, terminated: true, sem: context.sem.map((n) => n + 1) })),
       // described for the runtime and the checker: the first error fails the migration (multifd_send_set_error)
       'multifd-send-error': () => {},
     },
@@ -209,13 +215,13 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       pendingJob: Array(channels).fill(false),
       pendingSync: Array(channels).fill(false),
       index: 0,
+      terminated: false,
     },
-    on: { terminate: { actions: 'terminate' } },
     states: {
       main: {
         initial: 'idle',
         states: {
-          idle: { on: { sync: startSync, send: startSend } },
+          idle: { on: { sync: startSync, send: startSend, ...terminate } },
           // multifd_send: wait(channels_ready), then the round-robin pick re-checks exiting
           'send-wait-ready': {
             on: {
@@ -266,8 +272,8 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
               ],
             },
           },
-          synced: { on: { sync: startSync, send: startSend } },
-          failed: {},
+          synced: { on: { sync: startSync, send: startSend, ...terminate } },
+          failed: { on: terminate },
           'assert-failed': {},
         },
       },

