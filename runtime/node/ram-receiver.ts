@@ -77,9 +77,9 @@ export class RamReceiver {
     if (frame.kind === 'page') this.sink.storePage(frame.index, frame.data);
     else if (frame.kind === 'zero') this.sink.storeZero(frame.index);
     else if (frame.kind === 'batch') {
-      frame.indexes.forEach((index, i) =>
-        this.sink.storePage(index, frame.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE)),
-      );
+      for (const [i, index] of frame.indexes.entries()) {
+        this.sink.storePage(index, frame.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+      }
     } else if (frame.kind === 'flush') this.flushes++;
     else this.sink.frame(frame);
   }
@@ -89,9 +89,9 @@ export class RamReceiver {
   }
 
   private onPacket(_channel: number, packet: MultifdPacket): void {
-    packet.normal.forEach((index, i) =>
-      this.sink.storePage(index, packet.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE)),
-    );
+    for (const [i, index] of packet.normal.entries()) {
+      this.sink.storePage(index, packet.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+    }
     for (const index of packet.zero) this.sink.storeZero(index);
     if (!packet.sync) return;
     this.syncs[packet.channel] = (this.syncs[packet.channel] ?? 0) + 1;

@@ -72,7 +72,7 @@ export class RamSender {
     const normal = group.filter((page) => !this.guest.isZero(page));
     const zero = group.filter((page) => this.guest.isZero(page));
     const data = Buffer.allocUnsafe(normal.length * PAGE_SIZE);
-    normal.forEach((page, i) => data.set(this.guest.page(page), i * PAGE_SIZE));
+    for (const [i, page] of normal.entries()) data.set(this.guest.page(page), i * PAGE_SIZE);
     const channels = this.link.multifd;
     if (channels.length === 0) {
       const chunks = [...zero.map(encodeZero), ...(normal.length ? encodeBatch(normal, data) : [])];
