@@ -95,8 +95,13 @@ export class NodeRuntime extends EventEmitter {
 
   /** Queues an input; it is logged, then applied, in arrival order. A killed node takes none. */
   input(input: NodeInput, meta?: InputMeta): void {
+    this.inputs([meta ? { input, meta } : { input }]);
+  }
+
+  /** Queues inputs that arrived together (a blob and the verdict on it) before any thread runs. */
+  inputs(batch: readonly LoggedInput[]): void {
     if (this.dead) return;
-    this.queue.push(meta ? { input, meta } : { input });
+    this.queue.push(...batch);
     this.pump();
   }
 

@@ -49,10 +49,12 @@ export function attachSecondary(node: NodeRuntime): void {
   // before the flush, so the secondary keeps its last complete checkpoint
   const deviceStateArrived = (bytes: Buffer) => {
     blob = bytes;
-    node.input({ kind: 'peer', message: 'vmstate-size', value: bytes.length });
-    node.input({ kind: 'io', completion: 'device-state-received' });
-    if (!expected.device || !sha256(bytes).equals(expected.device))
-      node.input({ kind: 'io', completion: 'load-error' });
+    const loads = expected.device !== undefined && sha256(bytes).equals(expected.device);
+    node.inputs([
+      { input: { kind: 'peer', message: 'vmstate-size', value: bytes.length } },
+      { input: { kind: 'io', completion: 'device-state-received' } },
+      ...(loads ? [] : [{ input: { kind: 'io', completion: 'load-error' } } as const]),
+    ]);
   };
 
   node.onEffect((effect: Effect) => {

@@ -1,0 +1,66 @@
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Profile, QEMU_11_0 } from '../../../../index.js';
+import { DeviceState } from '../../../../runtime/guest/index.js';
+import { attachSecondary, DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../../../../runtime/node/index.js';
+import { encodeBatch, encodeFrames, StreamDecoder } from '../../../../runtime/wire/index.js';
+
+/** A real secondary node, and a raw socket standing in for the primary (unit tests only). */
+export interface FakePrimaryRig {
+  readonly secondary: NodeRuntime;
+  readonly socket: Socket;
+  /** COLO messages the secondary sent back, in order. */
+  readonly received: string[];
+  /** Resolves when the secondary has sent `count` messages in all. */
+  messages(count: number): Promise<void>;
+}
+
+const hello = Buffer.from([0xff, 0xff, 0xff, 0xff]);
+
+/** Starts a secondary with x-colo, connects, sends a precopy of `pages` pages of 0x11, ends it. */
+export async function precopyInto(ramPages: number, profile: Profile = QEMU_11_0): Promise<FakePrimaryRig> {
+  const dir = await mkdtemp(join(tmpdir(), 'lockstep-fake-'));
+  const secondary = await NodeRuntime.start({
+    ...DEFAULT_RUNTIME_OPTIONS,
+    workload: { kind: 'idle', pagesPerSecond: 0, seed: 1 },
+    role: 'secondary',
+    profile,
+    ram: `${(ramPages * 4096) / 1024}K`,
+    logPath: join(dir, 'secondary.jsonl'),
+  });
+  attachSecondary(secondary);
+  const listening = once(secondary, 'listening');
+  await secondary.qmp('migrate-set-capabilities', { capabilities: [{ capability: 'x-colo', state: true }] });
+  await secondary.qmp('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
+  const [{ port }] = (await listening) as [{ port: number }];
+  const socket = connect({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
+  const received: string[] = [];
+  const waiters: Array<() => void> = [];
+  const decoder = new StreamDecoder({ ramPages });
+  socket.on('data', (chunk: Buffer) => {
+    decoder.push(chunk);
+    for (let f = decoder.next(); f; f = decoder.next()) if (f.kind === 'message') received.push(f.message);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  const messages = (count: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => (received.length >= count ? resolve() : waiters.push(check));
+      check();
+    });
+  const indexes = Array.from({ length: ramPages }, (_, i) => i);
+  socket.write(Buffer.concat([hello, ...encodeBatch(indexes, Buffer.alloc(ramPages * 4096, 0x11))]));
+  socket.write(
+    Buffer.concat(
+      encodeFrames([
+        { kind: 'vmstate', blob: Buffer.from(DeviceState.reset().serialise()) },
+        { kind: 'eof' },
+      ]),
+    ),
+  );
+  await messages(1); // CHECKPOINT_READY
+  return { secondary, socket, received, messages };
+}
