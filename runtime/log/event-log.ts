@@ -4,6 +4,7 @@
  * runtime's durability points (before a message is sent to the peer, before a checkpoint is applied).
  * @packageDocumentation
  */
+import { writeSync } from 'node:fs';
 import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
 import type { LogEvent, LogInput } from './event.js';
 import { readLog } from './read-log.js';
@@ -64,31 +65,33 @@ export class EventLog {
     return this.nextSeq;
   }
 
-  /** Appends one input and returns its record. Buffered: durable after the next {@link EventLog.sync}. */
+  /** Appends one input and returns its record. Buffered: in the OS after {@link EventLog.flush}, on disk after {@link EventLog.sync}. */
   append<T>(input: LogInput<T>): LogEvent<T> {
     const event: LogEvent<T> = { seq: this.nextSeq++, ts: this.clock(), type: input.type, data: input.data };
     const line = `${JSON.stringify(event)}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
-    if (this.pendingBytes >= this.highWaterMark) void this.write(false).catch(() => {});
+    if (this.pendingBytes >= this.highWaterMark) this.flush();
     return event;
   }
 
-  /** Writes the buffer out, then fsyncs if asked; writes are chained so lines stay in order. */
-  private write(fsync: boolean): Promise<void> {
+  /**
+   * Hands everything appended so far to the OS, synchronously: it survives a kill -9 of this process
+   * (not a power loss). Call it before an effect leaves the process, so the log never lags what a peer saw.
+   */
+  flush(): void {
+    if (this.pendingBytes === 0) return;
     const text = this.pending.join('');
     this.pending = [];
     this.pendingBytes = 0;
-    this.writing = this.writing.then(async () => {
-      if (text) await this.fh.write(text);
-      if (fsync) await this.fh.datasync();
-    });
-    return this.writing;
+    writeSync(this.fh.fd, text);
   }
 
   /** A durability point: everything appended so far is on disk when this resolves (fdatasync). */
   sync(): Promise<void> {
-    return this.write(true);
+    this.flush();
+    this.writing = this.writing.then(() => this.fh.datasync());
+    return this.writing;
   }
 
   /** Syncs and closes the file. */

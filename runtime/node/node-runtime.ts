@@ -168,6 +168,9 @@ export class NodeRuntime extends EventEmitter {
       checkpointDone: applied.node.checkpoints > before.checkpoints,
     });
     recordTimeline(this.timeline, before, applied);
+    // the log must not lag what the peer or a QMP client sees: hand it to the OS before effects leave
+    if (applied.effects.length > 0) this.log.flush();
+    if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => {});
     for (const effect of applied.effects) this.perform(effect);
     this.emit('applied', logged.input);
   }

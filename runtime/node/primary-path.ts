@@ -73,7 +73,10 @@ async function checkpointRam(node: NodeRuntime, sender: RamSender, blob: Uint8Ar
   ]);
   await sender.drained();
   node.checkpointDigests.push(ram.toString('hex'));
-  node.input({ kind: 'io', completion: 'ram-sent' }, { pages: pages.length, bytes });
+  node.input(
+    { kind: 'io', completion: 'ram-sent' },
+    { pages: pages.length, bytes, digest: ram.toString('hex') },
+  );
 }
 
 /** Precopy rounds until the dirty set is small, then the switchover (migration.c:migration_iteration_run). */

@@ -32,6 +32,8 @@ export const EMPTY_STATS: NodeStats = {
 export interface InputMeta {
   readonly pages?: number;
   readonly bytes?: number;
+  /** The primary's full-RAM digest of the checkpoint it sent (hex), for checks after a crash. */
+  readonly digest?: string;
 }
 
 /**
