@@ -6,6 +6,8 @@
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal: progress is then one live line instead of plain lines. */
+  readonly isTTY?: boolean;
 }
 
 /** The real terminal. @public */
@@ -16,4 +18,5 @@ export const processIo: CliIo = {
   stderr: (text) => {
     process.stderr.write(text);
   },
+  isTTY: process.stderr.isTTY === true,
 };

@@ -1,5 +1,8 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerChartCommand } from './commands/chart.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerLogCommand } from './commands/log.js';
+import { registerNodeCommands } from './commands/node.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -13,11 +16,12 @@ const SUCCESS_CODES = new Set([
 
 /**
  * Builds the command tree. Each command lives in `cli/commands/` and registers itself here, so adding
- * `demo`, `check`, `trace` or `replay` is one file and one line. Commands must be created with
+ * `demo`, `check`, `trace` or `replay` is one file and one line. `setExit` lets a command whose work
+ * failed without throwing (the demo's digests differ) make `main` return that code. Commands must be created with
  * `program.command()` after the settings above, which is how they inherit exitOverride and the output.
  * @public
  */
-export function createProgram(io: CliIo): Command {
+export function createProgram(io: CliIo, setExit: (code: number) => void = () => {}): Command {
   const program = new Command()
     .name('lockstep')
     .description("QEMU's COLO protocol as executable state machines")
@@ -37,6 +41,9 @@ export function createProgram(io: CliIo): Command {
       },
     });
   registerChartCommand(program, io);
+  registerDemoCommand(program, io, setExit);
+  registerNodeCommands(program, io, setExit);
+  registerLogCommand(program, io);
   return program;
 }
 
@@ -46,10 +53,14 @@ export function createProgram(io: CliIo): Command {
  * @public
  */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const program = createProgram(io);
+  // a command whose work ran but failed (a digest mismatch, a fatal node error) sets 1 here
+  let code = 0;
+  const program = createProgram(io, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) return SUCCESS_CODES.has(error.code) ? 0 : EXIT_USAGE;
     if (error instanceof UsageError) {

@@ -1,0 +1,122 @@
+import { mkdir } from 'node:fs/promises';
+import type { Command } from '@commander-js/extra-typings';
+import { PROFILE_NAMES } from '../../machines/index.js';
+import { type DemoResult, runDemo } from '../../runtime/demo/run-demo.js';
+import { EXIT_FAILURE, parseChoice } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { checkMultifd, parseCount, parseProfile, parseRam } from './node-options.js';
+import { closeStrayServers, serversNow } from './stray-servers.js';
+
+const FAILOVER_SIDES = ['primary', 'secondary', 'none'] as const;
+
+interface DemoFlags {
+  readonly ram?: string;
+  readonly multifd?: string;
+  readonly checkpoints?: string;
+  readonly failover?: string;
+  readonly profile?: string;
+  readonly checkpointDelay?: string;
+  readonly json?: true;
+  readonly logDir?: string;
+}
+
+/** Progress lines: one live line on a terminal, plain lines when piped. */
+function progress(io: CliIo): { say: (line: string) => void; done: () => void } {
+  let live = false;
+  return {
+    say: (line) => {
+      if (io.isTTY) {
+        io.stderr(`\r\x1b[K${line}`);
+        live = true;
+      } else io.stderr(`${line}\n`);
+    },
+    done: () => {
+      if (live) io.stderr('\r\x1b[K');
+    },
+  };
+}
+
+/** Nearest-rank percentile of `values` (sorted here). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** The human report: a checkpoint table, the failover, the digest check, pause mean and p99. */
+export function formatDemo(result: DemoResult): string {
+  const rows = result.checkpoints.map((c, i) => [
+    String(i + 1),
+    c.pauseMs.toFixed(1),
+    String(c.dirtyPages),
+    String(c.bytes),
+  ]);
+  const header = ['checkpoint', 'pause ms', 'dirty pages', 'bytes'];
+  const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col]!.length)));
+  const line = (cells: readonly string[]) =>
+    `${cells.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')}\n`;
+  const pauses = result.checkpoints.map((c) => c.pauseMs);
+  const mean = pauses.reduce((a, b) => a + b, 0) / Math.max(1, pauses.length);
+  let text = `${result.profile}, ${result.multifd ? `multifd ${result.multifd}` : 'main channel'}\n\n`;
+  text += line(header) + rows.map(line).join('');
+  text += `\npause: mean ${mean.toFixed(1)} ms, p99 ${percentile(pauses, 99).toFixed(1)} ms\n`;
+  const f = result.failover;
+  if (f === null) text += 'failover: none (both sides left running until the end)\n';
+  else {
+    text += `failover: the ${f.side} took over, resumed from checkpoint ${f.resumedFromCheckpoint}\n`;
+    text += `digest check: ${f.digestMatch ? 'match' : 'MISMATCH'}\n`;
+  }
+  text += `logs: ${result.logs.primary}, ${result.logs.secondary}\n`;
+  return text;
+}
+
+/** Adds `lockstep demo` to the program. @public */
+export function registerDemoCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('demo')
+    .description(
+      'run a primary and a secondary over loopback: precopy into COLO, K checkpoints under load, then kill one side and fail over to the other',
+    )
+    .option('--ram <size>', 'guest RAM, as QEMU -m (default: 256M)')
+    .option('--multifd <n>', 'multifd channels; 0 sends pages on the main channel (default: 0)')
+    .option('--checkpoints <k>', 'checkpoints before the failover (default: 5)')
+    .option(
+      '--failover <side>',
+      `the side that takes over: ${FAILOVER_SIDES.join(', ')} (default: secondary, the primary is killed)`,
+    )
+    .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default: qemu-11.0)`)
+    .option('--checkpoint-delay <ms>', 'x-checkpoint-delay in milliseconds (default: 600)')
+    .option('--json', 'print one JSON object on stdout')
+    .option('--log-dir <dir>', 'keep the two event logs here (default: a new temporary folder)')
+    .action(async (flags: DemoFlags) => {
+      const profile = parseProfile(flags.profile);
+      const ram = parseRam(flags.ram);
+      const multifd = parseCount('--multifd', flags.multifd, 0);
+      const checkpoints = parseCount('--checkpoints', flags.checkpoints, 5, 1);
+      const failover = parseChoice('failover side', flags.failover ?? 'secondary', FAILOVER_SIDES);
+      const delay = parseCount('--checkpoint-delay', flags.checkpointDelay, 600);
+      checkMultifd(profile, multifd);
+      if (flags.logDir !== undefined) await mkdir(flags.logDir, { recursive: true });
+      const live = flags.json && !io.isTTY ? undefined : progress(io);
+      let result: DemoResult;
+      const before = serversNow();
+      try {
+        result = await runDemo({
+          profile,
+          ram,
+          multifd,
+          checkpoints,
+          failover,
+          checkpointDelayMs: delay,
+          ...(flags.logDir === undefined ? {} : { logDir: flags.logDir }),
+          ...(live ? { progress: live.say } : {}),
+        });
+      } finally {
+        live?.done();
+        closeStrayServers(before);
+      }
+      io.stdout(flags.json ? `${JSON.stringify(result)}\n` : formatDemo(result));
+      // no failover: nothing to check; otherwise the digests decide
+      if (result.failover !== null && !result.failover.digestMatch) setExit(EXIT_FAILURE);
+    });
+}

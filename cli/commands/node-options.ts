@@ -1,0 +1,58 @@
+import type { Profile } from '../../machines/index.js';
+import { PROFILE_NAMES, PROFILES } from '../../machines/index.js';
+import { LockstepError } from '../../runtime/errors.js';
+import { parseRamSize } from '../../runtime/guest/index.js';
+import type { QmpListen } from '../../runtime/qmp/index.js';
+import { parseChoice, UsageError } from '../errors.js';
+
+/** `--profile`: a QEMU version, default qemu-11.0. */
+export function parseProfile(value: string | undefined): Profile {
+  return PROFILES[parseChoice('profile', value ?? 'qemu-11.0', PROFILE_NAMES)];
+}
+
+/** A non-negative integer option, e.g. `--multifd 2`. */
+export function parseCount(option: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`${option} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+/** `--ram`: QEMU's -m syntax; a bad size is a usage error with the runtime's message. */
+export function parseRam(value: string | undefined): string {
+  const ram = value ?? '256M';
+  try {
+    parseRamSize(ram);
+  } catch (error) {
+    if (error instanceof LockstepError) throw new UsageError(`--ram: ${error.message}`);
+    throw error;
+  }
+  return ram;
+}
+
+/** `--multifd N` against the profile: QEMU 7.2 has no COLO with multifd. */
+export function checkMultifd(profile: Profile, multifd: number): void {
+  if (multifd > 0 && !profile.coloMultifd)
+    throw new UsageError(
+      `${profile.name} has no COLO multifd (multifd with x-colo arrived after 7.2); drop --multifd or use --profile qemu-11.0`,
+    );
+}
+
+/** `--qmp PATH|HOST:PORT`: a unix socket path, or loopback TCP when it looks like HOST:PORT. */
+export function parseQmpWhere(value: string): QmpListen {
+  const tcp = /^(\[[^\]]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(value);
+  if (tcp && !value.includes('/')) {
+    const port = Number(tcp[2]);
+    if (port > 65535) throw new UsageError(`--qmp port ${port} is out of range (0-65535)`);
+    const host = tcp[1]!.replace(/^\[|\]$/g, '');
+    return host === '' ? { port } : { host, port };
+  }
+  if (value === '') throw new UsageError('--qmp needs a unix socket path or HOST:PORT');
+  return { path: value };
+}
+
+/** How a QMP address reads on stderr. */
+export function describeQmp(address: { path: string } | { host: string; port: number }): string {
+  return 'path' in address ? address.path : `${address.host}:${address.port}`;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import { captureIo } from './io.js';
+
+const FAST = ['--ram', '16M', '--checkpoint-delay', '40'];
+
+describe('lockstep demo', () => {
+  it('--json prints one object of the documented shape: 3 checkpoints, the secondary takes over, digests match', async () => {
+    const io = captureIo();
+    const code = await main(['demo', ...FAST, '--checkpoints', '3', '--json'], io);
+    expect(code).toBe(0);
+    const lines = io.out().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]!);
+    expect(result).toMatchObject({ profile: 'qemu-11.0', multifd: 0 });
+    expect(result.checkpoints).toHaveLength(3);
+    for (const c of result.checkpoints) {
+      expect(Object.keys(c).sort()).toEqual(['bytes', 'dirtyPages', 'pauseMs']);
+      expect(c.pauseMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(result.failover).toEqual({ side: 'secondary', resumedFromCheckpoint: 3, digestMatch: true });
+  });
+
+  it('--failover primary: the secondary is killed and the primary continues', async () => {
+    const io = captureIo();
+    const code = await main(['demo', ...FAST, '--checkpoints', '2', '--failover', 'primary', '--json'], io);
+    expect(code).toBe(0);
+    const result = JSON.parse(io.out());
+    expect(result.failover.side).toBe('primary');
+    expect(result.failover.digestMatch).toBe(true);
+    expect(result.failover.resumedFromCheckpoint).toBeGreaterThanOrEqual(2);
+  });
+
+  it('human output: the checkpoint table, the failover and the digest check', async () => {
+    const io = captureIo();
+    const code = await main(['demo', ...FAST, '--checkpoints', '2', '--multifd', '2'], io);
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/checkpoint\s+pause ms\s+dirty pages\s+bytes/);
+    expect(io.out()).toMatch(/failover: the secondary took over, resumed from checkpoint 2/);
+    expect(io.out()).toMatch(/digest check: match/);
+    expect(io.out()).toMatch(/pause: mean [\d.]+ ms, p99 [\d.]+ ms/);
+    // piped (not a TTY): progress as plain lines on stderr
+    expect(io.err()).toMatch(/^precopy of 16M .*multifd 2\)\n/);
+  });
+
+  it('a bad --failover is one line naming the valid sides, exit 2', async () => {
+    const io = captureIo();
+    expect(await main(['demo', '--failover', 'both'], io)).toBe(2);
+    expect(io.err()).toBe('lockstep: unknown failover side "both"; valid: primary, secondary, none\n');
+    expect(io.out()).toBe('');
+  });
+
+  it('qemu-7.2 with --multifd 2 is refused: 7.2 has no COLO multifd', async () => {
+    const io = captureIo();
+    expect(await main(['demo', '--profile', 'qemu-7.2', '--multifd', '2'], io)).toBe(2);
+    expect(io.err()).toMatch(/^lockstep: qemu-7\.2 has no COLO multifd.*\n$/);
+    expect(io.err().split('\n')).toHaveLength(2);
+  });
+
+  it('bad numbers and sizes are usage errors', async () => {
+    for (const argv of [
+      ['demo', '--checkpoints', '0'],
+      ['demo', '--multifd', 'two'],
+      ['demo', '--ram', '3K'],
+    ]) {
+      const io = captureIo();
+      expect(await main(argv, io)).toBe(2);
+      expect(io.err().trim().split('\n')).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import { QEMU_11_0 } from '../../machines/index.js';
+import { waitFor } from '../../runtime/demo/wait.js';
+import {
+  attachPrimary,
+  attachSecondary,
+  DEFAULT_RUNTIME_OPTIONS,
+  NodeRuntime,
+} from '../../runtime/node/index.js';
+import { captureIo } from './io.js';
+
+const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
+
+interface Live {
+  readonly path: string;
+  readonly timeline: readonly string[];
+  readonly checkpoints: number;
+  readonly stats: NodeRuntime['stats']['checkpoints'];
+}
+
+/** A pair run as run-demo.ts runs it, to 3 checkpoints and a secondary failover; the live timelines kept. */
+async function livePair(dir: string): Promise<{ primary: Live; secondary: Live }> {
+  const base = { ...DEFAULT_RUNTIME_OPTIONS, profile: QEMU_11_0, ram: '16M', checkpointDelayMs: 40 };
+  const secondary = await NodeRuntime.start({
+    ...base,
+    role: 'secondary',
+    logPath: join(dir, 'secondary.jsonl'),
+  });
+  const primary = await NodeRuntime.start({ ...base, role: 'primary', logPath: join(dir, 'primary.jsonl') });
+  attachSecondary(secondary);
+  attachPrimary(primary);
+  const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));
+  await secondary.qmp('migrate-set-capabilities', X_COLO);
+  await secondary.qmp('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
+  const { port } = await listening;
+  await primary.qmp('migrate-set-capabilities', X_COLO);
+  await primary.qmp('cont');
+  await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
+  await waitFor(primary, '3 checkpoints', () => primary.stats.checkpoints.length >= 3);
+  primary.kill();
+  await waitFor(secondary, 'COLO_EXIT', () => secondary.state.colo?.value === 'wait-incoming-event');
+  await secondary.qmp('x-colo-lost-heartbeat');
+  await waitFor(
+    secondary,
+    'failover',
+    () => secondary.state.failover.value === 'completed' && !secondary.state.joiningColo,
+  );
+  secondary.kill();
+  const live = (node: NodeRuntime, path: string): Live => ({
+    path,
+    timeline: [...node.timeline],
+    checkpoints: node.state.checkpoints,
+    stats: node.stats.checkpoints,
+  });
+  const result = {
+    primary: live(primary, join(dir, 'primary.jsonl')),
+    secondary: live(secondary, join(dir, 'secondary.jsonl')),
+  };
+  await primary.close();
+  await secondary.close();
+  return result;
+}
+
+async function replay(path: string) {
+  const io = captureIo();
+  const code = await main(['log', 'replay', path, '--json'], io);
+  return { code, io, result: code === 0 ? JSON.parse(io.out()) : undefined };
+}
+
+describe('lockstep log replay', () => {
+  let pair: { primary: Live; secondary: Live };
+  beforeAll(async () => {
+    pair = await livePair(await mkdtemp(join(tmpdir(), 'lockstep-replay-')));
+  });
+
+  it('replaying a log gives exactly the states the live run reported', async () => {
+    for (const role of ['primary', 'secondary'] as const) {
+      const { code, result } = await replay(pair[role].path);
+      expect(code).toBe(0);
+      expect(result.role).toBe(role);
+      expect(result.profile).toBe('qemu-11.0');
+      expect(result.timeline).toEqual(pair[role].timeline);
+      expect(result.final.checkpoints).toBe(pair[role].checkpoints);
+      expect(result.checkpoints).toEqual(pair[role].stats);
+    }
+    expect(pair.secondary.timeline).toContain('status colo');
+    expect(pair.secondary.timeline).toContain('status completed');
+  });
+
+  it('prints the timeline as text without --json', async () => {
+    const io = captureIo();
+    expect(await main(['log', 'replay', pair.primary.path], io)).toBe(0);
+    expect(io.out()).toMatch(/^primary qemu-11\.0 16M: \d+ events\n/);
+    expect(io.out()).toContain('  status colo\n');
+  });
+
+  it('a log cut mid-line replays up to its last whole event, with a warning', async () => {
+    const text = await readFile(pair.secondary.path, 'utf8');
+    const lines = text.split('\n').filter(Boolean);
+    const keep = Math.floor(lines.length / 2);
+    const cut = join(await mkdtemp(join(tmpdir(), 'lockstep-cut-')), 'cut.jsonl');
+    await writeFile(cut, `${lines.slice(0, keep).join('\n')}\n${lines[keep]!.slice(0, 25)}`);
+    const whole = join(await mkdtemp(join(tmpdir(), 'lockstep-whole-')), 'whole.jsonl');
+    await writeFile(whole, `${lines.slice(0, keep).join('\n')}\n`);
+    const torn = await replay(cut);
+    const clean = await replay(whole);
+    expect(torn.code).toBe(0);
+    expect(torn.io.err()).toMatch(
+      /^lockstep: warning: .* line \d+ is torn .*replayed up to the last whole event\n$/,
+    );
+    expect(torn.result.events).toBe(keep - 1);
+    expect(torn.result.timeline).toEqual(clean.result.timeline);
+    expect(torn.result.final).toEqual(clean.result.final);
+  });
+
+  it('a file that is not a node log is one line, exit 2', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'lockstep-bad-')), 'x.jsonl');
+    await writeFile(path, '{"seq":1,"ts":0,"type":"qmp","data":{}}\n');
+    const { code, io } = await replay(path);
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/^lockstep: .*does not start with a start line.*\n$/);
+  });
+});
