@@ -1,0 +1,102 @@
+/**
+ * Figure 2: the primary's pause (STOP → RESUME, from primary.stats.checkpoints) at a 600 ms
+ * x-checkpoint-delay, idle and load, plain vs multifd 2/4. The primary NodeRuntime runs here, the
+ * secondary NodeRuntime in the peer process: the same steps as runDemo with failover 'none', split over
+ * two processes as over two hosts. Each checkpoint's bound is its bytes / the bandwidth figure 1 measured
+ * for the same mode.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROFILES } from '../machines/index.js';
+import { waitFor } from '../runtime/demo/wait.js';
+import type { WorkloadKind } from '../runtime/guest/index.js';
+import {
+  attachPrimary,
+  type CheckpointStats,
+  DEFAULT_RUNTIME_OPTIONS,
+  NodeRuntime,
+} from '../runtime/node/index.js';
+import type { Peer } from './peer-client.js';
+import { mean, percentile, r2 } from './stats.js';
+import { channelsOf, type Mode, type ThroughputResult } from './throughput.js';
+
+export interface PauseInputs {
+  readonly ram: string;
+  readonly mode: Mode;
+  readonly workload: { kind: WorkloadKind; pagesPerSecond: number };
+  readonly checkpoints: number;
+  readonly delayMs: number;
+}
+
+/** Precopy into COLO, then `checkpoints` checkpoints; returns the primary's per-checkpoint stats. */
+async function run(peer: Peer, inputs: PauseInputs): Promise<readonly CheckpointStats[]> {
+  const multifd = channelsOf(inputs.mode);
+  const workload = { ...inputs.workload, seed: 1 };
+  const dir = await mkdtemp(join(tmpdir(), 'lockstep-bench-'));
+  const port = await peer.port({ kind: 'secondary', ram: inputs.ram, multifd, workload });
+  const primary = await NodeRuntime.start({
+    ...DEFAULT_RUNTIME_OPTIONS,
+    profile: PROFILES['qemu-11.0'],
+    ram: inputs.ram,
+    multifd,
+    checkpointDelayMs: inputs.delayMs,
+    workload,
+    role: 'primary',
+    logPath: join(dir, 'primary.jsonl'),
+  });
+  attachPrimary(primary);
+  try {
+    await primary.qmp('migrate-set-capabilities', { capabilities: [{ capability: 'x-colo', state: true }] });
+    await primary.qmp('cont');
+    await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
+    const timeout = 60_000 + inputs.checkpoints * inputs.delayMs * 3;
+    await waitFor(
+      primary,
+      `${inputs.checkpoints} checkpoints`,
+      () => primary.stats.checkpoints.length >= inputs.checkpoints,
+      timeout,
+    );
+    return primary.stats.checkpoints.slice(0, inputs.checkpoints);
+  } finally {
+    primary.kill();
+    await primary.close();
+    await peer.reset();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The figure line for one mode and workload: pause mean/p99 beside the bound, and the target ratio. */
+export async function pauseLine(peer: Peer, inputs: PauseInputs, tp: ThroughputResult) {
+  const checkpoints = await run(peer, inputs);
+  const bytesPerMs = (tp.MBps[inputs.mode] * 1e6) / 1000;
+  const pauses = checkpoints.map((c) => c.pauseMs);
+  const bounds = checkpoints.map((c) => c.bytes / bytesPerMs);
+  // per checkpoint: pause over its own allowance; the p99 of that is the figure's verdict (target ≤ 1)
+  const allowance = checkpoints.map((c, i) => c.pauseMs / (1.2 * bounds[i]! + 2));
+  const p99 = percentile(pauses, 99);
+  return {
+    figure: 'pause',
+    ram: inputs.ram,
+    mode: inputs.mode,
+    multifd: channelsOf(inputs.mode),
+    workload:
+      inputs.workload.kind === 'idle'
+        ? 'idle'
+        : `${inputs.workload.kind} ${inputs.workload.pagesPerSecond}/s`,
+    intervalMs: inputs.delayMs,
+    checkpoints: checkpoints.length,
+    secondary: 'child_process.fork (separate process)',
+    meanDirtyPages: Math.round(mean(checkpoints.map((c) => c.dirtyPages))),
+    meanBytes: Math.round(mean(checkpoints.map((c) => c.bytes))),
+    bandwidthMBps: tp.MBps[inputs.mode],
+    meanPauseMs: r2(mean(pauses)),
+    p99PauseMs: r2(p99),
+    maxPauseMs: r2(Math.max(...pauses)),
+    meanBoundMs: r2(mean(bounds)),
+    p99BoundMs: r2(percentile(bounds, 99)),
+    p99VsAllowance: r2(p99 / (1.2 * percentile(bounds, 99) + 2)),
+    p99PerCheckpointVsAllowance: r2(percentile(allowance, 99)),
+    target: 'p99 <= 1.2 x bound + 2 ms',
+  };
+}

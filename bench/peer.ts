@@ -1,0 +1,101 @@
+/**
+ * The receiving side of the benchmarks, in its own process (forked by run.ts) so that sender and receiver
+ * each have an event loop and a core, as on two hosts. It answers one request at a time over IPC:
+ * - `pump`: a plain socket server that discards what it reads (the loopback TCP limit);
+ * - `ram`: listenLink + RamReceiver into a ColoCache, exactly the secondary's precopy data path;
+ * - `secondary`: a whole secondary NodeRuntime (attachSecondary), driven like runDemo drives it.
+ */
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROFILES } from '../machines/index.js';
+import { ColoCache, GuestRam } from '../runtime/guest/index.js';
+import { attachSecondary, DEFAULT_RUNTIME_OPTIONS, listenLink, NodeRuntime } from '../runtime/node/index.js';
+import { RamReceiver } from '../runtime/node/ram-receiver.js';
+import type { PeerReply, PeerRequest } from './protocol.js';
+
+const reply = (message: PeerReply) => process.send!(message);
+let guest: GuestRam | undefined; // kept across `ram` runs: allocating 2 x 256 MiB each time would be timed noise
+let cache: ColoCache | undefined;
+let server: Server | undefined;
+let node: NodeRuntime | undefined;
+let logDir: string | undefined;
+
+async function pump(bytes: number): Promise<void> {
+  server = createServer((socket) => {
+    let seen = 0;
+    socket.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen >= bytes) reply({ kind: 'done', at: performance.now() });
+    });
+    socket.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  reply({ kind: 'port', port: (server.address() as AddressInfo).port });
+}
+
+async function ram(pages: number, multifd: number): Promise<void> {
+  if (guest?.pageCount !== pages) {
+    guest = new GuestRam(pages);
+    cache = new ColoCache(guest);
+  }
+  const into = cache!;
+  server = await listenLink('tcp:127.0.0.1:0', multifd, (link) => {
+    new RamReceiver(link, pages, {
+      storePage: (index, data) => into.store(index, data),
+      storeZero: (index) => into.storeZero(index),
+      // eof comes after the multifd barrier, so every page of every channel is in the cache by then
+      frame: (frame) => frame.kind === 'eof' && reply({ kind: 'done', at: performance.now() }),
+      broken: () => {},
+    });
+  });
+  reply({ kind: 'port', port: (server.address() as AddressInfo).port });
+}
+
+async function secondary(request: Extract<PeerRequest, { kind: 'secondary' }>): Promise<void> {
+  logDir = await mkdtemp(join(tmpdir(), 'lockstep-bench-'));
+  node = await NodeRuntime.start({
+    ...DEFAULT_RUNTIME_OPTIONS,
+    profile: PROFILES['qemu-11.0'],
+    ram: request.ram,
+    multifd: request.multifd,
+    workload: request.workload,
+    role: 'secondary',
+    logPath: join(logDir, 'secondary.jsonl'),
+  });
+  attachSecondary(node);
+  const listening = new Promise<AddressInfo>((resolve) => node!.once('listening', resolve));
+  await node.qmp('migrate-set-capabilities', { capabilities: [{ capability: 'x-colo', state: true }] });
+  await node.qmp('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
+  reply({ kind: 'port', port: (await listening).port });
+}
+
+/** Ends the current request: servers closed, node stopped, its log removed. */
+async function reset(): Promise<void> {
+  server?.close();
+  server = undefined;
+  if (node) {
+    node.kill();
+    await node.close();
+    node = undefined;
+  }
+  if (logDir) await rm(logDir, { recursive: true, force: true });
+  logDir = undefined;
+}
+
+process.on('message', (request: PeerRequest) => {
+  const work =
+    request.kind === 'pump'
+      ? pump(request.bytes)
+      : request.kind === 'ram'
+        ? ram(request.pages, request.multifd)
+        : request.kind === 'secondary'
+          ? secondary(request)
+          : reset().then(() => reply({ kind: 'reset' }));
+  work.catch((error: Error) => reply({ kind: 'error', message: error.stack ?? String(error) }));
+});
+// the parent went away (finished or crashed): leave nothing behind
+process.on('disconnect', () => void reset().finally(() => process.exit(0)));

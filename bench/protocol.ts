@@ -1,0 +1,20 @@
+/** Messages between run.ts (the sending side) and peer.ts (the receiving process). */
+import type { WorkloadKind } from '../runtime/guest/index.js';
+
+export type PeerRequest =
+  | { kind: 'pump'; bytes: number }
+  | { kind: 'ram'; pages: number; multifd: number }
+  | {
+      kind: 'secondary';
+      ram: string;
+      multifd: number;
+      workload: { kind: WorkloadKind; pagesPerSecond: number; seed: number };
+    }
+  | { kind: 'reset' };
+
+export type PeerReply =
+  | { kind: 'port'; port: number }
+  /** The receiver has everything; `at` is its performance.now() (only used for the order of events). */
+  | { kind: 'done'; at: number }
+  | { kind: 'reset' }
+  | { kind: 'error'; message: string };

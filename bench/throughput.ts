@@ -1,0 +1,100 @@
+/**
+ * Figure 1: 256 MiB of random, all-dirty pages primary → secondary through the runtime's own data path
+ * (RamSender here, RamReceiver + ColoCache in the peer process), plain and multifd 1/2/4, beside a plain
+ * socket pump over the same loopback. Modes are interleaved over rounds and the best round is kept, so a
+ * noisy moment on this 2-core machine hurts one sample, not one mode.
+ */
+import { randomFillSync } from 'node:crypto';
+import { connect } from 'node:net';
+import { GuestRam } from '../runtime/guest/index.js';
+import { connectLink, shutdownLink } from '../runtime/node/index.js';
+import { RamSender } from '../runtime/node/ram-sender.js';
+import { PAGE_SIZE } from '../runtime/wire/index.js';
+import type { Peer } from './peer-client.js';
+import { MB, r2 } from './stats.js';
+
+export const MODES = ['plain', 'multifd-1', 'multifd-2', 'multifd-4'] as const;
+export type Mode = (typeof MODES)[number];
+export const channelsOf = (mode: Mode): number => (mode === 'plain' ? 0 : Number(mode.split('-')[1]));
+
+/** A guest of random bytes: no zero pages, so every page travels in full. */
+export function randomGuest(bytes: number): GuestRam {
+  const guest = new GuestRam(bytes / PAGE_SIZE);
+  for (let at = 0; at < bytes; at += 64 * 1024 * 1024)
+    randomFillSync(guest.bytes, at, Math.min(64 * 1024 * 1024, bytes - at));
+  return guest;
+}
+
+/** The loopback limit: one socket, 4 MiB writes, the peer discards. Seconds until the peer has it all. */
+async function pump(peer: Peer, data: Uint8Array): Promise<number> {
+  const port = await peer.port({ kind: 'pump', bytes: data.byteLength });
+  const socket = connect({ host: '127.0.0.1', port });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const done = peer.next();
+  const start = performance.now();
+  for (let at = 0; at < data.byteLength; at += 4 * 1024 * 1024) {
+    if (!socket.write(data.subarray(at, at + 4 * 1024 * 1024)))
+      await new Promise((resolve) => socket.once('drain', resolve));
+  }
+  await done;
+  const seconds = (performance.now() - start) / 1000;
+  socket.destroy();
+  await peer.reset();
+  return seconds;
+}
+
+/** One precopy pass of all pages, then EOF; seconds until the peer has decoded EOF (after every page). */
+async function ram(peer: Peer, guest: GuestRam, multifd: number): Promise<number> {
+  const port = await peer.port({ kind: 'ram', pages: guest.pageCount, multifd });
+  const link = await connectLink(`tcp:127.0.0.1:${port}`, multifd);
+  const sender = new RamSender(link, guest);
+  const pages = Array.from({ length: guest.pageCount }, (_, i) => i);
+  const done = peer.next();
+  const start = performance.now();
+  await sender.pages(pages);
+  await sender.frames([{ kind: 'eof' }]);
+  await done;
+  const seconds = (performance.now() - start) / 1000;
+  shutdownLink(link);
+  await peer.reset();
+  return seconds;
+}
+
+export interface ThroughputResult {
+  /** Best MB/s per mode (and `loopback` for the pump). */
+  readonly MBps: Record<Mode | 'loopback', number>;
+  /** Best seconds per mode. */
+  readonly seconds: Record<Mode | 'loopback', number>;
+}
+
+export async function throughput(peer: Peer, guest: GuestRam, rounds: number): Promise<ThroughputResult> {
+  const seconds: Record<string, number> = {};
+  const keep = (key: string, s: number) => {
+    seconds[key] = Math.min(seconds[key] ?? Number.POSITIVE_INFINITY, s);
+  };
+  for (let round = 0; round < rounds; round++) {
+    keep('loopback', await pump(peer, guest.bytes));
+    for (const mode of MODES) keep(mode, await ram(peer, guest, channelsOf(mode)));
+  }
+  const MBps = Object.fromEntries(
+    Object.entries(seconds).map(([k, s]) => [k, Math.round(guest.byteLength / MB / s)]),
+  ) as ThroughputResult['MBps'];
+  return { MBps, seconds: seconds as ThroughputResult['seconds'] };
+}
+
+/** The figure line: MB/s per mode and each as a ratio of the loopback limit (target ≥ 0.8). */
+export function throughputLine(result: ThroughputResult, ramBytes: number, rounds: number) {
+  const loop = result.MBps.loopback;
+  return {
+    figure: 'throughput',
+    ramMiB: ramBytes / 1024 / 1024,
+    pages: 'random, all dirty',
+    multifd: [0, 1, 2, 4],
+    rounds,
+    receiver: 'child_process.fork (separate process)',
+    loopbackMBps: loop,
+    ...Object.fromEntries(MODES.map((m) => [`${m}MBps`, result.MBps[m]])),
+    ...Object.fromEntries(MODES.map((m) => [`${m}VsLoopback`, r2(result.MBps[m] / loop)])),
+    target: '>= 0.8 of loopback',
+  };
+}
