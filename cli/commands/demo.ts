@@ -5,7 +5,6 @@ import { type DemoResult, runDemo } from '../../runtime/demo/run-demo.js';
 import { EXIT_FAILURE, parseChoice } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { checkMultifd, parseCount, parseProfile, parseRam } from './node-options.js';
-import { closeStrayServers, serversNow } from './stray-servers.js';
 
 const FAILOVER_SIDES = ['primary', 'secondary', 'none'] as const;
 
@@ -99,7 +98,6 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
       if (flags.logDir !== undefined) await mkdir(flags.logDir, { recursive: true });
       const live = flags.json && !io.isTTY ? undefined : progress(io);
       let result: DemoResult;
-      const before = serversNow();
       try {
         result = await runDemo({
           profile,
@@ -113,7 +111,6 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
         });
       } finally {
         live?.done();
-        closeStrayServers(before);
       }
       io.stdout(flags.json ? `${JSON.stringify(result)}\n` : formatDemo(result));
       // no failover: nothing to check; otherwise the digests decide

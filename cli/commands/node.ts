@@ -23,7 +23,6 @@ import {
   parseQmpWhere,
   parseRam,
 } from './node-options.js';
-import { closeStrayServers, serversNow } from './stray-servers.js';
 
 interface NodeFlags {
   readonly qmp?: string;
@@ -86,10 +85,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     checkpointDelayMs,
     logPath,
   });
-  const before = serversNow();
-  let migrationPort: number | undefined;
   node.on('listening', (address: { port: number }) => {
-    migrationPort = address.port;
     io.stderr(`lockstep ${role}: migration listener on port ${address.port}\n`);
   });
   if (role === 'primary') attachPrimary(node);
@@ -134,7 +130,6 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     await server.close();
     if (!node.killed) node.kill();
     await node.close();
-    if (migrationPort !== undefined) closeStrayServers(before, migrationPort);
   }
 }
 

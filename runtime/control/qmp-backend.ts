@@ -101,8 +101,12 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
         return { return: queryMigrate(node) };
       case 'query-migrate-parameters':
         return { return: { ...parameters } };
-      case 'migrate-set-parameters':
-        return setParameters(parameters, args);
+      case 'migrate-set-parameters': {
+        const reply = setParameters(parameters, args);
+        const delay = args?.['x-checkpoint-delay'];
+        if ('return' in reply && typeof delay === 'number') node.setCheckpointDelay(delay);
+        return reply;
+      }
       case 'x-lockstep-status':
         return { return: { ...lockstepStatus(node, parameters, eventsCapability), listening } };
       case 'quit':
@@ -229,7 +233,7 @@ function lockstepStatus(
     events: eventsCapability,
     parameters: {
       requested: parameters,
-      effective: { 'x-checkpoint-delay': options.checkpointDelayMs, 'multifd-channels': options.multifd },
+      effective: { 'x-checkpoint-delay': node.checkpointDelayMs, 'multifd-channels': options.multifd },
     },
     killed: node.killed,
   };

@@ -40,6 +40,8 @@ export class NodeRuntime extends EventEmitter {
   readonly cache: ColoCache | null;
   readonly workload: Workload;
   link: Link | undefined;
+  /** x-checkpoint-delay in force; migrate-set-parameters changes it through {@link NodeRuntime.setCheckpointDelay}. */
+  checkpointDelayMs: number;
   /** The primary's full-RAM digest at each checkpoint it sent, oldest first (for the failover check). */
   checkpointDigests: string[] = [];
   /** The secondary's verdict on each checkpoint it loaded. */
@@ -63,6 +65,7 @@ export class NodeRuntime extends EventEmitter {
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes);
     this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;
+    this.checkpointDelayMs = options.checkpointDelayMs;
     const { kind, pagesPerSecond, seed } = options.workload;
     this.workload = new Workload(this.guest, {
       kind,
@@ -119,11 +122,21 @@ export class NodeRuntime extends EventEmitter {
     return this.log.sync();
   }
 
+  /**
+   * migrate-set-parameters x-checkpoint-delay: in COLO, QEMU checkpoints at once and re-arms the timer
+   * with the new delay (colo.c:colo_checkpoint_delay_set -> colo_checkpoint_notify).
+   */
+  setCheckpointDelay(ms: number): void {
+    this.checkpointDelayMs = ms;
+    this.emit('checkpoint-delay', ms);
+  }
+
   /** Stops the node as a crash would: no more inputs, its sockets dropped, its log left as it is. */
   kill(): void {
     this.dead = true;
     clearInterval(this.guestClock);
     for (const socket of this.link ? [this.link.main, ...this.link.multifd] : []) socket.destroy();
+    this.emit('closing');
     this.emit('killed');
   }
 
@@ -133,6 +146,7 @@ export class NodeRuntime extends EventEmitter {
 
   async close(): Promise<void> {
     clearInterval(this.guestClock);
+    this.emit('closing');
     await this.log.close();
   }
 

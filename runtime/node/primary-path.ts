@@ -18,6 +18,19 @@ export function attachPrimary(node: NodeRuntime): void {
   const broken = () => node.input({ kind: 'io', completion: 'channel-error' });
   const guard = (work: Promise<unknown>) => work.catch(broken);
 
+  // colo.c:colo_checkpoint_notify re-arms the delay timer each time it fires
+  const arm = () => {
+    clearInterval(timer);
+    timer = setInterval(() => node.input({ kind: 'timer' }), node.checkpointDelayMs);
+    timer.unref();
+  };
+  node.on('checkpoint-delay', () => {
+    if (timer === undefined) return;
+    node.input({ kind: 'timer' });
+    arm();
+  });
+  node.on('closing', () => clearInterval(timer));
+
   node.onEffect((effect: Effect) => {
     switch (effect.kind) {
       case 'connect':
@@ -45,9 +58,7 @@ export function attachPrimary(node: NodeRuntime): void {
         void guard(sender!.frames([{ kind: 'vmstate', blob: Buffer.from(blob) }]));
         break;
       case 'arm-timer':
-        clearInterval(timer);
-        timer = setInterval(() => node.input({ kind: 'timer' }), node.options.checkpointDelayMs);
-        timer.unref();
+        arm();
         break;
       case 'shutdown-channels':
         shutdownLink(node.link);

@@ -75,7 +75,17 @@ export function attachSecondary(node: NodeRuntime): void {
             broken: () => node.input({ kind: 'io', completion: 'channel-error' }),
           });
           node.input({ kind: 'migration', event: 'load-start' });
-        }).then((server) => node.emit('listening', server.address()));
+        }).then(
+          (server) => {
+            node.once('closing', () => server.close());
+            node.emit('listening', server.address());
+          },
+          // the port is taken or the address is wrong: the incoming channel fails as QEMU's would
+          (error: Error) => {
+            node.emit('listen-error', error);
+            node.input({ kind: 'migration', event: 'channel-error' });
+          },
+        );
         break;
       case 'send':
         node.link?.main.write(
