@@ -1,6 +1,8 @@
 import type { ColoExitReason, ColoMessage } from '../vocabulary.js';
+import { hasMultifd, startRamSend } from './multifd.js';
 import type { DescribedAction, Tx } from './tx.js';
 import type { Effect } from './types.js';
+import { fixesOf } from './types.js';
 import { vmStart, vmStop } from './vm.js';
 
 /** Actions of the COLO machines that are effects for the edge, passed through unchanged. */
@@ -30,6 +32,14 @@ const EDGE_EFFECTS = new Set<Effect['kind']>([
 export function performColoActions(tx: Tx, actions: readonly DescribedAction[]): void {
   for (const action of actions) {
     const kind = action.type;
+    if (kind === 'send-ram' && hasMultifd(tx.node)) {
+      startRamSend(tx); // the pages go over multifd first; 'send-ram' is emitted when the sync returns
+      continue;
+    }
+    if (kind === 'close-return-path' && !fixesOf(tx.node.config).returnPathReuse && tx.node.rp === 'open') {
+      // colo.c:colo_process_checkpoint out: qemu_fclose(rp) without qemu_file_lock; the NULL store is the next step
+      tx.set({ rp: 'freed' });
+    }
     if (EDGE_EFFECTS.has(kind as Effect['kind'])) {
       tx.emit({ kind } as Effect);
       continue;

@@ -1,9 +1,11 @@
 import { startColoThread, stepColoThread } from './colo-thread.js';
 import { failoverBottomHalf } from './failover.js';
+import { channelInput, hasMultifd, stepChannel } from './multifd.js';
 import { executeQmp, OOB_COMMANDS } from './qmp.js';
 import { bqlHeld } from './threads.js';
 import { Tx } from './tx.js';
 import type { Applied, NodeInput, NodeState, QmpReply } from './types.js';
+import { fixesOf } from './types.js';
 import { vmStart, vmStop } from './vm.js';
 
 type QmpInput = Extract<NodeInput, { kind: 'qmp' }>;
@@ -39,7 +41,11 @@ export function applyInput(node: NodeState, input: NodeInput): Applied {
       break;
     case 'step':
       if (input.thread === 'colo') stepColoThread(tx);
-      else stepMainLoop(tx);
+      else if (input.thread === 'main-loop') stepMainLoop(tx);
+      else stepChannel(tx, Number(input.thread.slice('multifd-'.length)));
+      break;
+    case 'multifd':
+      channelInput(tx, input);
       break;
   }
   return { node: tx.node, effects: tx.effects };
@@ -66,6 +72,10 @@ function reply(tx: Tx, input: QmpInput, result: QmpReply | null): void {
 function stepMainLoop(tx: Tx): void {
   if (tx.node.joiningColo) {
     if (tx.node.colo?.status !== 'done') return;
+    if (hasMultifd(tx.node)) {
+      secondaryCleanupWithMultifd(tx);
+      return;
+    }
     // colo.c:colo_incoming_co joined the thread; migration.c:process_incoming_migration_bh
     tx.set({ joiningColo: false });
     vmStart(tx);
@@ -83,6 +93,36 @@ function stepMainLoop(tx: Tx): void {
   if (next) {
     tx.set({ qmpQueue: rest });
     reply(tx, next, executeQmp(tx, next));
+  }
+}
+
+/**
+ * The end of a secondary failover when multifd threads are alive, one main-loop stretch per step:
+ * colo_incoming_co joins the COLO thread (and, before v11 09/21, frees the colo cache right there);
+ * process_incoming_migration_bh shuts the multifd channels (multifd_recv_shutdown) and starts the SVM;
+ * migration_incoming_state_destroy joins the receive threads and (with the fix) frees the cache.
+ */
+function secondaryCleanupWithMultifd(tx: Tx): void {
+  const fixed = fixesOf(tx.node.config).releaseCacheAfterMultifd;
+  const release = () => {
+    tx.set({ coloCache: 'released' });
+    tx.emit({ kind: 'release-colo-cache' });
+  };
+  switch (tx.node.joinPhase) {
+    case 'colo':
+      tx.set({ joinPhase: 'bh' });
+      if (!fixed) release(); // colo.c:colo_incoming_co: "We hold the global BQL, so it is safe here"
+      return;
+    case 'bh':
+      tx.set({ joinPhase: 'destroy' });
+      tx.emit({ kind: 'shutdown-channels', scope: 'multifd' }); // multifd_recv_shutdown
+      vmStart(tx);
+      tx.send('incoming', { type: 'load-done' });
+      return;
+    case 'destroy':
+      tx.set({ joiningColo: false });
+      if (fixed) release(); // after multifd_recv_cleanup
+      return;
   }
 }
 

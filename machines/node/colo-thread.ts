@@ -1,6 +1,7 @@
 import { initialTransition } from 'xstate';
 import { performColoActions } from './actions.js';
 import { nodeMachines } from './definitions.js';
+import { hasMultifd, startRamLoad, stepRamPhase } from './multifd.js';
 import { coloNextEvent, consume } from './threads.js';
 import type { DescribedAction, Tx } from './tx.js';
 
@@ -14,14 +15,28 @@ export function startColoThread(tx: Tx): void {
   const machine = tx.node.config.role === 'primary' ? machines.primary : machines.secondary;
   const [snapshot, actions] = initialTransition(machine);
   tx.set({ colo: snapshot, qemuEvents: { checkpoint: false, exit: false, incoming: false } });
+  // the primary's return path: opened here (colo_process_checkpoint), or reused from migration (v11 21/21)
+  if (tx.node.config.role === 'primary') tx.set({ rp: 'open' });
   performColoActions(tx, actions as DescribedAction[]);
 }
 
 /** Runs the COLO thread's next atomic step, if it has one. @internal */
 export function stepColoThread(tx: Tx): void {
+  if (tx.node.rp === 'freed') {
+    tx.set({ rp: 'null' }); // s->rp_state.from_dst_file = NULL, after the fclose, still without the lock
+    return;
+  }
+  if (tx.node.ramPhase !== 'idle') {
+    stepRamPhase(tx);
+    return;
+  }
   const event = coloNextEvent(tx.node);
   if (!event) return;
   consume(tx, event);
+  if (event.type === 'ram-loaded' && hasMultifd(tx.node)) {
+    startRamLoad(tx); // MULTIFD_FLUSH before EOF: multifd_recv_sync_main, then the thread goes on
+    return;
+  }
   const before = tx.coloState();
   const actions = tx.send('colo', event);
   performColoActions(tx, actions);

@@ -1,6 +1,6 @@
 import { initialTransition } from 'xstate';
 import type { Capabilities } from '../vocabulary.js';
-import { nodeMachines } from './definitions.js';
+import { multifdMachines, nodeMachines } from './definitions.js';
 import type { NodeConfig, NodeState } from './types.js';
 
 /**
@@ -17,6 +17,15 @@ export function createNode(config: NodeConfig, capabilities: Partial<Capabilitie
     incoming: initialTransition(machines.incoming, input)[0],
     failover: initialTransition(machines.failover)[0],
     colo: null,
+    multifdSend:
+      config.multifd && config.role === 'primary' ? initialTransition(multifdMachines(config).send)[0] : null,
+    multifdRecv:
+      config.multifd && config.role === 'secondary'
+        ? initialTransition(multifdMachines(config).recv)[0]
+        : null,
+    ramPhase: 'idle',
+    joinPhase: 'colo',
+    rp: 'none',
     vm: 'prelaunch',
     qemuEvents: { checkpoint: false, exit: false, incoming: false },
     failoverBh: false,

@@ -4,7 +4,10 @@ import { createColoSecondaryMachine } from '../colo-secondary.js';
 import { createFailoverMachine } from '../failover.js';
 import { createMigrationIncomingMachine } from '../migration-incoming.js';
 import { createMigrationSourceMachine } from '../migration-source.js';
+import { createMultifdRecvMachine } from '../multifd-recv.js';
+import { createMultifdSendMachine } from '../multifd-send.js';
 import type { Profile } from '../profiles.js';
+import { fixesOf, type NodeConfig } from './types.js';
 
 /** @internal The machines one node runs, built once per profile. */
 export interface NodeMachines {
@@ -29,6 +32,30 @@ export function nodeMachines(profile: Profile): NodeMachines {
       secondary: createColoSecondaryMachine(profile),
     };
     cache.set(profile, machines);
+  }
+  return machines;
+}
+
+/** @internal The multifd machines of a node: its channel count and the sync-hang fix. */
+export interface MultifdMachines {
+  readonly send: AnyStateMachine;
+  readonly recv: AnyStateMachine;
+}
+
+const multifdCache = new Map<string, MultifdMachines>();
+
+/** @internal Built once per (channels, kickOnExit). */
+export function multifdMachines(config: NodeConfig): MultifdMachines {
+  const channels = config.multifd ?? 0;
+  const kickOnExit = fixesOf(config).kickOnExit;
+  const key = `${channels}/${kickOnExit}`;
+  let machines = multifdCache.get(key);
+  if (!machines) {
+    machines = {
+      send: createMultifdSendMachine({ channels, kickOnExit }),
+      recv: createMultifdRecvMachine({ channels }),
+    };
+    multifdCache.set(key, machines);
   }
   return machines;
 }

@@ -1,6 +1,7 @@
 import { getColoMode } from '../colo-mode.js';
 import { hasTag, type Tx } from './tx.js';
 import type { QmpReply } from './types.js';
+import { fixesOf } from './types.js';
 import { vmStop } from './vm.js';
 
 const error = (desc: string): QmpReply => ({ error: { class: 'GenericError', desc } });
@@ -38,7 +39,9 @@ export function failoverBottomHalf(tx: Tx): void {
 function primaryFailover(tx: Tx): void {
   tx.send('source', { type: 'failover' }); // colo -> completed
   tx.set({ qemuEvents: { ...tx.node.qemuEvents, checkpoint: true } }); // colo_checkpoint_notify
-  tx.emit({ kind: 'shutdown-channels' }); // qemu_file_shutdown(to_dst_file), (rp from_dst_file)
+  // qemu_file_shutdown(to_dst_file), qemu_file_shutdown(rp from_dst_file): under qemu_file_lock since v11 19/21
+  accessReturnPath(tx, fixesOf(tx.node.config).fileLockInFailover);
+  tx.emit({ kind: 'shutdown-channels', scope: 'main' });
   tx.send('failover', { type: 'failover-done' });
   if (tx.node.failover.value !== 'completed') return; // colo_exit_event is never set
   tx.emit({ kind: 'replication-stop' });
@@ -53,9 +56,16 @@ function secondaryFailover(tx: Tx): void {
   }
   tx.send('incoming', { type: 'failover' }); // colo -> completed
   tx.emit({ kind: 'replication-stop' });
-  tx.emit({ kind: 'shutdown-channels' }); // from_src_file, to_src_file
+  tx.emit({ kind: 'shutdown-channels', scope: 'main' }); // from_src_file, to_src_file
   tx.send('failover', { type: 'failover-done' });
   if (tx.node.failover.value !== 'completed') return;
   // qemu_event_set(&mis->colo_incoming_event); qemu_coroutine_enter(colo_incoming_co): join the thread
   tx.set({ qemuEvents: { ...tx.node.qemuEvents, incoming: true }, joiningColo: true });
+}
+
+/** A dereference of s->rp_state.from_dst_file (a shutdown) while the pointer is set. @internal */
+export function accessReturnPath(tx: Tx, locked: boolean): void {
+  const rp = tx.node.rp;
+  if (rp === 'open' || rp === 'freed')
+    tx.emit({ kind: 'file-access', file: 'rp', freed: rp === 'freed', locked });
 }

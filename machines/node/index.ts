@@ -6,5 +6,19 @@
  */
 export { applyInput } from './apply.js';
 export { createNode } from './create.js';
+export { channelState } from './multifd.js';
 export { enabledThreads } from './threads.js';
-export type * from './types.js';
+export type {
+  Applied,
+  Effect,
+  IoCompletion,
+  NodeConfig,
+  NodeFixes,
+  NodeInput,
+  NodeRole,
+  NodeState,
+  NodeThread,
+  QmpReply,
+  VmRunState,
+} from './types.js';
+export { ALL_FIXES, fixesOf } from './types.js';

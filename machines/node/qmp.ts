@@ -1,5 +1,5 @@
 import { getColoMode, queryColoStatusReason } from '../colo-mode.js';
-import { lostHeartbeat } from './failover.js';
+import { accessReturnPath, lostHeartbeat } from './failover.js';
 import type { Tx } from './tx.js';
 import type { NodeInput, QmpReply } from './types.js';
 import { vmStart, vmStop } from './vm.js';
@@ -47,7 +47,9 @@ export function executeQmp(tx: Tx, input: QmpInput): QmpReply | null {
     }
     case 'migrate_cancel':
       tx.send('source', { type: 'migrate_cancel' });
-      tx.emit({ kind: 'shutdown-channels' }); // migration.c:migration_cancel shuts rp and to_dst_file
+      // migration.c:migration_cancel shuts rp and to_dst_file under qemu_file_lock
+      accessReturnPath(tx, true);
+      tx.emit({ kind: 'shutdown-channels', scope: 'main' });
       return ok();
     case 'migrate-continue':
       if (source !== 'pre-switchover') return error(`Migration not in expected state: ${source}`);
@@ -56,7 +58,7 @@ export function executeQmp(tx: Tx, input: QmpInput): QmpReply | null {
     case 'x-colo-lost-heartbeat':
       return lostHeartbeat(tx);
     case 'yank': // util/yank.c: shut every registered migration channel; no state changes
-      tx.emit({ kind: 'shutdown-channels' });
+      tx.emit({ kind: 'shutdown-channels', scope: 'all' });
       return ok();
     case 'stop':
       vmStop(tx);

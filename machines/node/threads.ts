@@ -1,3 +1,4 @@
+import { channelReady, ramPhaseReady, recvThreadsExited } from './multifd.js';
 import { type AnyEvent, hasTag, type Tx } from './tx.js';
 import type { IoCompletion, NodeState, NodeThread } from './types.js';
 
@@ -28,12 +29,23 @@ export function coloNextEvent(node: NodeState): AnyEvent | null {
   return colo.can(step) ? step : null;
 }
 
+/** The COLO thread can run: its next event, a step inside multifd, or the NULL store after an fclose. @internal */
+export function coloThreadReady(node: NodeState): boolean {
+  if (node.rp === 'freed') return true;
+  if (node.ramPhase !== 'idle') return ramPhaseReady(node);
+  return coloNextEvent(node) !== null;
+}
+
 /** The BQL is held by a thread that is blocked (or about to run) while holding it. @internal */
 export const bqlHeld = (node: NodeState): boolean => hasTag(node.colo, 'bql');
 
 /** Whether the main loop has work it can do now. @internal */
 export function mainLoopReady(node: NodeState): boolean {
-  if (node.joiningColo) return node.colo?.status === 'done';
+  if (node.joiningColo) {
+    if (node.colo?.status !== 'done') return false;
+    // migration_incoming_state_destroy -> multifd_recv_cleanup joins the receive threads
+    return node.joinPhase !== 'destroy' || recvThreadsExited(node);
+  }
   if (bqlHeld(node)) return false;
   return node.failoverBh || node.qmpQueue.length > 0;
 }
@@ -44,8 +56,10 @@ export function mainLoopReady(node: NodeState): boolean {
  */
 export function enabledThreads(node: NodeState): NodeThread[] {
   const threads: NodeThread[] = [];
-  if (coloNextEvent(node) !== null) threads.push('colo');
+  if (coloThreadReady(node)) threads.push('colo');
   if (mainLoopReady(node)) threads.push('main-loop');
+  for (let i = 0; i < (node.config.multifd ?? 0); i++)
+    if (channelReady(node, i)) threads.push(`multifd-${i}`);
   return threads;
 }
 

@@ -1,10 +1,10 @@
 import { type AnyMachineSnapshot, type EventObject, transition } from 'xstate';
 import type { MigrationStatus } from '../vocabulary.js';
-import { nodeMachines } from './definitions.js';
+import { multifdMachines, nodeMachines } from './definitions.js';
 import type { Effect, NodeState } from './types.js';
 
 /** The machines of a node a transaction can move. @internal */
-export type MachineKey = 'source' | 'incoming' | 'failover' | 'colo';
+export type MachineKey = 'source' | 'incoming' | 'failover' | 'colo' | 'multifdSend' | 'multifdRecv';
 
 /** An event with any payload, as the node routes it to a machine. @internal */
 export type AnyEvent = EventObject & Readonly<Record<string, unknown>>;
@@ -59,6 +59,8 @@ export class Tx {
 
   private machineFor(key: MachineKey) {
     const machines = nodeMachines(this.node.config.profile);
+    if (key === 'multifdSend') return multifdMachines(this.node.config).send;
+    if (key === 'multifdRecv') return multifdMachines(this.node.config).recv;
     if (key === 'colo') return this.node.config.role === 'primary' ? machines.primary : machines.secondary;
     return machines[key];
   }

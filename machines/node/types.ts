@@ -9,7 +9,40 @@ export type NodeRole = 'primary' | 'secondary';
 export interface NodeConfig {
   readonly role: NodeRole;
   readonly profile: Profile;
+  /** Multifd channels carrying the checkpoints' pages (0 or absent: RAM on the main channel only). */
+  readonly multifd?: number;
+  /** The fixes of the 2026 series that change this process's behaviour; every one on when absent. */
+  readonly fixes?: Partial<NodeFixes>;
 }
+
+/**
+ * The 2026 COLO fixes as switches (all on by default), so the checker can show each race they close.
+ * @public
+ */
+export interface NodeFixes {
+  /** "multifd: Fix hang if send thread errors during sync" (v11 18/21): every exiting send thread kicks main. */
+  readonly kickOnExit: boolean;
+  /** "Call colo_release_ram_cache() after multifd threads terminate" (v11 09/21). */
+  readonly releaseCacheAfterMultifd: boolean;
+  /**
+   * "Keep s->rp_state.from_dst_file open until migration ends" + "colo: Reuse the return path" (v11 20-21/21):
+   * the primary's COLO thread no longer fcloses the return path at `out` without qemu_file_lock.
+   */
+  readonly returnPathReuse: boolean;
+  /** "colo: Use file lock in primary_vm_do_failover()" (v11 19/21). */
+  readonly fileLockInFailover: boolean;
+}
+
+/** Every fix on. @public */
+export const ALL_FIXES: NodeFixes = Object.freeze({
+  kickOnExit: true,
+  releaseCacheAfterMultifd: true,
+  returnPathReuse: true,
+  fileLockInFailover: true,
+});
+
+/** The fixes a node runs with. @public */
+export const fixesOf = (config: NodeConfig): NodeFixes => ({ ...ALL_FIXES, ...config.fixes });
 
 /** The VM's run state as COLO cares about it (runstate.c). @public */
 export type VmRunState = 'prelaunch' | 'running' | 'stopped';
@@ -46,6 +79,25 @@ export interface NodeState {
   readonly checkpoints: number;
   /** Precopy passes over dirty memory (MIGRATION_PASS). */
   readonly passes: number;
+  /** The primary's multifd send side (multifd-send machine), when the node has multifd channels. */
+  readonly multifdSend: AnyMachineSnapshot | null;
+  /** The secondary's multifd receive side (multifd-recv machine), when the node has multifd channels. */
+  readonly multifdRecv: AnyMachineSnapshot | null;
+  /**
+   * Where the thread that moves RAM is inside multifd: the primary's qemu_savevm_live_state in multifd_send
+   * (`send`) or multifd_send_sync_main (`sync`); the secondary's loader in multifd_recv_sync_main (`sync`).
+   */
+  readonly ramPhase: 'idle' | 'send' | 'sync';
+  /**
+   * Secondary failover with multifd, after the COLO thread ended: `colo` (colo_incoming_co joins it),
+   * `bh` (process_incoming_migration_bh), `destroy` (migration_incoming_state_destroy joins the receive threads).
+   */
+  readonly joinPhase: 'colo' | 'bh' | 'destroy';
+  /**
+   * The primary's rp_state.from_dst_file: `open`, `freed` (qemu_fclose done, the pointer not yet NULL) or
+   * `null`; `none` before COLO.
+   */
+  readonly rp: 'none' | 'open' | 'freed' | 'null';
   /** In-band QMP commands waiting for the main loop (it cannot run while a thread blocks holding the BQL). */
   readonly qmpQueue: ReadonlyArray<Extract<NodeInput, { kind: 'qmp' }>>;
 }
@@ -77,10 +129,16 @@ export type NodeInput =
   | { readonly kind: 'peer'; readonly message: ColoMessage; readonly value?: number }
   | { readonly kind: 'io'; readonly completion: IoCompletion }
   | { readonly kind: 'timer' }
-  | { readonly kind: 'step'; readonly thread: NodeThread };
+  | { readonly kind: 'step'; readonly thread: NodeThread }
+  | {
+      readonly kind: 'multifd';
+      readonly channel: number;
+      /** What the channel's socket gave (receive side) or a failed write (send side). */
+      readonly event: 'packet' | 'sync-packet' | 'eof' | 'read-error' | 'write-error';
+    };
 
 /** The threads of a node a scheduler can step: the COLO thread and the main loop. @public */
-export type NodeThread = 'colo' | 'main-loop';
+export type NodeThread = 'colo' | 'main-loop' | `multifd-${number}`;
 
 /** What a node asks the edge to do. The runtime performs these; the checker books them. @public */
 export type Effect =
@@ -97,7 +155,6 @@ export type Effect =
         | 'flush-ram-cache'
         | 'load-device-state'
         | 'arm-timer'
-        | 'shutdown-channels'
         | 'close-return-path'
         | 'release-colo-cache'
         | 'replication-start'
@@ -105,6 +162,17 @@ export type Effect =
         | 'replication-stop'
         | 'compare-checkpoint';
     }
+  | {
+      readonly kind: 'shutdown-channels';
+      /** `main`: the migration channel and its return path; `all`: also every multifd channel (yank). */
+      readonly scope?: 'main' | 'multifd' | 'all';
+    }
+  /** A multifd send thread wrote a page batch or a SYNC packet on its channel. */
+  | { readonly kind: 'multifd-write'; readonly channel: number; readonly packet: 'data' | 'sync' }
+  /** A multifd receive thread stored pages into the colo cache and its bitmap (multifd-colo.c). */
+  | { readonly kind: 'store-pages'; readonly channel: number }
+  /** A thread dereferenced the primary's return-path QEMUFile (shutdown), `freed` when it was already closed. */
+  | { readonly kind: 'file-access'; readonly file: 'rp'; readonly freed: boolean; readonly locked: boolean }
   | { readonly kind: 'qmp-event'; readonly event: string; readonly data: Readonly<Record<string, unknown>> }
   | { readonly kind: 'qmp-reply'; readonly id: unknown; readonly reply: QmpReply }
   | { readonly kind: 'connect'; readonly uri: string }
