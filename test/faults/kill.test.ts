@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { type KillOutcome, killRun } from './support/kill-run.js';
+
+// a bounded loop here; bench/kill-loop.ts runs a longer one
+const RUNS: Array<['primary' | 'secondary', number]> = [
+  ['primary', 0],
+  ['primary', 170],
+  ['primary', 430],
+  ['secondary', 90],
+  ['secondary', 310],
+];
+
+describe('kill -9 of a node process during checkpoints', () => {
+  it('the survivor fails over and keeps a whole checkpoint, every run', { timeout: 300_000 }, async () => {
+    const outcomes: Array<KillOutcome & { victim: string; delayMs: number }> = [];
+    for (const [victim, delayMs] of RUNS)
+      outcomes.push({ victim, delayMs, ...(await killRun(victim, delayMs)) });
+    const count = (v: KillOutcome['verdict']) => outcomes.filter((o) => o.verdict === v).length;
+    console.log(`kill loop: ${outcomes.length} runs, ${count('failure')} failures, ${count('hang')} hangs`);
+    for (const o of outcomes)
+      console.log(`  kill ${o.victim} after ${o.delayMs} ms: ${o.verdict} (${o.detail})`);
+    expect(outcomes.filter((o) => o.verdict !== 'ok')).toEqual([]);
+  });
+});
