@@ -2,21 +2,26 @@ import { createHash } from 'node:crypto';
 
 const PAGE_WORDS = 1024;
 
-/** A 32-bit page hash over the page's words (murmur3's mixing), cheap enough to redo per dirty page. */
-function hashPage(words: Uint32Array, page: number, seed: number): number {
-  let h = seed ^ page;
+/** Two 32-bit hashes of one page in a single pass over its words (murmur3's mixing, two seeds). */
+function hashPage(words: Uint32Array, page: number, out: Uint32Array): void {
+  let a = 0x9747b28c ^ page;
+  let b = 0x5bd1e995 ^ page;
   const base = page * PAGE_WORDS;
   for (let i = base; i < base + PAGE_WORDS; i++) {
     let k = Math.imul(words[i]!, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    k = Math.imul(k, 0x1b873593);
+    a ^= k;
+    a = (a << 13) | (a >>> 19);
+    a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+    b = (Math.imul(b ^ k, 0x85ebca6b) + i) | 0;
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
+  a ^= a >>> 16;
+  a = Math.imul(a, 0x85ebca6b);
+  b ^= b >>> 13;
+  b = Math.imul(b, 0xc2b2ae35);
+  out[2 * page] = (a ^ (a >>> 13)) >>> 0;
+  out[2 * page + 1] = (b ^ (b >>> 16)) >>> 0;
 }
 
 /**
@@ -43,8 +48,7 @@ export class RamDigest {
   update(pages: Iterable<number>): void {
     const words = new Uint32Array(this.ram.buffer, this.ram.byteOffset, this.ram.byteLength / 4);
     for (const page of pages) {
-      this.hashes[2 * page] = hashPage(words, page, 0x9747b28c);
-      this.hashes[2 * page + 1] = hashPage(words, page, 0x5bd1e995);
+      hashPage(words, page, this.hashes);
     }
   }
 

@@ -32,8 +32,8 @@ export class RamReceiver {
     private readonly sink: ReceiverSink,
   ) {
     this.syncs = link.multifd.map(() => 0);
-    // frames held behind a flush must stay valid, so the main channel never reuses its scratch buffer
-    const main = new StreamDecoder({ ramPages });
+    // frames held behind a multifd flush must stay valid, so only a plain link reuses its scratch buffer
+    const main = new StreamDecoder({ ramPages, reuse: link.multifd.length === 0 });
     this.read(link.main, main, (frame) => this.onFrame(frame));
     link.multifd.forEach((socket, id) => {
       const decoder = new MultifdDecoder({ ramPages, reuse: true });

@@ -99,9 +99,11 @@ export function attachSecondary(node: NodeRuntime): void {
         node.device = DeviceState.reset();
         break;
       case 'flush-ram-cache': {
-        const pages = new Set([...cache.bitmap, ...node.guest.dirty]);
+        // only the pages the primary sent need re-hashing: a page only the SVM dirtied goes back to the
+        // primary's image, whose hash the table already holds
+        const sent = [...cache.bitmap];
         cache.flush(node.guest);
-        node.ramDigest.update(pages);
+        node.ramDigest.update(sent);
         break;
       }
       case 'load-device-state': {
