@@ -5,6 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { killLoopLine } from './kill-loop.js';
 import { pauseLine } from './pause.js';
 import { Peer } from './peer-client.js';
 import { qemuLine } from './qemu.js';
@@ -31,6 +32,7 @@ try {
         await pauseLine(peer, { ram: '256M', mode, workload, checkpoints: CHECKPOINTS, delayMs: 600 }, tp),
       );
   print(await qemuLine(tp.seconds, ROUNDS));
+  print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30)));
 } finally {
   peer.stop();
 }
