@@ -161,7 +161,7 @@ export function registerNodeCommands(program: Command, io: CliIo, setExit: (code
     program
       .command('primary')
       .description(
-        'run a COLO primary with a QMP monitor; drive it like QEMU: migrate-set-capabilities x-colo, cont, migrate {"uri":"tcp:HOST:PORT"}. x-checkpoint-delay and multifd-channels set over QMP are recorded, but the node keeps --checkpoint-delay and --multifd',
+        'run a COLO primary with a QMP monitor; drive it like QEMU: migrate-set-capabilities x-colo, cont, migrate {"uri":"tcp:HOST:PORT"}. migrate-set-parameters x-checkpoint-delay takes effect at once (a checkpoint, then the new period, as QEMU); multifd-channels is fixed by --multifd at start',
       ),
     'primary',
   )

@@ -20,11 +20,10 @@ export interface NodeBackendOptions {
 }
 
 /**
- * The migration parameters lockstep knows (migration/options.c:MigrationParameters). They are stored
- * and reported by query-migrate-parameters as QEMU does; the node reads its own at start (`--multifd`,
- * `--checkpoint-delay`), so a changed value is recorded but the running node keeps the value it started
- * with: see x-lockstep-status's `parameters.effective`. lockstep does not throttle, so max-bandwidth is
- * only recorded.
+ * The migration parameters lockstep knows (migration/options.c:MigrationParameters), stored and
+ * reported by query-migrate-parameters as QEMU does. x-checkpoint-delay reaches the running node at once
+ * (colo.c:colo_checkpoint_delay_set); multifd-channels is fixed by `--multifd` when the node starts; lockstep
+ * does not throttle, so max-bandwidth is only recorded. x-lockstep-status shows `parameters.effective`.
  * @public
  */
 export interface MigrationParameters {
