@@ -1,5 +1,6 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerChartCommand } from './commands/chart.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerLogCommand } from './commands/log.js';
 import { registerNodeCommands } from './commands/node.js';
@@ -44,6 +45,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void = () =>
   registerDemoCommand(program, io, setExit);
   registerNodeCommands(program, io, setExit);
   registerLogCommand(program, io);
+  registerCheckCommand(program, io, setExit);
   return program;
 }
 

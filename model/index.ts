@@ -2,4 +2,6 @@
  * The model checker: the generic engine (the COLO composition builds on it).
  * @module
  */
+
+export * from './colo/index.js';
 export * from './engine/index.js';

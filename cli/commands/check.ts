@@ -1,0 +1,200 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Command } from '@commander-js/extra-typings';
+import { PROFILE_NAMES } from '../../machines/index.js';
+import {
+  COLO_PROPERTIES,
+  type ColoAction,
+  type ColoModelOptions,
+  type ColoState,
+  checker,
+  createColoModel,
+  FAULT_KINDS,
+  FIX_NAMES,
+  FIXES,
+  type FixName,
+  messageSequenceChart,
+  type Report,
+  type Trace,
+} from '../../model/index.js';
+import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+
+interface CheckFlags {
+  readonly multifd?: string;
+  readonly faults?: string;
+  readonly checkpoints?: string;
+  readonly profile?: string;
+  readonly withoutFix?: string[];
+  readonly fault?: string[];
+  readonly mode?: string;
+  readonly workers?: string;
+  readonly seed?: string;
+  readonly maxDepth?: string;
+  readonly traceOut?: string;
+  readonly listFixes?: true;
+  readonly json?: true;
+}
+
+const MODES = ['bfs', 'dfs', 'sim'] as const;
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+const kindOf = (property: string): 'safety' | 'deadlock' | 'liveness' =>
+  property === 'deadlock' ? 'deadlock' : (COLO_PROPERTIES.find((p) => p.name === property)?.kind ?? 'safety');
+const isFinding = (property: string): boolean =>
+  COLO_PROPERTIES.find((p) => p.name === property)?.counts === 'finding';
+
+/** A trace as JSON: the steps by name, and what each side's COLO thread was in after each step. */
+function traceJson(trace: Trace<ColoState, ColoAction>) {
+  return trace.actions.map((action, i) => {
+    const st = trace.states[i + 1]!;
+    return {
+      action,
+      primary: st.p.colo ? String(st.p.colo.value) : null,
+      secondary: st.s.colo ? String(st.s.colo.value) : null,
+    };
+  });
+}
+
+/** Runs the check: exit 0 when every property holds, 1 when one is violated (findings do not count). */
+export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: number) => void): Promise<void> {
+  if (flags.listFixes) {
+    const fixes = FIXES.map((f) => ({ name: f.name, description: f.description }));
+    if (flags.json) return io.stdout(json({ fixes }));
+    const width = Math.max(...FIX_NAMES.map((n) => n.length));
+    return io.stdout(fixes.map((f) => `${f.name.padEnd(width)}  ${f.description}\n`).join(''));
+  }
+  const options: ColoModelOptions = {
+    multifd: integer('multifd', flags.multifd, 0, 0, 4),
+    faults: integer('faults', flags.faults, 1, 0, 4),
+    checkpoints: integer('checkpoints', flags.checkpoints, 1, 0, 4),
+    profile: flags.profile === undefined ? 'qemu-11.0' : parseChoice('profile', flags.profile, PROFILE_NAMES),
+    withoutFix: (flags.withoutFix ?? []).map((n) => parseChoice('fix', n, FIX_NAMES)) as FixName[],
+    ...(flags.fault ? { faultKinds: flags.fault.map((f) => parseChoice('fault', f, FAULT_KINDS)) } : {}),
+  };
+  const mode = flags.mode === undefined ? 'bfs' : parseChoice('mode', flags.mode, MODES);
+  const workers = integer('workers', flags.workers, 1, 1, 64);
+  const seed = integer('seed', flags.seed, 1, 0, 2 ** 31 - 1);
+  const model = createColoModel(options);
+  const builder = checker(model);
+  if (flags.maxDepth !== undefined)
+    builder.targetMaxDepth(integer('max-depth', flags.maxDepth, 0, 1, 100000));
+  if (io.isTTY && !flags.json)
+    builder.onProgress((p) =>
+      io.stderr(
+        `\r${p.states} states, depth ${p.depth}, queue ${p.queue}, ${Math.round(p.statesPerSecond)} states/s `,
+      ),
+    );
+  let report: Report<ColoState, ColoAction>;
+  if (mode === 'dfs') report = builder.spawnDfs();
+  else if (mode === 'sim') report = builder.spawnSimulation(seed);
+  else if (workers > 1) {
+    builder.workers(workers, {
+      module: new URL('../../model/colo/model.js', import.meta.url).href,
+      export: 'createColoModel',
+      options,
+    });
+    report = await builder.spawnParallelBfs();
+  } else report = builder.spawnBfs();
+  if (io.isTTY && !flags.json) io.stderr('\r\x1b[K');
+
+  const found = report.violations.filter((v) => v.trace !== null || v.kind !== 'sometimes');
+  const violations = found.filter((v) => !isFinding(v.property));
+  const findings = found.filter((v) => isFinding(v.property));
+  const dir = flags.traceOut ?? join('.lockstep', 'traces');
+  const saved: string[] = [];
+  for (const v of found) {
+    if (!v.trace) continue;
+    const file =
+      flags.traceOut && found.length === 1
+        ? flags.traceOut
+        : join(dirname(join(dir, 'x')), `${v.property}.json`);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(
+      file,
+      json({ options, property: v.property, kind: kindOf(v.property), steps: traceJson(v.trace) }),
+    );
+    saved.push(file);
+  }
+  if (violations.length > 0) setExit(EXIT_FAILURE);
+  const memory = Math.round(process.memoryUsage().rss / 2 ** 20);
+  if (flags.json) {
+    const entry = (v: (typeof found)[number]) => ({
+      property: v.property,
+      kind: kindOf(v.property),
+      trace: v.trace ? traceJson(v.trace) : null,
+    });
+    return io.stdout(
+      json({
+        states: report.states,
+        transitions: report.transitions,
+        seconds: Number(report.seconds.toFixed(3)),
+        bytesPerState: Number(report.bytesPerState.toFixed(1)),
+        complete: report.complete,
+        violations: violations.map(entry),
+        findings: findings.map(entry),
+      }),
+    );
+  }
+  const out: string[] = [];
+  const names = ['deadlock', ...COLO_PROPERTIES.map((p) => p.name)];
+  for (const name of names) {
+    const hit = found.find((v) => v.property === name);
+    const verdict = hit ? (isFinding(name) ? 'FINDING' : 'VIOLATED') : 'holds';
+    out.push(`${name.padEnd(36)} ${kindOf(name).padEnd(9)} ${verdict}`);
+  }
+  out.push(
+    '',
+    `${report.states} states, ${report.transitions} transitions, depth ${report.maxDepth}, ${report.seconds.toFixed(1)} s, ${memory} MiB, ${report.bytesPerState.toFixed(1)} bytes/state${report.complete ? '' : ' (incomplete)'}`,
+  );
+  for (const v of found) {
+    if (!v.trace) continue;
+    out.push(
+      '',
+      `${isFinding(v.property) ? 'finding' : 'violation'}: ${v.property} (${v.trace.actions.length} steps)`,
+    );
+    out.push(messageSequenceChart(model, v.trace));
+  }
+  if (saved.length > 0) out.push('', `traces saved: ${saved.join(', ')}`);
+  io.stdout(`${out.join('\n')}\n`);
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Adds `lockstep check` to the program. @public */
+export function registerCheckCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('check')
+    .description('model-check the composed COLO system: every yank/failover/crash interleaving within bounds')
+    .option('--multifd <n>', 'multifd channels, 0 to 4 (default 0)')
+    .option('--faults <k>', 'fault budget, 0 to 4 (default 1)')
+    .option('--checkpoints <n>', 'checkpoint triggers, 0 to 4 (default 1)')
+    .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default qemu-11.0)`)
+    .option('--without-fix <name>', `switch a fix off (repeatable): ${FIX_NAMES.join(', ')}`, collect)
+    .option('--fault <kind>', `only inject these faults (repeatable): ${FAULT_KINDS.join(', ')}`, collect)
+    .option('--mode <mode>', `exploration: ${MODES.join(', ')} (default bfs: shortest traces)`)
+    .option('--workers <w>', 'BFS worker threads (default 1)')
+    .option('--seed <n>', 'seed for --mode sim (default 1)')
+    .option('--max-depth <n>', 'do not explore deeper than this')
+    .option(
+      '--trace-out <file>',
+      'where to save the counterexample JSON (default .lockstep/traces/PROPERTY.json)',
+    )
+    .option('--list-fixes', 'list the fixes that can be switched off')
+    .option('--json', 'print one JSON object')
+    .action(async (flags: CheckFlags) => runCheck(io, flags, setExit));
+}
