@@ -29,6 +29,8 @@ export interface ColoModelOptions {
   readonly withoutFix?: readonly FixName[];
   /** The faults the injector may fire (default: all of FAULT_KINDS). */
   readonly faultKinds?: readonly FaultKind[];
+  /** The sides yank, kill and heartbeat may hit (default both). */
+  readonly faultSides?: readonly NodeRole[];
 }
 
 /** Every fault the injector knows. @public */
@@ -334,7 +336,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
       out.push({ t: 'trigger' });
     if (st.faults >= this.faultBudget) return;
     const k = this.kinds;
-    for (const side of ['primary', 'secondary'] as const) {
+    for (const side of this.options.faultSides ?? (['primary', 'secondary'] as const)) {
       if (st.dead[side]) continue;
       if (k.has('yank')) out.push({ t: 'fault', fault: 'yank', side });
       if (k.has('kill')) out.push({ t: 'fault', fault: 'kill', side });
