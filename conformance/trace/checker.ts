@@ -3,7 +3,7 @@ import { getColoMode } from '../../machines/colo-mode.js';
 import type { MigrationStatus } from '../../machines/vocabulary.js';
 import { timestampMicros } from '../qmp/wire.js';
 import { type ColoEpisode, checkColoExit } from './colo-exit.js';
-import { PendingCommands } from './commands.js';
+import { PendingCommands, type SentCommand } from './commands.js';
 import { FailoverReplay } from './failover-replay.js';
 import { isKnownCommand, KNOWN_EVENTS } from './known.js';
 import { type TraceEntry, TraceReader } from './read.js';
@@ -38,6 +38,10 @@ export class TraceChecker {
   private running = false;
   private stopLine: number | null = null;
   private oobAfterStop = 0;
+  /** Heartbeats whose failover showed in events before their reply (see `heartbeatInFlight`). */
+  private readonly earlyHeartbeats = new WeakSet<SentCommand>();
+  /** Exit reasons of the failover status just before colo -> completed (the COLO thread may race it). */
+  private racingReasons: ReadonlySet<string> = new Set();
 
   /** @param options - the side the log comes from and the profile to hold it against */
   constructor(readonly options: TraceOptions) {
@@ -113,7 +117,8 @@ export class TraceChecker {
           `a reply to no command in the log (id ${JSON.stringify(message.value.id)})`,
         );
       else if (command.oob && !this.running && this.stopLine !== null) this.oobAfterStop++;
-      else if (message.kind === 'reply') this.commandSucceeded(line, command.name, command.args);
+      else if (message.kind === 'reply' && !this.earlyHeartbeats.has(command))
+        this.commandSucceeded(line, command.name, command.args);
     } else if (message.kind === 'event') {
       const { event, data } = message.value;
       if (event === 'MIGRATION') this.migration(line, data?.status);
@@ -146,12 +151,29 @@ export class TraceChecker {
     }
   }
 
+  /**
+   * QEMU 7.2 runs the failover of an in-band x-colo-lost-heartbeat before it writes the reply: the log
+   * shows STOP, MIGRATION completed and COLO_EXIT(request) between the command and its `return`
+   * (colo-failover.c:qmp_x_colo_lost_heartbeat schedules the bottom half, which the main loop runs
+   * before the monitor's reply is flushed). An event that needs the failover, while such a command is
+   * unanswered, is the proof that QEMU accepted it: apply the heartbeat at that moment.
+   */
+  private heartbeatInFlight(): void {
+    const pending = this.commands
+      .inBand()
+      .find((c) => c.name === 'x-colo-lost-heartbeat' && !this.earlyHeartbeats.has(c));
+    if (!pending) return;
+    this.earlyHeartbeats.add(pending);
+    this.commandSucceeded(pending.line, pending.name, pending.args);
+  }
+
   private migration(line: number, to: unknown): void {
     if (typeof to !== 'string') {
       this.warn(line, 'bad-event', 'MIGRATION without a status string');
       return;
     }
     const from = this.status;
+    if (from === 'colo' && to === 'completed') this.heartbeatInFlight();
     const { side, profile } = this.options;
     if (side === 'incoming' && !profile.incomingSetup && from === 'none' && to === 'setup') {
       const note = `${profile.name}: the destination emits MIGRATION setup but stays none (docs/qemu-7.2.md)`;
@@ -181,6 +203,7 @@ export class TraceChecker {
       this.episode = { line, exitLine: null };
       this.failover.init(); // colo.c: each COLO thread starts with failover_init_state
     } else if (to === 'setup') this.episode = null;
+    if (from === 'colo' && to === 'completed') this.racingReasons = new Set(this.failover.exitReasons());
     if (from === 'colo' && to === 'completed' && !this.failover.complete()) {
       const why = `colo -> completed is *_vm_do_failover (colo.c), but no failover was requested (failover ${this.failover.status})`;
       this.violate({ line, kind: 'failover', from, to, why });
@@ -188,7 +211,17 @@ export class TraceChecker {
   }
 
   private coloExit(line: number, data: Readonly<Record<string, unknown>> | undefined): void {
-    const violation = checkColoExit(line, this.options.side, this.status, this.episode, this.failover, data);
+    if (data?.reason === 'request') this.heartbeatInFlight();
+    const violation = checkColoExit(
+      line,
+      this.options.side,
+      this.status,
+      this.episode,
+      this.failover,
+      data,
+      this.racingReasons,
+    );
+    this.racingReasons = new Set();
     if (violation) this.violate(violation);
     else if (data?.reason === 'error' && this.failover.status === 'none') this.exitError = line;
   }

@@ -14,7 +14,9 @@ const MODE_OF: Record<TraceSide, ColoMode> = { source: 'primary', incoming: 'sec
 /**
  * Checks one COLO_EXIT against what QEMU can produce: a COLO thread exists only after the status
  * reached colo (get_colo_mode() was not none), each thread emits once, the mode is the node's role,
- * and the reason is coloExitReason() of a failover status the failover machine can reach now.
+ * and the reason is coloExitReason() of a failover status the failover machine can reach now. `racing`
+ * covers *_vm_do_failover (colo.c): it emits MIGRATION completed and wakes the COLO thread before it
+ * sets the failover status to completed, so the thread's `out:` may still read active and report error.
  * @internal
  */
 export function checkColoExit(
@@ -24,6 +26,8 @@ export function checkColoExit(
   episode: ColoEpisode | null,
   failover: FailoverReplay,
   data: Readonly<Record<string, unknown>> | undefined,
+  /** Reasons the thread could also report: those of the failover status just before colo → completed. */
+  racing: ReadonlySet<string> = new Set(),
 ): Violation | null {
   const mode = String(data?.mode);
   const reason = String(data?.reason);
@@ -40,7 +44,7 @@ export function checkColoExit(
   if (mode !== MODE_OF[side]) {
     return { ...base, why: `mode ${mode} on the ${side} side: its COLO thread reports ${MODE_OF[side]}` };
   }
-  const reasons = failover.exitReasons();
+  const reasons = new Set([...failover.exitReasons(), ...racing]);
   if (!reasons.has(reason)) {
     const can = [...reasons].join(' or ');
     const why = `reason ${reason}, but with failover status ${failover.status} the COLO thread can only report ${can} (coloExitReason, colo.c out:)`;
