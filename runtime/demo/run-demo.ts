@@ -37,12 +37,19 @@ export interface DemoResult {
 
 const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
 
+/** Two started nodes, joined and in COLO. @public */
+export interface Pair {
+  readonly primary: NodeRuntime;
+  readonly secondary: NodeRuntime;
+  readonly logs: { readonly primary: string; readonly secondary: string };
+}
+
 /**
- * Both nodes in one process over loopback: precopy into COLO, K checkpoints under load, then one side is
- * killed and the other fails over with x-colo-lost-heartbeat, exactly as an operator would (seeds/001).
+ * Starts a secondary and a primary in this process and drives them over their QMP semantics into COLO,
+ * as an operator would (seeds/001): capabilities, migrate-incoming, cont, migrate.
  * @public
  */
-export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+export async function startPair(options: DemoOptions): Promise<Pair> {
   const say = options.progress ?? (() => {});
   const dir = options.logDir ?? (await mkdtemp(join(tmpdir(), 'lockstep-demo-')));
   const base = {
@@ -56,27 +63,34 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       pagesPerSecond: options.pagesPerSecond ?? DEFAULT_RUNTIME_OPTIONS.workload.pagesPerSecond,
     },
   };
-  const secondary = await NodeRuntime.start({
-    ...base,
-    role: 'secondary',
-    logPath: join(dir, 'secondary.jsonl'),
-  });
-  const primary = await NodeRuntime.start({ ...base, role: 'primary', logPath: join(dir, 'primary.jsonl') });
+  const logs = { primary: join(dir, 'primary.jsonl'), secondary: join(dir, 'secondary.jsonl') };
+  const secondary = await NodeRuntime.start({ ...base, role: 'secondary', logPath: logs.secondary });
+  const primary = await NodeRuntime.start({ ...base, role: 'primary', logPath: logs.primary });
   attachSecondary(secondary);
   attachPrimary(primary);
+  const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));
+  await secondary.qmp('migrate-set-capabilities', X_COLO);
+  await secondary.qmp('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
+  const { port } = await listening;
+  await primary.qmp('migrate-set-capabilities', X_COLO);
+  await primary.qmp('cont');
+  await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
+  const channels = options.multifd ? `multifd ${options.multifd}` : 'main channel';
+  say(`precopy of ${options.ram} to 127.0.0.1:${port} (${channels})`);
+  await waitFor(primary, 'colo', () => primary.state.colo?.value === 'wait-checkpoint-event');
+  say(`both sides in colo (${options.profile.name})`);
+  return { primary, secondary, logs };
+}
+
+/**
+ * Both nodes in one process over loopback: precopy into COLO, K checkpoints under load, then one side is
+ * killed and the other fails over with x-colo-lost-heartbeat, exactly as an operator would (seeds/001).
+ * @public
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const say = options.progress ?? (() => {});
+  const { primary, secondary, logs } = await startPair(options);
   try {
-    const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));
-    await secondary.qmp('migrate-set-capabilities', X_COLO);
-    await secondary.qmp('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
-    const { port } = await listening;
-    await primary.qmp('migrate-set-capabilities', X_COLO);
-    await primary.qmp('cont');
-    await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
-    say(
-      `precopy of ${options.ram} to 127.0.0.1:${port} (${options.multifd ? `multifd ${options.multifd}` : 'main channel'})`,
-    );
-    await waitFor(primary, 'colo', () => primary.state.colo?.value === 'wait-checkpoint-event');
-    say(`both sides in colo (${options.profile.name})`);
     await waitFor(
       primary,
       `${options.checkpoints} checkpoints`,
@@ -95,7 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         .slice(0, options.checkpoints)
         .map(({ pauseMs, dirtyPages, bytes }) => ({ pauseMs, dirtyPages, bytes })),
       failover,
-      logs: { primary: join(dir, 'primary.jsonl'), secondary: join(dir, 'secondary.jsonl') },
+      logs,
     };
   } finally {
     for (const node of [primary, secondary]) {

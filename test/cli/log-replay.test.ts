@@ -1,20 +1,13 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { QEMU_11_0 } from '../../machines/index.js';
+import { startPair } from '../../runtime/demo/run-demo.js';
 import { waitFor } from '../../runtime/demo/wait.js';
-import {
-  attachPrimary,
-  attachSecondary,
-  DEFAULT_RUNTIME_OPTIONS,
-  NodeRuntime,
-} from '../../runtime/node/index.js';
+import type { NodeRuntime } from '../../runtime/node/index.js';
 import { captureIo } from './io.js';
-
-const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
 
 interface Live {
   readonly path: string;
@@ -25,22 +18,15 @@ interface Live {
 
 /** A pair run as run-demo.ts runs it, to 3 checkpoints and a secondary failover; the live timelines kept. */
 async function livePair(dir: string): Promise<{ primary: Live; secondary: Live }> {
-  const base = { ...DEFAULT_RUNTIME_OPTIONS, profile: QEMU_11_0, ram: '16M', checkpointDelayMs: 40 };
-  const secondary = await NodeRuntime.start({
-    ...base,
-    role: 'secondary',
-    logPath: join(dir, 'secondary.jsonl'),
-  });
-  const primary = await NodeRuntime.start({ ...base, role: 'primary', logPath: join(dir, 'primary.jsonl') });
-  attachSecondary(secondary);
-  attachPrimary(primary);
-  const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));
-  await secondary.qmp('migrate-set-capabilities', X_COLO);
-  await secondary.qmp('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
-  const { port } = await listening;
-  await primary.qmp('migrate-set-capabilities', X_COLO);
-  await primary.qmp('cont');
-  await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
+  const options = {
+    profile: QEMU_11_0,
+    ram: '16M',
+    multifd: 0,
+    checkpoints: 3,
+    failover: 'secondary',
+    logDir: dir,
+  } as const;
+  const { primary, secondary } = await startPair({ ...options, checkpointDelayMs: 40 });
   await waitFor(primary, '3 checkpoints', () => primary.stats.checkpoints.length >= 3);
   primary.kill();
   await waitFor(secondary, 'COLO_EXIT', () => secondary.state.colo?.value === 'wait-incoming-event');
