@@ -9,5 +9,5 @@ export type { SentCommand } from './commands.js';
 export * from './failover-replay.js';
 export * from './read.js';
 export * from './report.js';
-export type { ServingInterval } from './serving.js';
+export { type ServingInterval, ServingTracker } from './serving.js';
 export * from './status-replay.js';

@@ -17,4 +17,6 @@ export {
   type FaultKind,
   isService,
   type MainItem,
+  type PropertyClass,
+  type Shut,
 } from './model.js';

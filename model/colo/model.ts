@@ -51,7 +51,8 @@ export type ColoAction =
   | { readonly t: 'trigger' }
   | { readonly t: 'fault'; readonly fault: FaultKind; readonly side: NodeRole };
 
-interface Shut {
+/** Which of a node's channels were shut (yank, failover, cancel). @public */
+export interface Shut {
   readonly main: boolean;
   readonly multifd: boolean;
 }

@@ -12,8 +12,22 @@ export const DEVICE_STATE_SIZE = 4096;
 const MAGIC = 0x53444b4c; // 'LKDS'
 const VERSION = 1;
 /** Named 64-bit slots after the 8-byte header. */
-const SLOTS = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'rip', 'rflags', 'tsc'] as const;
-const COUNTERS = ['timer-ticks', 'irqs', 'net-rx', 'net-tx', 'disk-ops'] as const;
+/** The CPU registers the simulated device state carries. @public */
+export const SLOTS = [
+  'rax',
+  'rbx',
+  'rcx',
+  'rdx',
+  'rsi',
+  'rdi',
+  'rbp',
+  'rsp',
+  'rip',
+  'rflags',
+  'tsc',
+] as const;
+/** The device counters the simulated device state carries. @public */
+export const COUNTERS = ['timer-ticks', 'irqs', 'net-rx', 'net-tx', 'disk-ops'] as const;
 /** Opaque device registers (LAPIC, virtio rings, …) that the guest touches at random. */
 const OPAQUE = 8 + (SLOTS.length + COUNTERS.length) * 8;
 
