@@ -3,6 +3,8 @@
  * nodes, with both sides' traffic recorded.
  * @packageDocumentation
  */
+
+export * from './differences.js';
 export * from './driver.js';
 export { startLockstepPair } from './lockstep-pair.js';
 export { QEMU_BINARY, qemuArgs, startQemuPair } from './qemu-pair.js';

@@ -178,12 +178,14 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'split-brain',
     summary: 'COLO, then x-colo-lost-heartbeat on the secondary with the primary alive',
+    // the primary notices at its next checkpoint: COLO_EXIT(error), and it keeps running the guest
+    checkpointDelayMs: 1000,
     async run(ctx) {
       if (!(await reachColo(ctx))) return;
       await ctx.sleep(500);
       await heartbeat(ctx, 'secondary');
       await settle(ctx, 'secondary');
-      await ctx.waitEvent('primary', 'COLO_EXIT', 2000);
+      await ctx.waitEvent('primary', 'COLO_EXIT', 3000);
       await ctx.exec('primary', 'query-status', undefined, { timeoutMs: WEDGE_MS });
     },
   },
