@@ -4,6 +4,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerLogCommand } from './commands/log.js';
 import { registerNodeCommands } from './commands/node.js';
+import { registerTraceCommand } from './commands/trace.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -46,6 +47,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void = () =>
   registerNodeCommands(program, io, setExit);
   registerLogCommand(program, io);
   registerCheckCommand(program, io, setExit);
+  registerTraceCommand(program, io, setExit);
   return program;
 }
 

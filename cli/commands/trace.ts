@@ -129,6 +129,7 @@ export async function runTraceAttach(
       io.stdout(flags.json ? `${JSON.stringify(item)}\n` : `${describe(item)}\n`);
     },
   });
+  let stopTimer = () => {};
   const stopped = new Promise<void>((resolve) => {
     const timer = durationMs === undefined ? undefined : setTimeout(resolve, durationMs);
     const interrupt = () => resolve();
@@ -139,7 +140,6 @@ export async function runTraceAttach(
       process.off('SIGINT', interrupt);
     };
   });
-  let stopTimer = () => {};
   await stopped;
   stopTimer();
   const report = live.stop();
