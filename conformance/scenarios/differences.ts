@@ -29,6 +29,21 @@ export const EXPLAINED_DIFFERENCES: Readonly<Record<string, DifferenceNote>> = {
   },
 };
 
+/**
+ * Scenarios where the status sequences agree but QEMU 7.2's logs carry a finding lockstep's do not.
+ * @public
+ */
+export const EXPLAINED_FINDINGS: Readonly<Record<string, DifferenceNote>> = {
+  'colo-checkpoints': {
+    kind: 'qemu-7.2',
+    note: "wedged on QEMU's primary: under TCG, QEMU 7.2's primary stops for its first checkpoint and never resumes (STOP with no RESUME); in-band commands get no reply while exec-oob still answers. The secondary loaded the checkpoint and runs. This is the known TCG bug before 11.0; lockstep's qemu-7.2 profile does not model it, so lockstep keeps checkpointing.",
+  },
+  'colo-multifd': {
+    kind: 'lockstep-bug',
+    note: "waiting-for-operator on QEMU's secondary: QEMU 7.2 accepts x-colo with multifd and reaches colo, but its secondary fails the first checkpoint (COLO_EXIT secondary/error; COLO over multifd came only with the 2026 multifd-colo series). lockstep under qemu-7.2 keeps checkpointing over multifd: its qemu-7.2 profile should refuse or fail this combination as 7.2 does.",
+  },
+};
+
 /** One row of the differences table. @public */
 export interface DifferenceRow {
   readonly scenario: string;

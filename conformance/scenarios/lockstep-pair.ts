@@ -131,6 +131,8 @@ export async function startLockstepPair(
     incomingUri: 'tcp:127.0.0.1:0',
     migrateUri: async () => `tcp:127.0.0.1:${await port}`,
     async close() {
+      // both at once, as kill -9 of two processes: neither may see the other go and react in its log
+      for (const node of Object.values(nodes)) if (!node.killed) node.kill();
       for (const role of ['primary', 'secondary'] as const) {
         await stop(role);
         await sides[role]!.qmp.close().catch(() => {});

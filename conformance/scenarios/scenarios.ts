@@ -112,6 +112,17 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'colo-checkpoints',
+    summary: 'COLO with x-checkpoint-delay 300 ms for 1.5 s, then query-status on both sides',
+    checkpointDelayMs: 300,
+    async run(ctx) {
+      if (!(await reachColo(ctx))) return;
+      await ctx.sleep(1500);
+      await ctx.exec('primary', 'query-status', undefined, { timeoutMs: WEDGE_MS });
+      await ctx.exec('secondary', 'query-status');
+    },
+  },
+  {
     name: 'colo-primary-failover',
     summary: 'COLO, then the secondary killed and x-colo-lost-heartbeat on the primary',
     async run(ctx) {
