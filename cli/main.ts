@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerLogCommand } from './commands/log.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerTraceCommand } from './commands/trace.js';
+import { registerViewCommand } from './commands/view.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -48,6 +49,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void = () =>
   registerLogCommand(program, io);
   registerCheckCommand(program, io, setExit);
   registerTraceCommand(program, io, setExit);
+  registerViewCommand(program, io);
   return program;
 }
 

@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { PROFILE_NAMES } from '../../machines/index.js';
-import { type DemoResult, runDemo } from '../../runtime/demo/run-demo.js';
+import { type DemoOptions, type DemoResult, runDemo } from '../../runtime/demo/run-demo.js';
+import { runDemoWithView } from '../../view/embed.js';
 import { EXIT_FAILURE, parseChoice } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { checkMultifd, parseCount, parseProfile, parseRam } from './node-options.js';
+import { parsePort, untilSignal } from './view.js';
 
 const FAILOVER_SIDES = ['primary', 'secondary', 'none'] as const;
 
@@ -17,6 +19,27 @@ interface DemoFlags {
   readonly checkpointDelay?: string;
   readonly json?: true;
   readonly logDir?: string;
+  readonly view?: true;
+  readonly viewPort?: string;
+  readonly viewLinger?: true;
+}
+
+/** How long `demo --view` keeps serving after the demo ends, without --view-linger. */
+const VIEW_LINGER_MS = 5000;
+
+/** The demo with `lockstep view` beside it: prints the URL, serves until the end plus a few seconds (or Ctrl-C). */
+async function demoWithView(io: CliIo, flags: DemoFlags, demo: DemoOptions): Promise<DemoResult> {
+  const port = parsePort(flags.viewPort);
+  const { result, view } = await runDemoWithView(demo, {
+    port,
+    onReady: (v) => io.stderr(`lockstep view: ${v.url}\n`),
+  });
+  if (flags.viewLinger) {
+    io.stderr(`lockstep view: still serving ${view.url}; Ctrl-C stops\n`);
+    await untilSignal();
+  } else await new Promise((resolve) => setTimeout(resolve, VIEW_LINGER_MS));
+  await view.close();
+  return result;
 }
 
 /** Progress lines: one live line on a terminal, plain lines when piped. */
@@ -87,6 +110,9 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
     .option('--checkpoint-delay <ms>', 'x-checkpoint-delay in milliseconds (default: 600)')
     .option('--json', 'print one JSON object on stdout')
     .option('--log-dir <dir>', 'keep the two event logs here (default: a new temporary folder)')
+    .option('--view', 'serve lockstep view (127.0.0.1) beside the demo and print its address')
+    .option('--view-port <port>', "the view's port (default: any free port)")
+    .option('--view-linger', 'keep serving the view after the demo until Ctrl-C')
     .action(async (flags: DemoFlags) => {
       const profile = parseProfile(flags.profile);
       const ram = parseRam(flags.ram);
@@ -99,7 +125,7 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
       const live = flags.json && !io.isTTY ? undefined : progress(io);
       let result: DemoResult;
       try {
-        result = await runDemo({
+        const demo: DemoOptions = {
           profile,
           ram,
           multifd,
@@ -108,7 +134,8 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
           checkpointDelayMs: delay,
           ...(flags.logDir === undefined ? {} : { logDir: flags.logDir }),
           ...(live ? { progress: live.say } : {}),
-        });
+        };
+        result = flags.view ? await demoWithView(io, flags, demo) : await runDemo(demo);
       } finally {
         live?.done();
       }

@@ -1,0 +1,391 @@
+/**
+ * The page and its script, served by view/server.ts: plain HTML, CSS and one vanilla script with no
+ * dependencies, so the view works offline. The script has no backticks so it can live in a template literal.
+ * @packageDocumentation
+ */
+
+/** The page. @public */
+export const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>lockstep view</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/view.css">
+</head>
+<body>
+<header>
+  <h1>lockstep <span>view</span></h1>
+  <nav>
+    <button id="tab-live" class="tab active" data-tab="live">Live pair</button>
+    <button id="tab-trace" class="tab" data-tab="trace">Playback</button>
+  </nav>
+  <label>profile <select id="profile"><option>qemu-11.0</option><option>qemu-7.2</option></select></label>
+  <span class="legend"><i class="sw primary"></i>primary <i class="sw secondary"></i>secondary</span>
+  <span id="conn" class="conn">connecting…</span>
+</header>
+<main>
+  <section id="live" class="panel">
+    <div id="sides" class="sides"></div>
+    <div class="timeline-box">
+      <h2>Checkpoints <span id="channel-mode" class="badge">-</span></h2>
+      <svg id="timeline" class="timeline" role="img" aria-label="checkpoint timeline"></svg>
+      <table id="checkpoint-table" class="small"></table>
+    </div>
+  </section>
+  <section id="trace" class="panel hidden">
+    <div id="trace-head"></div>
+    <div class="controls">
+      <button id="first" title="first step (Home)">|◀ first</button>
+      <button id="prev" title="previous step (←)">◀ prev</button>
+      <span id="step-label">-</span>
+      <button id="next" title="next step (→)">next ▶</button>
+      <button id="last" title="last step (End)">last ▶|</button>
+    </div>
+    <div class="trace-grid">
+      <div id="msc" class="msc"></div>
+      <div id="step-states" class="step-states"></div>
+    </div>
+  </section>
+  <section class="charts-box">
+    <h2>State charts <span id="chart-mode" class="badge">live</span></h2>
+    <div id="charts" class="charts"></div>
+  </section>
+</main>
+<script type="module" src="/view.js"></script>
+</body>
+</html>
+`;
+
+/** The page's style. @public */
+export const PAGE_CSS = `
+:root { --primary: #1f6feb; --secondary: #d9480f; --both: #7b2cbf; --ink: #1d232b; --muted: #6b7785; --line: #d8dee4; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink); background: #f6f8fa; }
+header { display: flex; gap: 16px; align-items: center; padding: 8px 16px; background: #fff; border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
+h1 { font-size: 16px; margin: 0; } h1 span { color: var(--muted); font-weight: 400; }
+h2 { font-size: 14px; margin: 0 0 8px; }
+nav { display: flex; gap: 4px; }
+button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); background: #fff; border-radius: 6px; cursor: pointer; }
+button.active { background: var(--ink); color: #fff; border-color: var(--ink); }
+button:disabled { opacity: .4; cursor: default; }
+.legend { color: var(--muted); } .sw { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 4px 0 8px; vertical-align: -1px; }
+.sw.primary { background: var(--primary); } .sw.secondary { background: var(--secondary); }
+.conn { margin-left: auto; color: var(--muted); } .conn.ok { color: #1a7f37; }
+main { padding: 12px 16px; display: grid; gap: 12px; }
+.panel, .charts-box { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; }
+.hidden { display: none; }
+.sides { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; margin-bottom: 12px; }
+.side { border-left: 4px solid var(--primary); padding: 4px 10px; }
+.side.secondary { border-left-color: var(--secondary); }
+.side.dead { opacity: .55; }
+.side h3 { margin: 0 0 4px; font-size: 13px; }
+.kv { display: grid; grid-template-columns: max-content 1fr; gap: 0 10px; }
+.kv b { font-weight: 600; font-family: ui-monospace, Menlo, monospace; }
+.events { font-family: ui-monospace, Menlo, monospace; font-size: 11px; color: var(--muted); max-height: 84px; overflow: auto; margin-top: 4px; }
+.badge { font-size: 11px; font-weight: 500; padding: 1px 6px; border-radius: 10px; background: #eef1f4; color: var(--muted); margin-left: 6px; }
+.badge.multifd { background: #ede4fb; color: var(--both); }
+.timeline { width: 100%; height: 150px; display: block; }
+.timeline .bar { fill: var(--primary); } .timeline.multifd .bar { fill: var(--both); }
+.timeline text { font-size: 10px; fill: var(--muted); }
+table.small { border-collapse: collapse; font-size: 11px; margin-top: 6px; }
+table.small td, table.small th { padding: 1px 8px; text-align: right; border-bottom: 1px solid #eef1f4; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; }
+.chart { border: 1px solid var(--line); border-radius: 6px; padding: 6px; overflow: auto; }
+.chart h3 { margin: 0 0 4px; font-size: 12px; display: flex; justify-content: space-between; }
+.chart h3 .now { font-weight: 400; color: var(--muted); font-family: ui-monospace, Menlo, monospace; }
+.chart svg { width: 100%; height: auto; max-height: 640px; }
+.chart.wide { grid-column: 1 / -1; }
+g.node.hl-primary > path, g.node.hl-primary > polygon, g.node.hl-primary > ellipse { fill: #dbe9ff; stroke: var(--primary); stroke-width: 3px; }
+g.node.hl-secondary > path, g.node.hl-secondary > polygon, g.node.hl-secondary > ellipse { fill: #ffe3d3; stroke: var(--secondary); stroke-width: 3px; }
+g.node.hl-primary.hl-secondary > path, g.node.hl-primary.hl-secondary > polygon { fill: #eadcff; stroke: var(--both); }
+g.node.hl-primary > text, g.node.hl-secondary > text { font-weight: 700; }
+g.cluster.hl-primary > path, g.cluster.hl-primary > polygon { stroke: var(--primary); stroke-width: 2px; }
+g.cluster.hl-secondary > path, g.cluster.hl-secondary > polygon { stroke: var(--secondary); stroke-width: 2px; }
+.controls { display: flex; gap: 8px; align-items: center; margin: 8px 0; }
+#step-label { min-width: 110px; text-align: center; font-weight: 600; }
+.trace-grid { display: grid; grid-template-columns: minmax(520px, 2fr) minmax(260px, 1fr); gap: 12px; }
+.msc { max-height: 460px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
+.msc table { border-collapse: collapse; width: 100%; font-family: ui-monospace, Menlo, monospace; font-size: 11px; }
+.msc th { position: sticky; top: 0; background: #fff; border-bottom: 1px solid var(--line); padding: 4px; }
+.msc th.p { color: var(--primary); } .msc th.s { color: var(--secondary); }
+.msc td { padding: 2px 6px; border-bottom: 1px solid #f0f2f4; white-space: nowrap; }
+.msc td.n { color: var(--muted); text-align: right; width: 3em; }
+.msc td.lane-p, .msc td.lane-s { width: 36%; } .msc td.link { text-align: center; width: 28%; }
+.msc td.lane-p { border-right: 2px solid #cfe0fb; } .msc td.lane-s { border-left: 2px solid #fbd9c6; }
+.msc tr.future { opacity: .3; }
+.msc tr.current { background: #fff8c5; outline: 2px solid #d4a72c; }
+.msc .fault { color: #cf222e; font-weight: 600; }
+.msc tr.violation td { background: #ffebe9; } .msc tr.finding td { background: #fff1e5; } .msc tr.warning td { background: #fffbdd; }
+.arrow-r::after { content: " ──▶"; color: var(--muted); } .arrow-l::before { content: "◀── "; color: var(--muted); }
+.step-states h3 { font-size: 12px; margin: 8px 0 2px; }
+.step-states .note { margin-top: 8px; padding: 6px; background: #fff8c5; border-radius: 4px; }
+.step-states .note.violation { background: #ffebe9; }
+`;
+
+/** The page's script: charts, live updates over Server-Sent Events, playback. @public */
+export const PAGE_JS = String.raw`
+const $ = (id) => document.getElementById(id);
+const MACHINES = ['migration-source', 'migration-incoming', 'colo-primary', 'colo-secondary', 'failover', 'multifd-send', 'multifd-recv'];
+const view = { live: null, trace: null, step: 0, tab: 'live', profile: null, history: {}, applied: 0 };
+window.lockstepView = view;
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') node.className = v; else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+async function loadCharts(profile) {
+  view.profile = profile;
+  $('profile').value = profile;
+  const res = await fetch('/api/charts?profile=' + encodeURIComponent(profile));
+  const data = await res.json();
+  const box = $('charts');
+  box.textContent = '';
+  for (const chart of data.charts) {
+    const card = el('div', { class: 'chart', 'data-machine': chart.name },
+      el('h3', {}, el('span', {}, chart.name), el('span', { class: 'now' })));
+    const holder = el('div', { class: 'svg' });
+    holder.innerHTML = chart.svg.replace(/^[\s\S]*?(<svg)/, '$1');
+    card.append(holder);
+    const svg = holder.querySelector('svg');
+    // wide charts (the migration state machines, the COLO threads) get a row of their own
+    if (svg && parseFloat(svg.getAttribute('width') || '0') > 1300) card.classList.add('wide');
+    box.append(card);
+  }
+  document.body.dataset.charts = String(data.charts.length);
+  highlight();
+}
+
+function statesNow() {
+  if (view.tab === 'trace' && view.trace) {
+    const step = view.trace.steps[view.step];
+    return step ? step.states : { primary: {}, secondary: {} };
+  }
+  const out = { primary: {}, secondary: {} };
+  for (const side of (view.live ? view.live.sides : [])) {
+    const into = out[side.role];
+    for (const [m, paths] of Object.entries(side.states)) into[m] = (into[m] || []).concat(paths);
+  }
+  return out;
+}
+
+function highlight() {
+  const states = statesNow();
+  for (const card of document.querySelectorAll('.chart')) {
+    const machine = card.dataset.machine;
+    const wanted = {};
+    const labels = [];
+    for (const role of ['primary', 'secondary']) {
+      const paths = states[role][machine] || [];
+      for (const p of paths) {
+        (wanted[p] = wanted[p] || []).push(role);
+        const parts = p.split('.');
+        for (let i = 1; i < parts.length; i++) (wanted['cluster_' + parts.slice(0, i).join('.')] = wanted['cluster_' + parts.slice(0, i).join('.')] || []).push(role);
+      }
+      if (paths.length) labels.push(role[0].toUpperCase() + ': ' + paths.join(', '));
+    }
+    for (const g of card.querySelectorAll('g.node, g.cluster')) {
+      const title = g.querySelector(':scope > title');
+      const name = title ? title.textContent : '';
+      const roles = wanted[name] || [];
+      g.classList.toggle('hl-primary', roles.includes('primary'));
+      g.classList.toggle('hl-secondary', roles.includes('secondary'));
+    }
+    card.querySelector('.now').textContent = labels.join('  ');
+  }
+  $('chart-mode').textContent = view.tab === 'trace' && view.trace ? 'playback step ' + (view.step + 1) : 'live';
+}
+
+function fmtBytes(n) {
+  if (n >= 1048576) return (n / 1048576).toFixed(1) + ' MiB';
+  if (n >= 1024) return (n / 1024).toFixed(1) + ' KiB';
+  return n + ' B';
+}
+
+function renderLive() {
+  const live = view.live;
+  if (!live) return;
+  const sides = $('sides');
+  sides.textContent = '';
+  if (live.sides.length === 0) sides.append(el('p', { class: 'muted' }, 'No running node: start with lockstep demo --view or lockstep view --qmp PATH.'));
+  for (const s of live.sides) {
+    const kv = el('div', { class: 'kv' });
+    const add = (k, v) => { kv.append(el('span', {}, k), el('b', { 'data-field': k }, v === null || v === undefined ? '-' : v)); };
+    add('status', s.status); add('colo thread', s.colo); add('failover', s.failover); add('vm', s.vm); add('checkpoints', s.checkpoints);
+    const events = el('div', { class: 'events' });
+    for (const e of s.events.slice(-8).reverse()) events.append(el('div', {}, e.event + (e.data ? ' ' + JSON.stringify(e.data) : '')));
+    sides.append(el('div', { class: 'side ' + s.role + (s.alive ? '' : ' dead'), 'data-role': s.role },
+      el('h3', {}, s.label + (s.alive ? '' : ' — gone')), kv, events));
+  }
+  const mode = $('channel-mode');
+  mode.textContent = live.multifd > 0 ? 'multifd, ' + live.multifd + ' channels' : 'plain (main channel)';
+  mode.classList.toggle('multifd', live.multifd > 0);
+  renderTimeline(live);
+}
+
+function renderTimeline(live) {
+  const svg = $('timeline');
+  const ns = 'http://www.w3.org/2000/svg';
+  svg.textContent = '';
+  svg.classList.toggle('multifd', live.multifd > 0);
+  const cps = live.checkpoints;
+  const width = svg.clientWidth || 800;
+  const height = 150;
+  const max = Math.max(1, ...cps.map((c) => c.pauseMs));
+  const slot = Math.min(90, (width - 40) / Math.max(1, cps.length));
+  const mk = (tag, attrs, text) => {
+    const n = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text !== undefined) n.textContent = text;
+    svg.append(n);
+    return n;
+  };
+  mk('text', { x: 0, y: 10 }, 'pause ms (max ' + max.toFixed(1) + ')');
+  mk('line', { x1: 30, y1: height - 34, x2: width, y2: height - 34, stroke: '#d8dee4' });
+  cps.forEach((c, i) => {
+    const h = Math.max(1, ((height - 60) * c.pauseMs) / max);
+    const x = 34 + i * slot;
+    const bar = mk('rect', { class: 'bar', x: x, y: height - 34 - h, width: Math.max(4, slot - 10), height: h, rx: 2 });
+    const t = document.createElementNS(ns, 'title');
+    t.textContent = 'checkpoint ' + c.checkpoint + ': pause ' + c.pauseMs.toFixed(1) + ' ms, ' + c.dirtyPages + ' pages, ' + c.bytes + ' bytes';
+    bar.append(t);
+    mk('text', { x: x, y: height - 36 - h }, c.pauseMs.toFixed(1));
+    mk('text', { x: x, y: height - 22 }, '#' + c.checkpoint);
+    mk('text', { x: x, y: height - 11 }, c.dirtyPages + ' pg');
+    mk('text', { x: x, y: height - 1 }, fmtBytes(c.bytes));
+  });
+  const table = $('checkpoint-table');
+  table.textContent = '';
+  table.append(el('tr', {}, el('th', {}, 'checkpoint'), el('th', {}, 'pause ms'), el('th', {}, 'dirty pages'), el('th', {}, 'bytes')));
+  for (const c of cps.slice(-12)) table.append(el('tr', {}, el('td', {}, c.checkpoint), el('td', {}, c.pauseMs.toFixed(1)), el('td', {}, c.dirtyPages), el('td', {}, c.bytes)));
+}
+
+function record(live) {
+  for (const s of live.sides) {
+    for (const [m, paths] of Object.entries(s.states)) {
+      const key = s.role + ':' + m;
+      const list = (view.history[key] = view.history[key] || []);
+      const now = paths.join('|');
+      if (list[list.length - 1] !== now) list.push(now);
+    }
+  }
+}
+
+function onLive(live) {
+  view.live = live;
+  view.applied++;
+  record(live);
+  if (view.profile === null || (live.sides.length > 0 && live.profile !== view.profile && !view.trace)) loadCharts(live.profile);
+  renderLive();
+  if (view.tab === 'live') highlight();
+}
+
+function connect() {
+  const source = new EventSource('/api/live');
+  source.onopen = () => { $('conn').textContent = 'live'; $('conn').classList.add('ok'); };
+  source.onerror = () => { $('conn').textContent = 'disconnected (retrying)'; $('conn').classList.remove('ok'); };
+  source.onmessage = (msg) => onLive(JSON.parse(msg.data));
+}
+
+function renderTrace() {
+  const t = view.trace;
+  if (!t) return;
+  $('trace-head').textContent = '';
+  $('trace-head').append(el('h2', {}, t.title), el('div', { class: 'muted' }, t.file + ' — ' + t.detail));
+  const table = el('table', {});
+  table.append(el('tr', {}, el('th', {}, '#'), el('th', { class: 'p' }, 'primary'), el('th', {}, 'link'), el('th', { class: 's' }, 'secondary')));
+  t.steps.forEach((s, i) => {
+    const cell = (lane) => {
+      const td = el('td', { class: lane === 'link' ? 'link' : lane === 'primary' ? 'lane-p' : 'lane-s' });
+      if (s.lane === lane) {
+        const span = el('span', { class: (s.fault ? 'fault ' : '') + (s.arrow === 'to-secondary' ? 'arrow-r' : s.arrow === 'to-primary' ? 'arrow-l' : '') }, s.text);
+        td.append(span);
+      }
+      return td;
+    };
+    const tr = el('tr', { 'data-step': i + 1, class: s.flag || '' }, el('td', { class: 'n' }, s.n), cell('primary'), cell('link'), cell('secondary'));
+    tr.addEventListener('click', () => go(i));
+    table.append(tr);
+  });
+  $('msc').textContent = '';
+  $('msc').append(table);
+  go(view.step);
+}
+
+function go(i) {
+  const t = view.trace;
+  if (!t || t.steps.length === 0) return;
+  view.step = Math.max(0, Math.min(t.steps.length - 1, i));
+  const step = t.steps[view.step];
+  $('step-label').textContent = 'step ' + (view.step + 1) + ' / ' + t.steps.length;
+  document.body.dataset.step = String(view.step + 1);
+  $('prev').disabled = view.step === 0; $('first').disabled = view.step === 0;
+  $('next').disabled = view.step === t.steps.length - 1; $('last').disabled = view.step === t.steps.length - 1;
+  for (const tr of document.querySelectorAll('#msc tr[data-step]')) {
+    const n = Number(tr.dataset.step) - 1;
+    tr.classList.toggle('current', n === view.step);
+    tr.classList.toggle('future', n > view.step);
+  }
+  const cur = document.querySelector('#msc tr.current');
+  if (cur) cur.scrollIntoView({ block: 'nearest' });
+  const box = $('step-states');
+  box.textContent = '';
+  box.append(el('h2', {}, 'After step ' + step.n + (step.line ? ' (log line ' + step.line + ')' : '')));
+  for (const role of ['primary', 'secondary']) {
+    box.append(el('h3', { style: 'color: var(--' + role + ')' }, role));
+    const kv = el('div', { class: 'kv' });
+    const entries = Object.entries(step.states[role]);
+    if (entries.length === 0) kv.append(el('span', {}, '-'), el('b', {}, ''));
+    for (const [m, paths] of entries) kv.append(el('span', {}, m), el('b', { 'data-machine': m, 'data-role': role }, paths.join(', ')));
+    box.append(kv);
+  }
+  if (step.note) box.append(el('div', { class: 'note ' + (step.flag || '') }, (step.flag ? step.flag + ': ' : '') + step.note));
+  highlight();
+}
+
+function setTab(tab) {
+  view.tab = tab;
+  for (const b of document.querySelectorAll('.tab')) b.classList.toggle('active', b.dataset.tab === tab);
+  $('live').classList.toggle('hidden', tab !== 'live');
+  $('trace').classList.toggle('hidden', tab !== 'trace');
+  if (tab === 'trace' && view.trace && view.trace.profile !== view.profile) loadCharts(view.trace.profile);
+  else if (tab === 'live' && view.live && view.live.sides.length > 0 && view.live.profile !== view.profile) loadCharts(view.live.profile);
+  else highlight();
+}
+
+async function init() {
+  for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => setTab(b.dataset.tab));
+  $('profile').addEventListener('change', () => loadCharts($('profile').value));
+  $('prev').addEventListener('click', () => go(view.step - 1));
+  $('next').addEventListener('click', () => go(view.step + 1));
+  $('first').addEventListener('click', () => go(0));
+  $('last').addEventListener('click', () => go(Infinity));
+  document.addEventListener('keydown', (e) => {
+    if (view.tab !== 'trace' || e.target instanceof HTMLSelectElement) return;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') { go(view.step - 1); e.preventDefault(); }
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') { go(view.step + 1); e.preventDefault(); }
+    if (e.key === 'Home') go(0);
+    if (e.key === 'End') go(Infinity);
+  });
+  const info = await (await fetch('/api/info')).json();
+  const res = await fetch('/api/trace');
+  if (res.ok) {
+    view.trace = await res.json();
+    renderTrace();
+  } else {
+    $('tab-trace').disabled = true;
+    $('tab-trace').title = 'start with --trace FILE to play a counterexample or a QMP log';
+  }
+  await loadCharts(info.profile);
+  connect();
+  if (view.trace && !info.live) setTab('trace');
+  document.body.dataset.ready = 'true';
+}
+
+init();
+`;
