@@ -89,6 +89,7 @@ export const multifdSendAlphabet = (channels: number): EventObject[] => [
 /** @internal Events of the multifd receive side for n channels. */
 export const multifdRecvAlphabet = (channels: number): EventObject[] => [
   { type: 'sync' },
+  { type: 'terminate' },
   { type: 'main.step' },
   ...channelIndexes(channels).flatMap((i) =>
     ['step', 'packet', 'sync-packet', 'eof', 'read-error'].map((what) => ({ type: `channel-${i}.${what}` })),

@@ -1,4 +1,4 @@
-import { and, assign, setup } from 'xstate';
+import { and, assign, not, setup } from 'xstate';
 import type { ChannelParams } from './counters.js';
 import { bump, channelIndexes, checkChannels } from './counters.js';
 
@@ -24,11 +24,14 @@ export interface MultifdRecvContext {
 /**
  * Events: `sync` is MULTIFD_FLUSH (or EOS) read on the main channel, which calls multifd_recv_sync_main;
  * `main.step` and `channel-N.step` run one thread's next atomic step; `channel-N.packet`,
- * `channel-N.sync-packet`, `channel-N.eof` and `channel-N.read-error` are what the channel's socket gave.
+ * `channel-N.sync-packet`, `channel-N.eof` and `channel-N.read-error` are what the channel's socket gave;
+ * `terminate` is multifd_recv_terminate_threads(NULL) called from the main loop (multifd_recv_shutdown in
+ * process_incoming_migration_bh, multifd_recv_cleanup in migration_incoming_state_destroy).
  * @public
  */
 export type MultifdRecvEvent =
   | { type: 'sync' }
+  | { type: 'terminate' }
   | { type: 'main.step' }
   | { type: `channel-${number}.step` }
   | { type: `channel-${number}.packet` }
@@ -98,6 +101,7 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
     types: {} as { context: MultifdRecvContext; events: MultifdRecvEvent },
     guards: {
       exiting: ({ context }) => context.exiting,
+      'not-exiting': not('exiting'),
       'sem-sync-main-posted': ({ context }) => context.semSyncMain > 0,
       'last-channel': ({ context }) => context.index === last,
       'sem-sync-posted': ({ context }, { channel }: ChannelParams) => (context.semSync[channel] ?? 0) > 0,
@@ -124,6 +128,15 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
     description: `multifd.c receive side, ${channels} channel(s)`,
     type: 'parallel',
     context: { exiting: false, semSyncMain: 0, semSync: Array(channels).fill(0), index: 0 },
+    // multifd.c:multifd_recv_terminate_threads(NULL), from multifd_recv_shutdown or multifd_recv_cleanup:
+    // if (qatomic_xchg(&exiting, 1)) return; then post every p->sem_sync and shut every channel. It never
+    // posts recv_state->sem_sync, so a multifd_recv_sync_main already waiting stays blocked (reference §7).
+    on: {
+      terminate: {
+        guard: 'not-exiting',
+        actions: ['terminate', 'multifd-recv-terminate', 'shutdown-channels'],
+      },
+    },
     states: {
       main: {
         initial: 'idle',

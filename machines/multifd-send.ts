@@ -199,7 +199,11 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       'set-exiting': assign({ exiting: true }),
       'kick-main': assign(kick),
       // multifd_send_terminate_threads: exiting = 1, then wake every channel
-      terminate: assign(({ context }) => ({ exiting: true, terminated: true, sem: context.sem.map((n) => n + 1) })),
+      terminate: assign(({ context }) => ({
+        exiting: true,
+        terminated: true,
+        sem: context.sem.map((n) => n + 1),
+      })),
       // described for the runtime and the checker: the first error fails the migration (multifd_send_set_error)
       'multifd-send-error': () => {},
     },

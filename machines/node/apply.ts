@@ -1,6 +1,6 @@
 import { startColoThread, stepColoThread } from './colo-thread.js';
 import { failoverBottomHalf } from './failover.js';
-import { channelInput, hasMultifd, stepChannel } from './multifd.js';
+import { channelInput, hasMultifd, stepChannel, terminateRecv } from './multifd.js';
 import { executeQmp, OOB_COMMANDS } from './qmp.js';
 import { bqlHeld } from './threads.js';
 import { Tx } from './tx.js';
@@ -99,7 +99,8 @@ function stepMainLoop(tx: Tx): void {
 /**
  * The end of a secondary failover when multifd threads are alive, one main-loop stretch per step:
  * colo_incoming_co joins the COLO thread (and, before v11 09/21, frees the colo cache right there);
- * process_incoming_migration_bh shuts the multifd channels (multifd_recv_shutdown) and starts the SVM;
+ * process_incoming_migration_bh terminates the multifd receive threads (multifd_recv_shutdown: `exiting`,
+ * every p->sem_sync posted, every channel shut) and starts the SVM;
  * migration_incoming_state_destroy joins the receive threads and (with the fix) frees the cache.
  */
 function secondaryCleanupWithMultifd(tx: Tx): void {
@@ -115,11 +116,13 @@ function secondaryCleanupWithMultifd(tx: Tx): void {
       return;
     case 'bh':
       tx.set({ joinPhase: 'destroy' });
-      tx.emit({ kind: 'shutdown-channels', scope: 'multifd' }); // multifd_recv_shutdown
+      terminateRecv(tx); // multifd_recv_shutdown -> multifd_recv_terminate_threads(NULL)
       vmStart(tx);
       tx.send('incoming', { type: 'load-done' });
       return;
     case 'destroy':
+      // multifd_recv_cleanup: multifd_recv_terminate_threads(NULL) (a no-op after the bh's), then the joins
+      terminateRecv(tx);
       tx.set({ joiningColo: false });
       if (fixed) release(); // after multifd_recv_cleanup
       return;

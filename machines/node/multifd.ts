@@ -94,6 +94,17 @@ export function channelInput(tx: Tx, input: MultifdInput): void {
   perform(tx, input.channel, tx.send(keyOf(tx.node), event));
 }
 
+/**
+ * multifd.c:multifd_recv_terminate_threads(NULL) from the main loop (multifd_recv_shutdown in
+ * process_incoming_migration_bh, multifd_recv_cleanup in migration_incoming_state_destroy): the first
+ * caller sets `exiting`, posts every p->sem_sync and shuts every channel; later calls return at once.
+ * @internal
+ */
+export function terminateRecv(tx: Tx): void {
+  if (!tx.node.multifdRecv) return;
+  perform(tx, -1, tx.send('multifdRecv', { type: 'terminate' }));
+}
+
 function perform(tx: Tx, channel: number, actions: readonly { type: string }[]): void {
   for (const action of actions) {
     if (action.type === 'store-pages') tx.emit({ kind: 'store-pages', channel });
