@@ -71,6 +71,11 @@ export async function startQemuPair(options: PairOptions): Promise<Pair & { stde
     primary: start(qemuArgs('primary', join(dir, 'primary.sock'), options.ram)),
     secondary: start(qemuArgs('secondary', join(dir, 'secondary.sock'), options.ram)),
   };
+  // if this process ends first (a crash, a killed test runner), the guests must not outlive it
+  const orphans = () => {
+    for (const child of Object.values(children)) child.process.kill('SIGKILL');
+  };
+  process.once('exit', orphans);
   const sides = [];
   try {
     for (const role of ['primary', 'secondary'] as const) {
@@ -91,6 +96,7 @@ export async function startQemuPair(options: PairOptions): Promise<Pair & { stde
       );
     }
   } catch (error) {
+    process.off('exit', orphans);
     await Promise.all(Object.values(children).map(kill9));
     for (const side of sides) await side.qmp.close().catch(() => {});
     await rm(dir, { recursive: true, force: true });
@@ -106,6 +112,7 @@ export async function startQemuPair(options: PairOptions): Promise<Pair & { stde
     migrateUri: async () => `tcp:127.0.0.1:${port}`,
     stderr: (role) => children[role].stderr,
     async close() {
+      process.off('exit', orphans);
       await Promise.all(Object.values(children).map(kill9));
       await Promise.all([primary.qmp.close().catch(() => {}), secondary.qmp.close().catch(() => {})]);
       await rm(dir, { recursive: true, force: true });
