@@ -235,9 +235,9 @@ export async function followQmp(
               ...(st.colo ? { [coloChart]: [st.colo] } : {}),
             },
           });
+          if (isProfile(st.profile)) hub.setRun({ profile: st.profile });
           if (role === 'primary')
             hub.setRun({
-              ...(isProfile(st.profile) ? { profile: st.profile } : {}),
               multifd: st.parameters?.effective?.['multifd-channels'] ?? 0,
               checkpoints: st.stats?.checkpoints ?? [],
             });

@@ -220,7 +220,7 @@ function renderLive() {
     const events = el('div', { class: 'events' });
     for (const e of s.events.slice(-8).reverse()) events.append(el('div', {}, e.event + (e.data ? ' ' + JSON.stringify(e.data) : '')));
     sides.append(el('div', { class: 'side ' + s.role + (s.alive ? '' : ' dead'), 'data-role': s.role },
-      el('h3', {}, s.label + (s.alive ? '' : ' — gone')), kv, events));
+      el('h3', {}, s.label + (s.alive ? '' : ' — stopped')), kv, events));
   }
   const mode = $('channel-mode');
   mode.textContent = live.multifd > 0 ? 'multifd, ' + live.multifd + ' channels' : 'plain (main channel)';

@@ -73,7 +73,7 @@ describe('lockstep demo --view', () => {
       // the timeline: one bar per checkpoint of the primary, on the main channel
       expect(await p.textContent('#channel-mode')).toContain('plain');
       expect(await p.$$eval('#timeline rect.bar', (bars) => bars.length)).toBeGreaterThanOrEqual(6);
-      expect(await p.textContent('.side.primary h3')).toContain('gone');
+      expect(await p.textContent('.side.primary h3')).toContain('stopped');
       await screenshot(p, 'live-after-failover.png');
       await p.close();
     } finally {
