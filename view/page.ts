@@ -331,8 +331,11 @@ function go(i) {
     tr.classList.toggle('current', n === view.step);
     tr.classList.toggle('future', n > view.step);
   }
+  // keep the current row in view inside the chart only (the page itself does not scroll)
   const cur = document.querySelector('#msc tr.current');
-  if (cur) cur.scrollIntoView({ block: 'nearest' });
+  const msc = $('msc');
+  if (cur && (cur.offsetTop < msc.scrollTop + 24 || cur.offsetTop + cur.offsetHeight > msc.scrollTop + msc.clientHeight))
+    msc.scrollTop = Math.max(0, cur.offsetTop - msc.clientHeight / 2);
   const box = $('step-states');
   box.textContent = '';
   box.append(el('h2', {}, 'After step ' + step.n + (step.line ? ' (log line ' + step.line + ')' : '')));

@@ -41,6 +41,9 @@ export async function openView(browser: Browser, url: string): Promise<Page> {
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, name);
+  await page.evaluate('window.scrollTo(0, 0)');
+  // a sticky header would be drawn mid-page in a full-page capture
+  if (fullPage) await page.addStyleTag({ content: 'header { position: static !important; }' });
   await page.screenshot({ path, fullPage });
   return path;
 }
