@@ -60,7 +60,8 @@ export const ERROR_MESSAGES = {
     `device state blob is not valid: ${d.actual}, expected ${d.expected}`,
   'qmp-path-not-socket': (d: ErrorDetails) =>
     `QMP socket path ${d.path} exists and is not a socket; remove it or choose another --qmp path`,
-  'bad-uri': (d: ErrorDetails) => `migration URI ${d.actual} is not of the form ${d.expected}; try tcp:127.0.0.1:4444`,
+  'bad-uri': (d: ErrorDetails) =>
+    `migration URI ${d.actual} is not of the form ${d.expected}; try tcp:127.0.0.1:4444`,
 } as const;
 
 /** An error code of the table. @public */

@@ -15,18 +15,7 @@ export interface DifferenceNote {
 
 /** The explained differences between QEMU 7.2 and lockstep (profile qemu-7.2), by scenario. @public */
 export const EXPLAINED_DIFFERENCES: Readonly<Record<string, DifferenceNote>> = {
-  'pause-before-switchover': {
-    kind: 'lockstep-bug',
-    note: 'lockstep under qemu-7.2 ignores the pause-before-switchover capability: the source goes active -> completed without pre-switchover, so migrate-continue fails ("Migration not in expected state: completed"); QEMU 7.2 pauses in pre-switchover, then device, completed. Under qemu-11.0 lockstep pauses, but after migrate-continue the source stays in device and never completes.',
-  },
-  'cancel-active': {
-    kind: 'lockstep-bug',
-    note: 'lockstep records migrate-set-parameters max-bandwidth but does not throttle: 32M of guest RAM is sent before migrate_cancel arrives, so the migration completes; QEMU 7.2 at 4 KiB/s is still active and goes cancelling -> cancelled (the destination: failed).',
-  },
-  'target-killed': {
-    kind: 'lockstep-bug',
-    note: 'the same missing throttle: lockstep completes the precopy before the destination is killed; QEMU 7.2 is still active and goes to failed when its peer disappears.',
-  },
+  // none at present: the four lockstep bugs the first run found are fixed (docs/conformance.md)
 };
 
 /**
@@ -39,8 +28,8 @@ export const EXPLAINED_FINDINGS: Readonly<Record<string, DifferenceNote>> = {
     note: "wedged on QEMU's primary: under TCG, QEMU 7.2's primary stops for its first checkpoint and never resumes (STOP with no RESUME); in-band commands get no reply while exec-oob still answers. The secondary loaded the checkpoint and runs. This is the known TCG bug before 11.0; lockstep's qemu-7.2 profile does not model it, so lockstep keeps checkpointing.",
   },
   'colo-multifd': {
-    kind: 'lockstep-bug',
-    note: "waiting-for-operator on QEMU's secondary: QEMU 7.2 accepts x-colo with multifd and reaches colo, but its secondary fails the first checkpoint (COLO_EXIT secondary/error; COLO over multifd came only with the 2026 multifd-colo series). lockstep under qemu-7.2 keeps checkpointing over multifd: its qemu-7.2 profile should refuse or fail this combination as 7.2 does.",
+    kind: 'qemu-7.2',
+    note: "waiting-for-operator on the secondary under 7.2: QEMU 7.2 accepts x-colo with multifd and reaches colo, but its secondary fails the first checkpoint (COLO_EXIT secondary/error; COLO over multifd came only with the 2026 multifd-colo series). lockstep's qemu-7.2 profile (coloMultifd: false) fails it the same way; its qemu-11.0 profile checkpoints over multifd.",
   },
 };
 

@@ -2,59 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Effect } from '../../machines/index.js';
 import { QEMU_7_2, QEMU_11_0 } from '../../machines/profiles.js';
+import { createNodeBackend } from '../../runtime/control/index.js';
 import {
   attachPrimary,
   attachSecondary,
   DEFAULT_RUNTIME_OPTIONS,
   NodeRuntime,
 } from '../../runtime/node/index.js';
-import type { QmpBackend, QmpEvent, QmpReply, QmpServer } from '../../runtime/qmp/index.js';
+import type { QmpServer } from '../../runtime/qmp/index.js';
 import { serveQmp } from '../../runtime/qmp/index.js';
 import { connectSide } from './side.js';
 import type { Pair, PairOptions, PairSide, Role } from './types.js';
-
-const genericError = (desc: string): QmpReply => ({ error: { class: 'GenericError', desc } });
-
-/**
- * A minimal QMP backend for one runtime node, for the scenarios only: commands go to `node.qmp`, the
- * node's `qmp-event` effects become events. The few commands the machines leave to the server are
- * answered here: query-migrate (the status only), migrate-set-parameters and query-migrate-parameters
- * (stored; lockstep does not throttle). Every event is forwarded: the scenarios always turn the `events`
- * capability on, so QEMU's gating of MIGRATION on it does not matter here.
- * @internal
- */
-export function scenarioBackend(node: NodeRuntime): QmpBackend {
-  const listeners = new Set<(event: QmpEvent) => void>();
-  const parameters: Record<string, unknown> = {};
-  node.on('effect', (effect: Effect) => {
-    if (effect.kind !== 'qmp-event') return;
-    for (const listener of listeners) listener({ event: effect.event, data: effect.data });
-  });
-  const status = () =>
-    String((node.options.role === 'primary' ? node.state.source : node.state.incoming).value);
-  return {
-    async execute(command, args, { oob }) {
-      if (node.killed) return genericError(`the ${node.options.role} node has stopped`);
-      if (command === 'query-migrate') return { return: status() === 'none' ? {} : { status: status() } };
-      if (command === 'migrate-set-parameters') {
-        Object.assign(parameters, args ?? {});
-        return { return: {} };
-      }
-      if (command === 'query-migrate-parameters') return { return: { ...parameters } };
-      try {
-        return await node.qmp(command, args, oob);
-      } catch (error) {
-        return genericError(`${command}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    },
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
 
 /**
  * Starts two lockstep nodes in this process, each behind its own QMP server on a unix socket, and
@@ -100,7 +59,7 @@ export async function startLockstepPair(
   try {
     for (const role of ['primary', 'secondary'] as const) {
       const path = join(dir, `${role}.sock`);
-      servers[role] = await serveQmp(scenarioBackend(nodes[role]), { path }, { version });
+      servers[role] = await serveQmp(createNodeBackend(nodes[role]), { path }, { version });
       sides[role] = await connectSide(
         role,
         { path },

@@ -23,7 +23,8 @@ export interface NodeBackendOptions {
  * The migration parameters lockstep knows (migration/options.c:MigrationParameters), stored and
  * reported by query-migrate-parameters as QEMU does. x-checkpoint-delay reaches the running node at once
  * (colo.c:colo_checkpoint_delay_set); multifd-channels is fixed by `--multifd` when the node starts; lockstep
- * does not throttle, so max-bandwidth is only recorded. x-lockstep-status shows `parameters.effective`.
+ * paces precopy by max-bandwidth once it is set (the default reported is QEMU's, but nothing is paced until a
+ * client sets it). x-lockstep-status shows `parameters.effective`.
  * @public
  */
 export interface MigrationParameters {
@@ -104,6 +105,9 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
         const reply = setParameters(parameters, args);
         const delay = args?.['x-checkpoint-delay'];
         if ('return' in reply && typeof delay === 'number') node.setCheckpointDelay(delay);
+        const bandwidth = args?.['max-bandwidth'];
+        if ('return' in reply && typeof bandwidth === 'number')
+          node.maxBandwidth = bandwidth > 0 ? bandwidth : null;
         return reply;
       }
       case 'x-lockstep-status':

@@ -42,6 +42,8 @@ export class NodeRuntime extends EventEmitter {
   link: Link | undefined;
   /** x-checkpoint-delay in force; migrate-set-parameters changes it through {@link NodeRuntime.setCheckpointDelay}. */
   checkpointDelayMs: number;
+  /** max-bandwidth in bytes per second once migrate-set-parameters set it; null paces nothing. */
+  maxBandwidth: number | null = null;
   /** The primary's full-RAM digest at each checkpoint it sent, oldest first (for the failover check). */
   checkpointDigests: string[] = [];
   /** The secondary's verdict on each checkpoint it loaded. */

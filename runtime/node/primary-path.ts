@@ -1,4 +1,5 @@
 import type { Effect } from '../../machines/index.js';
+import { waitFor } from '../demo/wait.js';
 import { sha256 } from '../wire/index.js';
 import { allPages, takeDirty } from './dirty.js';
 import { connectLink, shutdownLink } from './link.js';
@@ -34,14 +35,14 @@ export function attachPrimary(node: NodeRuntime): void {
   node.onEffect((effect: Effect) => {
     switch (effect.kind) {
       case 'connect':
-        void guard(
-          connectLink(effect.uri, node.options.multifd).then(async (link) => {
+        void connectLink(effect.uri, node.options.multifd)
+          .then(async (link) => {
             node.link = link;
             sender = new RamSender(link, node.guest);
             readReturnPath(node, link.main);
             await precopy(node, sender);
-          }),
-        );
+          })
+          .catch(() => endPrecopy(node));
         break;
       case 'send':
         // vmstate-size travels with its blob, in send-device-state
@@ -99,17 +100,61 @@ async function precopy(node: NodeRuntime, sender: RamSender): Promise<void> {
   let pages = allPages(node.guest.pageCount);
   const small = Math.max(256, node.guest.pageCount / 256);
   for (let round = 0; round < 20 && (round === 0 || pages.length > small); round++) {
-    await sender.pages(pages);
+    await throttled(node, sender, pages);
     await sender.drained();
-    node.input({ kind: 'migration', event: 'pass' });
+    if (stillRunning(node)) node.input({ kind: 'migration', event: 'pass' });
     pages = takeDirty(node.guest.dirty);
   }
-  if (node.options.profile.switchoverThroughDevice) node.input({ kind: 'migration', event: 'switchover' });
-  else node.input({ kind: 'migration', event: 'stop-for-completion' });
+  // migration.c:migration_completion_precopy: stop the VM, then switch over (migration_switchover_prepare,
+  // 7.2 migration_maybe_pause); with pause-before-switchover, wait in pre-switchover for migrate-continue
+  node.input({ kind: 'migration', event: 'switchover' });
+  if (node.state.source.value === 'pre-switchover') {
+    await waitFor(
+      node,
+      'migrate-continue',
+      () => node.state.source.value !== 'pre-switchover',
+      24 * 3600_000,
+    );
+  }
+  if (node.state.source.value === 'active') node.input({ kind: 'migration', event: 'stop-for-completion' });
+  if (!stillRunning(node)) throw new Error(`migration left precopy: ${String(node.state.source.value)}`);
   pages.push(...takeDirty(node.guest.dirty));
   await sender.pages(pages);
   await sender.frames([{ kind: 'vmstate', blob: Buffer.from(node.device.serialise()) }, { kind: 'eof' }]);
   await sender.drained();
   node.ramDigest.rebuild();
   node.input({ kind: 'migration', event: 'completion-done' });
+}
+
+const stillRunning = (node: NodeRuntime) =>
+  ['active', 'device', 'pre-switchover'].includes(String(node.state.source.value));
+
+/** max-bandwidth, once set, paces precopy (migration/migration-stats.c rate limit); checkpoints are not paced. */
+async function throttled(node: NodeRuntime, sender: RamSender, pages: readonly number[]): Promise<void> {
+  const started = performance.now();
+  let bytes = 0;
+  for (let at = 0; at < pages.length; at += THROTTLE_SLICE) {
+    if (!stillRunning(node)) throw new Error(`migration left precopy: ${String(node.state.source.value)}`);
+    bytes += await sender.pages(pages.slice(at, at + THROTTLE_SLICE));
+    const rate = node.maxBandwidth;
+    if (rate === null) continue;
+    const ahead = (bytes / rate) * 1000 - (performance.now() - started);
+    if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead));
+  }
+}
+
+const THROTTLE_SLICE = 1024;
+
+/**
+ * Precopy ended early: a cancel finishes as cancelled (migration.c:migration_cleanup); a broken channel
+ * fails the migration (migration_detect_error; the FAILING patch adds failing -> failed at cleanup).
+ */
+function endPrecopy(node: NodeRuntime): void {
+  const status = String(node.state.source.value);
+  if (status === 'cancelling') node.input({ kind: 'migration', event: 'cancel-done' });
+  else if (status === 'setup') node.input({ kind: 'migration', event: 'connect-error' });
+  else if (status === 'active' || status === 'device' || status === 'pre-switchover') {
+    node.input({ kind: 'migration', event: status === 'active' ? 'file-error' : 'completion-failed' });
+  }
+  if (node.state.source.value === 'failing') node.input({ kind: 'migration', event: 'cleanup' });
 }

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import type { GuestRam } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
@@ -16,10 +15,25 @@ import type { Link } from './link.js';
 async function write(socket: Socket, chunks: readonly Uint8Array[]): Promise<number> {
   let bytes = 0;
   for (const chunk of chunks) {
+    if (socket.destroyed) throw new Error('channel closed');
     bytes += chunk.byteLength;
-    if (!socket.write(chunk)) await once(socket, 'drain');
+    if (!socket.write(chunk)) await drainedOrClosed(socket);
   }
   return bytes;
+}
+
+/** A peer that died never drains its socket: a close or an error must end the wait too. */
+function drainedOrClosed(socket: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      socket.off('drain', onDrain).off('close', onClose).off('error', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error('channel closed'));
+    socket.once('drain', onDrain).once('close', onClose).once('error', onClose);
+  });
 }
 
 /** Resolves once everything written so far has reached the kernel; rejects if the socket broke. */

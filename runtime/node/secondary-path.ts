@@ -72,7 +72,14 @@ export function attachSecondary(node: NodeRuntime): void {
                 ? cache.storeZero(index)
                 : node.guest.zeroPage(index, false),
             frame: onFrame,
-            broken: () => node.input({ kind: 'io', completion: 'channel-error' }),
+            // in COLO the thread sees the error; during precopy the load fails
+            // (migration.c:process_incoming_migration_co fail label)
+            broken: () =>
+              node.input(
+                node.state.colo
+                  ? { kind: 'io', completion: 'channel-error' }
+                  : { kind: 'migration', event: 'load-failed' },
+              ),
           });
           node.input({ kind: 'migration', event: 'load-start' });
         }).then(
@@ -91,6 +98,13 @@ export function attachSecondary(node: NodeRuntime): void {
         node.link?.main.write(
           encodeMessage(effect.message as Exclude<typeof effect.message, 'vmstate-size'>),
         );
+        break;
+      case 'load-ram':
+        // QEMU 7.2 has no multifd-colo: its COLO load reads RAM from the main channel only, so a checkpoint
+        // sent over multifd never completes and the secondary leaves COLO with an error (docs/conformance.md)
+        if (!node.options.profile.coloMultifd && node.options.multifd > 0) {
+          node.input({ kind: 'io', completion: 'channel-error' });
+        }
         break;
       case 'start-dirty-log':
         cache.startDirtyLog();
