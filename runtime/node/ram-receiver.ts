@@ -7,6 +7,11 @@ import type { Link } from './link.js';
 export interface ReceiverSink {
   /** A page's data (a view valid only during the call). */
   storePage(index: number, data: Uint8Array): void;
+  /**
+   * Optional: pages `first`, `first + 1`, … at once (`data` is whole pages, a view valid only during the
+   * call); the same as {@link ReceiverSink.storePage} of each. Without it every page goes to `storePage`.
+   */
+  storeRun?(first: number, data: Uint8Array): void;
   storeZero(index: number): void;
   /** Any other frame of the main channel, in order, after the multifd barrier where there is one. */
   frame(frame: Frame): void;
@@ -76,12 +81,28 @@ export class RamReceiver {
   private handle(frame: Frame): void {
     if (frame.kind === 'page') this.sink.storePage(frame.index, frame.data);
     else if (frame.kind === 'zero') this.sink.storeZero(frame.index);
-    else if (frame.kind === 'batch') {
-      for (const [i, index] of frame.indexes.entries()) {
-        this.sink.storePage(index, frame.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-      }
-    } else if (frame.kind === 'flush') this.flushes++;
+    else if (frame.kind === 'batch') this.store(frame.indexes, frame.data);
+    else if (frame.kind === 'flush') this.flushes++;
     else this.sink.frame(frame);
+  }
+
+  /** Pages in order; runs of consecutive indexes go to the sink's `storeRun` when it has one. */
+  private store(indexes: ArrayLike<number>, data: Uint8Array): void {
+    const { sink } = this;
+    const count = indexes.length;
+    if (sink.storeRun === undefined) {
+      for (let i = 0; i < count; i++)
+        sink.storePage(indexes[i]!, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+      return;
+    }
+    for (let start = 0; start < count; ) {
+      let end = start + 1;
+      while (end < count && indexes[end] === indexes[start]! + (end - start)) end++;
+      const view = data.subarray(start * PAGE_SIZE, end * PAGE_SIZE);
+      if (end - start === 1) sink.storePage(indexes[start]!, view);
+      else sink.storeRun(indexes[start]!, view);
+      start = end;
+    }
   }
 
   private waitingForSync(): boolean {
@@ -89,9 +110,7 @@ export class RamReceiver {
   }
 
   private onPacket(_channel: number, packet: MultifdPacket): void {
-    for (const [i, index] of packet.normal.entries()) {
-      this.sink.storePage(index, packet.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-    }
+    this.store(packet.normal, packet.data);
     for (const index of packet.zero) this.sink.storeZero(index);
     if (!packet.sync) return;
     this.syncs[packet.channel] = (this.syncs[packet.channel] ?? 0) + 1;

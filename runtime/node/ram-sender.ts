@@ -11,14 +11,24 @@ import {
 } from '../wire/index.js';
 import type { Link } from './link.js';
 
-/** Writes chunks, waiting for the socket to drain when its buffer is full (no unbounded queue). */
+/**
+ * Bytes that may wait in a socket's user-space queue before a write waits for it to drain: a couple of
+ * batches in flight, so building the next batch overlaps sending the last (the queue stays bounded).
+ */
+const IN_FLIGHT = 3 * MAX_BATCH_PAGES * PAGE_SIZE;
+
+/** Writes chunks, waiting for the socket to drain when more than {@link IN_FLIGHT} bytes are queued. */
 async function write(socket: Socket, chunks: readonly Uint8Array[]): Promise<number> {
   let bytes = 0;
+  if (socket.destroyed) throw new Error('channel closed');
+  if (chunks.length > 1) socket.cork();
   for (const chunk of chunks) {
-    if (socket.destroyed) throw new Error('channel closed');
     bytes += chunk.byteLength;
-    if (!socket.write(chunk)) await drainedOrClosed(socket);
+    socket.write(chunk);
   }
+  if (chunks.length > 1) socket.uncork();
+  if (socket.writableLength > IN_FLIGHT) await drainedOrClosed(socket);
+  if (socket.destroyed) throw new Error('channel closed');
   return bytes;
 }
 
@@ -42,6 +52,13 @@ function flushed(socket: Socket): Promise<void> {
     if (socket.destroyed) return reject(new Error('channel closed'));
     socket.write(Buffer.alloc(0), (error) => (error ? reject(error) : resolve()));
   });
+}
+
+/** True if the pages are consecutive and ascending (a list may repeat or be out of order). */
+function isRun(pages: readonly number[]): boolean {
+  const first = pages[0]!;
+  for (let i = 1; i < pages.length; i++) if (pages[i] !== first + i) return false;
+  return true;
 }
 
 /**
@@ -83,10 +100,10 @@ export class RamSender {
   }
 
   private async batch(group: readonly number[]): Promise<number> {
-    const normal = group.filter((page) => !this.guest.isZero(page));
-    const zero = group.filter((page) => this.guest.isZero(page));
-    const data = Buffer.allocUnsafe(normal.length * PAGE_SIZE);
-    for (const [i, page] of normal.entries()) data.set(this.guest.page(page), i * PAGE_SIZE);
+    const normal: number[] = [];
+    const zero: number[] = [];
+    for (const page of group) (this.guest.isZero(page) ? zero : normal).push(page);
+    const data = this.data(normal);
     const channels = this.link.multifd;
     if (channels.length === 0) {
       const chunks = [...zero.map(encodeZero), ...(normal.length ? encodeBatch(normal, data) : [])];
@@ -102,6 +119,24 @@ export class RamSender {
       data,
     };
     return write(channels[channel]!, encodeMultifdPacket(packet));
+  }
+
+  /**
+   * The batch's page data: a view of guest RAM when the pages are one run (as QEMU sends from guest RAM:
+   * a page the running guest changes after this is dirty again and goes in the next round; during a
+   * checkpoint the VM is stopped until the stream has drained), else the pages copied together.
+   */
+  private data(normal: readonly number[]): Buffer {
+    const bytes = this.guest.bytes;
+    const first = normal[0];
+    if (first !== undefined && isRun(normal)) {
+      this.guest.page(first); // range checks with the guest's error
+      this.guest.page(first + normal.length - 1);
+      return Buffer.from(bytes.buffer, bytes.byteOffset + first * PAGE_SIZE, normal.length * PAGE_SIZE);
+    }
+    const data = Buffer.allocUnsafe(normal.length * PAGE_SIZE);
+    for (let i = 0; i < normal.length; i++) data.set(this.guest.page(normal[i]!), i * PAGE_SIZE);
+    return data;
   }
 
   // multifd.c:multifd_send_sync_main: a SYNC packet on every channel, then the flush on the main channel
