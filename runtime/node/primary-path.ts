@@ -74,10 +74,19 @@ export function attachPrimary(node: NodeRuntime): void {
 /** ram.c:ram_save_complete for one checkpoint: the dirty pages, both digests, EOF. */
 async function checkpointRam(node: NodeRuntime, sender: RamSender, blob: Uint8Array): Promise<void> {
   const pages = takeDirty(node.guest.dirty);
-  node.ramDigest.update(pages);
-  const ram = node.ramDigest.value();
   let bytes = await sender.frames([{ kind: 'header', checkpoint: node.state.checkpoints + 1 }]);
-  bytes += await sender.pages(pages);
+  // the VM is stopped: each batch is hashed while it is on its way (the digest frame still follows them)
+  let hashed = 0;
+  try {
+    bytes += await sender.pages(pages, (batch) => {
+      node.ramDigest.update(batch);
+      hashed += batch.length;
+    });
+  } catch (error) {
+    node.ramDigest.update(pages.slice(hashed)); // the table stays that of guest RAM
+    throw error;
+  }
+  const ram = node.ramDigest.value();
   bytes += await sender.frames([
     { kind: 'digest', subject: 'ram', sha256: ram },
     { kind: 'digest', subject: 'device', sha256: sha256(blob) },

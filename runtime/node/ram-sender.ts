@@ -84,11 +84,18 @@ export class RamSender {
     );
   }
 
-  /** One round of pages; zero pages travel as flags. Returns the bytes written. */
-  async pages(pages: readonly number[]): Promise<number> {
+  /**
+   * One round of pages; zero pages travel as flags. Returns the bytes written. `sent` is called with each
+   * batch once it is handed to the socket, while it is being sent.
+   */
+  async pages(pages: readonly number[], sent?: (batch: readonly number[]) => void): Promise<number> {
     let bytes = 0;
     for (let at = 0; at < pages.length; at += MAX_BATCH_PAGES) {
-      bytes += await this.batch(pages.slice(at, at + MAX_BATCH_PAGES));
+      const group = pages.slice(at, at + MAX_BATCH_PAGES);
+      // batch() hands its chunks to the socket before its first await: `sent` overlaps their transfer
+      const written = this.batch(group);
+      sent?.(group);
+      bytes += await written;
     }
     if (this.link.multifd.length > 0) bytes += await this.sync();
     return bytes;
