@@ -17,14 +17,17 @@ import type { Link } from './link.js';
  */
 const IN_FLIGHT = 3 * MAX_BATCH_PAGES * PAGE_SIZE;
 
+/** Free batch buffers kept for reuse (a few more than can be in flight on one channel). */
+const POOL = 6;
+
 /** Writes chunks, waiting for the socket to drain when more than {@link IN_FLIGHT} bytes are queued. */
-async function write(socket: Socket, chunks: readonly Uint8Array[]): Promise<number> {
+async function write(socket: Socket, chunks: readonly Uint8Array[], written?: () => void): Promise<number> {
   let bytes = 0;
   if (socket.destroyed) throw new Error('channel closed');
   if (chunks.length > 1) socket.cork();
-  for (const chunk of chunks) {
+  for (const [i, chunk] of chunks.entries()) {
     bytes += chunk.byteLength;
-    socket.write(chunk);
+    socket.write(chunk, i === chunks.length - 1 ? written : undefined);
   }
   if (chunks.length > 1) socket.uncork();
   if (socket.writableLength > IN_FLIGHT) await drainedOrClosed(socket);
@@ -69,6 +72,8 @@ function isRun(pages: readonly number[]): boolean {
  */
 export class RamSender {
   private packetNum = 0;
+  /** Batch buffers whose writes have completed, reused instead of allocating 4 MiB per batch. */
+  private readonly pool: Buffer[] = [];
   private next = 0;
 
   constructor(
@@ -110,11 +115,11 @@ export class RamSender {
     const normal: number[] = [];
     const zero: number[] = [];
     for (const page of group) (this.guest.isZero(page) ? zero : normal).push(page);
-    const data = this.data(normal);
+    const { data, release } = this.data(normal);
     const channels = this.link.multifd;
     if (channels.length === 0) {
       const chunks = [...zero.map(encodeZero), ...(normal.length ? encodeBatch(normal, data) : [])];
-      return write(this.link.main, chunks);
+      return write(this.link.main, chunks, release);
     }
     const channel = this.next++ % channels.length;
     const packet = {
@@ -125,7 +130,7 @@ export class RamSender {
       zero: Uint32Array.from(zero),
       data,
     };
-    return write(channels[channel]!, encodeMultifdPacket(packet));
+    return write(channels[channel]!, encodeMultifdPacket(packet), release);
   }
 
   /**
@@ -133,17 +138,24 @@ export class RamSender {
    * a page the running guest changes after this is dirty again and goes in the next round; during a
    * checkpoint the VM is stopped until the stream has drained), else the pages copied together.
    */
-  private data(normal: readonly number[]): Buffer {
+  private data(normal: readonly number[]): { data: Buffer; release?: () => void } {
     const bytes = this.guest.bytes;
     const first = normal[0];
     if (first !== undefined && isRun(normal)) {
       this.guest.page(first); // range checks with the guest's error
       this.guest.page(first + normal.length - 1);
-      return Buffer.from(bytes.buffer, bytes.byteOffset + first * PAGE_SIZE, normal.length * PAGE_SIZE);
+      return {
+        data: Buffer.from(bytes.buffer, bytes.byteOffset + first * PAGE_SIZE, normal.length * PAGE_SIZE),
+      };
     }
-    const data = Buffer.allocUnsafe(normal.length * PAGE_SIZE);
-    for (let i = 0; i < normal.length; i++) data.set(this.guest.page(normal[i]!), i * PAGE_SIZE);
-    return data;
+    const buffer = this.pool.pop() ?? Buffer.allocUnsafe(MAX_BATCH_PAGES * PAGE_SIZE);
+    for (let i = 0; i < normal.length; i++) buffer.set(this.guest.page(normal[i]!), i * PAGE_SIZE);
+    return { data: buffer.subarray(0, normal.length * PAGE_SIZE), release: () => this.release(buffer) };
+  }
+
+  /** A batch buffer the socket is done with (its write completed or failed) goes back to the pool. */
+  private release(buffer: Buffer): void {
+    if (this.pool.length < POOL) this.pool.push(buffer);
   }
 
   // multifd.c:multifd_send_sync_main: a SYNC packet on every channel, then the flush on the main channel
