@@ -1,5 +1,5 @@
 import type { Capabilities, Capability } from './vocabulary.js';
-import { CAPABILITIES, isOneOf } from './vocabulary.js';
+import { CAPABILITIES, isOneOf, NO_CAPABILITIES } from './vocabulary.js';
 
 /** The context every migration status machine carries: the capabilities in force. @public */
 export interface MigrationContext {
@@ -31,3 +31,22 @@ export function applyCapabilities(current: Capabilities, event: SetCapabilitiesE
   }
   return Object.freeze(next);
 }
+
+/** @internal migrate-set-capabilities changes the capabilities; every other event leaves them as they are. */
+export const capabilitiesAfter = ({
+  context,
+  event,
+}: {
+  context: MigrationContext;
+  event: { type: string };
+}) =>
+  event.type === 'migrate-set-capabilities'
+    ? applyCapabilities(context.capabilities, event as SetCapabilitiesEvent)
+    : context.capabilities;
+
+/** @internal The capabilities in force when a status machine starts: QEMU's defaults, then the input's. */
+export const initialContext = ({
+  input,
+}: {
+  input: { readonly capabilities?: Partial<Capabilities> } | undefined;
+}): MigrationContext => ({ capabilities: { ...NO_CAPABILITIES, ...input?.capabilities } });

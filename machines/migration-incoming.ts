@@ -1,11 +1,10 @@
 import { and, assign, not, setup } from 'xstate';
 import type { MigrationContext, SetCapabilitiesEvent } from './capabilities-guards.js';
-import { applyCapabilities, capabilityGuards } from './capabilities-guards.js';
+import { capabilitiesAfter, capabilityGuards, initialContext } from './capabilities-guards.js';
 import type { Profile } from './profiles.js';
 import { DEFAULT_PROFILE } from './profiles.js';
 import { type StatusTransitions, statusStates } from './status-states.js';
 import type { Capabilities } from './vocabulary.js';
-import { NO_CAPABILITIES } from './vocabulary.js';
 
 /** What moves MigrationIncomingState.state on the destination (reference §2b). @public */
 export type MigrationIncomingEvent =
@@ -103,17 +102,12 @@ export function createMigrationIncomingMachine(profile: Profile = DEFAULT_PROFIL
     actions: {
       // 7.2 savevm.c:loadvm_process_enable_colo: the source's stream switches COLO on here.
       enableColo: assign({ capabilities: ({ context }) => ({ ...context.capabilities, 'x-colo': true }) }),
-      setCapabilities: assign({
-        capabilities: ({ context, event }) =>
-          event.type === 'migrate-set-capabilities'
-            ? applyCapabilities(context.capabilities, event)
-            : context.capabilities,
-      }),
+      setCapabilities: assign({ capabilities: capabilitiesAfter }),
     },
   }).createMachine({
     id: 'migration-incoming',
     description: `MigrationIncomingState.state on the destination (${profile.name})`,
-    context: ({ input }) => ({ capabilities: { ...NO_CAPABILITIES, ...input?.capabilities } }),
+    context: initialContext,
     initial: 'none',
     states: withEnableColo(profile, statusStates(profile, incomingTransitions(profile), 'setCapabilities')),
   });

@@ -1,11 +1,10 @@
 import { and, assign, not, setup } from 'xstate';
 import type { MigrationContext, SetCapabilitiesEvent } from './capabilities-guards.js';
-import { applyCapabilities, capabilityGuards } from './capabilities-guards.js';
+import { capabilitiesAfter, capabilityGuards, initialContext } from './capabilities-guards.js';
 import type { Profile } from './profiles.js';
 import { DEFAULT_PROFILE } from './profiles.js';
 import { type StatusTransitions, statusStates } from './status-states.js';
 import type { Capabilities, MigrationStatus } from './vocabulary.js';
-import { NO_CAPABILITIES } from './vocabulary.js';
 
 /**
  * What moves MigrationState.state on the source. Each event names the QEMU step that calls
@@ -205,17 +204,12 @@ export function createMigrationSourceMachine(profile: Profile = DEFAULT_PROFILE)
     },
     guards: capabilityGuards,
     actions: {
-      setCapabilities: assign({
-        capabilities: ({ context, event }) =>
-          event.type === 'migrate-set-capabilities'
-            ? applyCapabilities(context.capabilities, event)
-            : context.capabilities,
-      }),
+      setCapabilities: assign({ capabilities: capabilitiesAfter }),
     },
   }).createMachine({
     id: 'migration-source',
     description: `MigrationState.state on the source (${profile.name})`,
-    context: ({ input }) => ({ capabilities: { ...NO_CAPABILITIES, ...input?.capabilities } }),
+    context: initialContext,
     initial: 'none',
     states: statusStates(profile, sourceTransitions(profile), 'setCapabilities'),
   });
