@@ -44,6 +44,24 @@ async function settle(ctx: ScenarioContext, role: Role, timeoutMs = 4000): Promi
   await ctx.exec(role, 'query-status', undefined, { timeoutMs: WEDGE_MS });
 }
 
+/** COLO, yank (oob) on one side, then x-colo-lost-heartbeat on that side; both COLO threads leave. */
+function yankThenHeartbeat(side: Role): Scenario {
+  const peer: Role = side === 'primary' ? 'secondary' : 'primary';
+  return {
+    name: `yank-${side}`,
+    summary: `COLO, yank (oob) on the ${side}, then x-colo-lost-heartbeat on the ${side}`,
+    async run(ctx) {
+      if (!(await reachColo(ctx))) return;
+      await ctx.sleep(500);
+      await ctx.exec(side, 'yank', { instances: [{ type: 'migration' }] }, { oob: true });
+      await ctx.waitEvent(side, 'COLO_EXIT', 3000);
+      await ctx.waitEvent(peer, 'COLO_EXIT', 3000);
+      await heartbeat(ctx, side);
+      await settle(ctx, side);
+    },
+  };
+}
+
 /** The scenarios, in the order the suite runs them. @public */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -148,32 +166,8 @@ export const SCENARIOS: readonly Scenario[] = [
       await settle(ctx, 'secondary');
     },
   },
-  {
-    name: 'yank-primary',
-    summary: 'COLO, yank (oob) on the primary, then x-colo-lost-heartbeat on the primary',
-    async run(ctx) {
-      if (!(await reachColo(ctx))) return;
-      await ctx.sleep(500);
-      await ctx.exec('primary', 'yank', { instances: [{ type: 'migration' }] }, { oob: true });
-      await ctx.waitEvent('primary', 'COLO_EXIT', 3000);
-      await ctx.waitEvent('secondary', 'COLO_EXIT', 3000);
-      await heartbeat(ctx, 'primary');
-      await settle(ctx, 'primary');
-    },
-  },
-  {
-    name: 'yank-secondary',
-    summary: 'COLO, yank (oob) on the secondary, then x-colo-lost-heartbeat on the secondary',
-    async run(ctx) {
-      if (!(await reachColo(ctx))) return;
-      await ctx.sleep(500);
-      await ctx.exec('secondary', 'yank', { instances: [{ type: 'migration' }] }, { oob: true });
-      await ctx.waitEvent('secondary', 'COLO_EXIT', 3000);
-      await ctx.waitEvent('primary', 'COLO_EXIT', 3000);
-      await heartbeat(ctx, 'secondary');
-      await settle(ctx, 'secondary');
-    },
-  },
+  yankThenHeartbeat('primary'),
+  yankThenHeartbeat('secondary'),
   {
     name: 'cancel-in-colo',
     summary: 'COLO, then migrate_cancel on the primary',
