@@ -17,6 +17,7 @@ export {
   type FaultKind,
   isService,
   type MainItem,
+  nodeOf,
   type PropertyClass,
   type Shut,
 } from './model.js';

@@ -87,7 +87,12 @@ export interface ColoState {
 }
 
 const peerOf = (side: NodeRole): NodeRole => (side === 'primary' ? 'secondary' : 'primary');
-const nodeOf = (st: ColoState, side: NodeRole) => (side === 'primary' ? st.p : st.s);
+/**
+ * One side's node (its machines and QEMU objects) in a composed state. Use this rather than the state's
+ * fields: how the composed state stores its nodes is the checker's business.
+ * @public
+ */
+export const nodeOf = (st: ColoState, side: NodeRole): NodeState => (side === 'primary' ? st.p : st.s);
 
 /** A mutable draft of the state for one action. */
 type Draft = { -readonly [K in keyof ColoState]: ColoState[K] };
