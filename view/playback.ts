@@ -9,6 +9,7 @@ import {
   type ColoState,
   createColoModel,
   FIX_NAMES,
+  nodeOf,
 } from '../model/index.js';
 import { machineStates } from './states.js';
 
@@ -135,7 +136,10 @@ function stepOf(step: SavedTrace['steps'][number], i: number, states: ColoState[
   const before = states?.[i];
   const after = states?.[i + 1];
   const full = after
-    ? { primary: machineStates(after.p), secondary: machineStates(after.s) }
+    ? {
+        primary: machineStates(nodeOf(after, 'primary')),
+        secondary: machineStates(nodeOf(after, 'secondary')),
+      }
     : {
         primary: step.primary ? { 'colo-primary': [step.primary] } : {},
         secondary: step.secondary ? { 'colo-secondary': [step.secondary] } : {},

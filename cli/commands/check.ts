@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { PROFILE_NAMES } from '../../machines/index.js';
+import { type NodeState, PROFILE_NAMES } from '../../machines/index.js';
 import {
   COLO_PROPERTIES,
   type ColoAction,
@@ -14,6 +14,7 @@ import {
   FIXES,
   type FixName,
   messageSequenceChart,
+  nodeOf,
   type Report,
   type Trace,
 } from '../../model/index.js';
@@ -58,14 +59,16 @@ const kindOf = (property: string): 'safety' | 'deadlock' | 'liveness' =>
 const isFinding = (property: string): boolean =>
   COLO_PROPERTIES.find((p) => p.name === property)?.counts === 'finding';
 
+const coloValue = (node: NodeState): string | null => (node.colo ? String(node.colo.value) : null);
+
 /** A trace as JSON: the steps by name, and what each side's COLO thread was in after each step. */
 function traceJson(trace: Trace<ColoState, ColoAction>) {
   return trace.actions.map((action, i) => {
     const st = trace.states[i + 1]!;
     return {
       action,
-      primary: st.p.colo ? String(st.p.colo.value) : null,
-      secondary: st.s.colo ? String(st.s.colo.value) : null,
+      primary: coloValue(nodeOf(st, 'primary')),
+      secondary: coloValue(nodeOf(st, 'secondary')),
     };
   });
 }

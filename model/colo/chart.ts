@@ -1,10 +1,11 @@
 import type { Trace } from '../engine/types.js';
-import type { ColoAction, ColoModel, ColoState } from './model.js';
+import type { ColoModel } from './model.js';
+import { type ColoAction, type ColoState, nodeOf } from './state.js';
 
 const W = 44;
 
 function coloOf(st: ColoState, side: 'primary' | 'secondary'): string {
-  const node = side === 'primary' ? st.p : st.s;
+  const node = nodeOf(st, side);
   const colo = node.colo ? String(node.colo.value) : '-';
   const mf = node.multifdSend ?? node.multifdRecv;
   const main = mf ? ` mf:${(mf.value as Record<string, string>).main}` : '';

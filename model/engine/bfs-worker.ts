@@ -51,6 +51,10 @@ function note(property: string, kind: WorkerFinding['kind'], violation: boolean,
 // Inserts an owned state (fingerprint already in fp); checks properties on new ones.
 function insert(s: unknown, parent: number, action: number): void {
   if (!seen.add(fp[0]!, fp[1]!)) return;
+  admit(s, parent, action);
+}
+
+function admit(s: unknown, parent: number, action: number): void {
   const local = links.push(parent, action);
   next.push(s);
   for (const p of props) {
@@ -64,6 +68,7 @@ function insert(s: unknown, parent: number, action: number): void {
 function expand(): FromWorker<unknown> {
   const outbox: Batch<unknown>[] = Array.from({ length: count }, () => ({
     states: [],
+    fingerprints: [],
     parents: [],
     actions: [],
   }));
@@ -84,7 +89,8 @@ function expand(): FromWorker<unknown> {
       if (owner === index) insert(t, ref, k);
       else {
         const b = outbox[owner]!;
-        b.states.push(t);
+        b.states.push(model.pack ? model.pack(t) : t);
+        b.fingerprints.push(fp[0]!, fp[1]!);
         b.parents.push(ref);
         b.actions.push(k);
       }
@@ -122,8 +128,9 @@ parentPort!.on('message', (m: ToWorker<unknown>) => {
   else if (m.type === 'insert') {
     for (const b of m.batches) {
       for (let j = 0; j < b.states.length; j++) {
-        hash(b.states[j]);
-        insert(b.states[j], b.parents[j]!, b.actions[j]!);
+        if (!seen.add(b.fingerprints[2 * j]!, b.fingerprints[2 * j + 1]!)) continue;
+        const packed = b.states[j];
+        admit(model.unpack ? model.unpack(packed) : packed, b.parents[j]!, b.actions[j]!);
       }
     }
     parentPort!.postMessage(inserted());

@@ -24,6 +24,13 @@ export interface Model<S, A> {
   representative?(state: S): S;
   /** True when a state without successors is an accepted end, not a deadlock. */
   isEndState?(state: S): boolean;
+  /**
+   * The state as another worker thread can receive it (structured-cloneable), for models whose states
+   * point into per-thread tables. Identity when absent.
+   */
+  pack?(state: S): unknown;
+  /** Rebuilds in this thread a state `pack` made in another. */
+  unpack?(packed: unknown): S;
   /** A human-readable action label for traces. */
   describeAction?(action: A): string;
   /**

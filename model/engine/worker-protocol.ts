@@ -8,9 +8,14 @@ export type ToWorker<S> =
   | { type: 'link'; local: number }
   | { type: 'stop' };
 
-/** States bound for one owner: the state, its parent's global reference and the action index. */
+/**
+ * States bound for one owner: the state (packed by the model when it has `pack`), its fingerprint
+ * (two words per state, so the owner unpacks only states it has not seen), its parent's global
+ * reference and the action index.
+ */
 export interface Batch<S> {
   states: S[];
+  fingerprints: number[];
   parents: number[];
   actions: number[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from './support.js';
+import { check, nodeOf } from './support.js';
 
 /**
  * Reference §7 [inferred]: multifd_recv_terminate_threads posts every p->sem_sync but never
@@ -19,12 +19,12 @@ describe('all fixes on: the multifd receive sync hang (reference §7, unfixed)',
     expect(trace.at(-2)).toBe('multifd channel 0 delivers to secondary'); // read error, not the SYNC
     expect(trace.at(-1)).toBe('secondary multifd-0 steps'); // error-exit: terminate, without sem_sync main
     const last = deadlock.trace!.states.at(-1)!;
-    const recv = last.s.multifdRecv!;
+    const recv = nodeOf(last, 'secondary').multifdRecv!;
     expect((recv.value as Record<string, string>).main).toBe('sync-wait');
     expect((recv.value as Record<string, string>)['channel-0']).toBe('exited');
     expect((recv.context as { exiting: boolean; semSyncMain: number }).exiting).toBe(true);
     expect((recv.context as { semSyncMain: number }).semSyncMain).toBe(0);
-    expect(String(last.s.colo!.value)).toBe('receive-ram');
+    expect(String(nodeOf(last, 'secondary').colo!.value)).toBe('receive-ram');
   });
 
   it('one channel, heartbeat only: failover wakes a receive channel parked after its SYNC (no stall)', () => {

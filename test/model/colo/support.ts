@@ -1,4 +1,6 @@
-import { type ColoModelOptions, checker, createColoModel } from '../../../model/index.js';
+import { type ColoModelOptions, checker, createColoModel, nodeOf } from '../../../model/index.js';
+
+export { nodeOf };
 
 /** Runs BFS on the composed model; returns the report with violations by property name. */
 export function check(options: ColoModelOptions, maxDepth?: number) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from './support.js';
+import { check, nodeOf } from './support.js';
 
 describe('multifd-kick-on-exit off: the multifd sync hang (reference §7)', () => {
   it('is a deadlock: the send main thread waits on a sem_sync nothing can post (shortest trace)', () => {
@@ -15,7 +15,9 @@ describe('multifd-kick-on-exit off: the multifd sync hang (reference §7)', () =
     expect(trace).toHaveLength(29);
     expect(trace).toContain('FAULT yank primary');
     const last = deadlock.trace!.states.at(-1)!;
-    expect((last.p.multifdSend!.value as Record<string, string>).main).toBe('sync-wait-sync');
-    expect(String(last.p.colo!.value)).toBe('send-ram');
+    expect((nodeOf(last, 'primary').multifdSend!.value as Record<string, string>).main).toBe(
+      'sync-wait-sync',
+    );
+    expect(String(nodeOf(last, 'primary').colo!.value)).toBe('send-ram');
   }, 60_000);
 });

@@ -1,0 +1,62 @@
+import { createNode, type NodeInput, type NodeRole, PROFILES } from '../../machines/index.js';
+import type { Composition } from './composition.js';
+import type { ColoModelOptions, ColoState, Draft } from './state.js';
+
+const COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
+
+/**
+ * The bring-up as the test scripts drive it (capabilities, migrate-incoming, migrate, precopy to COLO),
+ * with no choice in it: the composed system starts once both sides wait in COLO. `settle` takes the
+ * first enabled action (never a fault or a trigger) until none is left.
+ * @internal
+ */
+export function bringUp(
+  composition: Composition,
+  options: ColoModelOptions,
+  settle: (st: ColoState) => ColoState | null,
+): ColoState {
+  const profile = PROFILES[options.profile ?? 'qemu-11.0'];
+  const multifd = options.multifd ?? 0;
+  const { primary, secondary } = composition.tables;
+  const st: Draft = {
+    p: primary.intern(createNode(primary.config)),
+    s: secondary.intern(createNode(secondary.config)),
+    dead: { primary: false, secondary: false },
+    toS: [],
+    toP: [],
+    mfd: Array.from({ length: multifd }, () => []),
+    broken: false,
+    shut: { primary: { main: false, multifd: false }, secondary: { main: false, multifd: false } },
+    errored: { primary: false, secondary: false },
+    faults: 0,
+    triggers: 0,
+    hb: { primary: false, secondary: false },
+    hbRefused: { primary: false, secondary: false },
+    blobs: 0,
+    flushes: 0,
+    cacheUaf: false,
+    fileUaf: false,
+  };
+  const input = (side: NodeRole, value: NodeInput) => composition.apply(st, side, value);
+  const qmp = (side: NodeRole, command: string, args?: Record<string, unknown>) =>
+    input(side, { kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });
+  const migration = (side: NodeRole, event: string) => input(side, { kind: 'migration', event });
+  qmp('secondary', 'migrate-set-capabilities', COLO);
+  qmp('secondary', 'migrate-incoming', { uri: 'tcp:0:0' });
+  qmp('primary', 'migrate-set-capabilities', COLO);
+  qmp('primary', 'cont');
+  qmp('primary', 'migrate', { uri: 'tcp:0:0' });
+  migration('secondary', 'load-start');
+  if (profile.enableColoCommand) migration('secondary', 'enable-colo');
+  migration('primary', 'setup-done');
+  if (profile.switchoverThroughDevice) migration('primary', 'switchover');
+  migration('primary', 'completion-done');
+  migration('secondary', 'stream-loaded');
+  let state: ColoState = st;
+  for (let i = 0; i < 1000; i++) {
+    const next = settle(state);
+    if (!next) return state;
+    state = next;
+  }
+  throw new Error('colo model: the bring-up did not settle');
+}

@@ -1,0 +1,91 @@
+import type { NodeRole } from '../../machines/index.js';
+import { Property } from '../engine/index.js';
+import { type ColoState, entryOf } from './state.js';
+
+/** The side runs as the service: the PVM whenever it runs; the SVM once it left COLO. @public */
+export function isService(st: ColoState, side: NodeRole): boolean {
+  if (st.dead[side]) return false;
+  const facts = entryOf(st, side).facts;
+  return facts.running && (side === 'primary' || facts.leftColo);
+}
+
+/** How a property counts: a violation fails the check; a finding is reported with its trace but does not. @public */
+export type PropertyClass = 'violation' | 'finding';
+
+/** A named property of the composed system. @public */
+export interface ColoProperty {
+  readonly name: string;
+  readonly kind: 'safety' | 'liveness';
+  readonly counts: PropertyClass;
+  readonly description: string;
+  /** The property, given the fault budget (liveness waits for the injector to be done). */
+  readonly property: (model: { readonly faultBudget: number }) => Property<ColoState>;
+}
+
+/** Every property the checker evaluates (deadlock is the engine's own, named `deadlock`). @public */
+export const COLO_PROPERTIES: readonly ColoProperty[] = [
+  {
+    name: 'takeover-holds-complete-checkpoint',
+    kind: 'safety',
+    counts: 'violation',
+    description:
+      'a secondary that took over holds every checkpoint the primary completed, and never flushed its colo cache without the whole checkpoint (RAM and device blob) received',
+    property: () =>
+      Property.always(
+        'takeover-holds-complete-checkpoint',
+        (st) =>
+          st.flushes <= st.blobs &&
+          (!isService(st, 'secondary') || st.s.facts.checkpoints >= st.p.facts.checkpoints),
+      ),
+  },
+  {
+    name: 'output-commit',
+    kind: 'safety',
+    counts: 'violation',
+    description:
+      'the primary counts a checkpoint (and resumes the PVM, releasing its output) only after the secondary loaded it',
+    property: () =>
+      Property.always('output-commit', (st) => st.p.facts.checkpoints <= st.s.facts.checkpoints),
+  },
+  {
+    name: 'no-released-cache-access',
+    kind: 'safety',
+    counts: 'violation',
+    description: 'no multifd receive thread stores pages into the colo cache after colo_release_ram_cache',
+    property: () => Property.always('no-released-cache-access', (st) => !st.cacheUaf),
+  },
+  {
+    name: 'no-closed-file-access',
+    kind: 'safety',
+    counts: 'violation',
+    description: "no thread shuts down the primary's return-path QEMUFile after it was fclosed",
+    property: () => Property.always('no-closed-file-access', (st) => !st.fileUaf),
+  },
+  {
+    name: 'split-brain',
+    kind: 'safety',
+    counts: 'finding',
+    description:
+      'both sides run as the service (the secondary left COLO and runs while the primary runs): a finding, expected when a heartbeat is issued on a healthy pair',
+    property: () =>
+      Property.always('split-brain', (st) => !(isService(st, 'primary') && isService(st, 'secondary'))),
+  },
+  {
+    name: 'heartbeat-side-runs',
+    kind: 'liveness',
+    counts: 'violation',
+    description:
+      'after an accepted x-colo-lost-heartbeat on a surviving side, that side eventually runs as the service (weak fairness per thread)',
+    property: (model) =>
+      Property.eventually('heartbeat-side-runs', (st) => {
+        const sides = (['primary', 'secondary'] as const).filter((side) => st.hb[side]);
+        if (sides.length === 0) return st.faults >= model.faultBudget;
+        return sides.every(
+          (side) =>
+            st.dead[side] ||
+            st.hbRefused[side] ||
+            (isService(st, side) && entryOf(st, side).facts.failoverCompleted),
+        );
+      }),
+  },
+];

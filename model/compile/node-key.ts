@@ -1,0 +1,66 @@
+import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
+import type { NodeConfig, NodeState } from '../../machines/index.js';
+import { multifdMachines, nodeMachines } from '../../machines/node/definitions.js';
+import { stableJson } from './stable-json.js';
+
+/** The node's machine snapshots, by field. */
+const SNAPSHOTS = ['source', 'incoming', 'failover', 'colo', 'multifdSend', 'multifdRecv'] as const;
+type SnapshotField = (typeof SNAPSHOTS)[number];
+
+interface SnapshotData {
+  readonly value: unknown;
+  readonly context: unknown;
+  readonly status: AnyMachineSnapshot['status'];
+}
+
+const dataOf = (s: AnyMachineSnapshot | null): SnapshotData | null =>
+  s && { value: s.value, context: s.context, status: s.status };
+
+/**
+ * The canonical text of a node state: every field but the config (fixed per table), each machine as
+ * its value, context and status. Equal keys mean equal futures, which is what lets the checker store a
+ * node as a table index and a worker thread rebuild it from the key alone.
+ * @internal
+ */
+export function nodeKey(node: NodeState): string {
+  const { config: _config, ...rest } = node;
+  const data: Record<string, unknown> = { ...rest };
+  for (const field of SNAPSHOTS) data[field] = dataOf(node[field]);
+  return stableJson(data);
+}
+
+function machineOf(config: NodeConfig, field: SnapshotField): AnyStateMachine {
+  const machines = nodeMachines(config.profile);
+  switch (field) {
+    case 'source':
+    case 'incoming':
+    case 'failover':
+      return machines[field];
+    case 'colo':
+      return config.role === 'primary' ? machines.primary : machines.secondary;
+    case 'multifdSend':
+      return multifdMachines(config).send;
+    case 'multifdRecv':
+      return multifdMachines(config).recv;
+  }
+}
+
+/**
+ * The node state a key names, its machines restored with `resolveState` (value, context, status).
+ * @internal
+ */
+export function decodeNode(key: string, config: NodeConfig): NodeState {
+  const data = JSON.parse(key) as Record<string, unknown>;
+  const node: Record<string, unknown> = { ...data, config };
+  for (const field of SNAPSHOTS) {
+    const snapshot = data[field] as SnapshotData | null;
+    node[field] =
+      snapshot &&
+      machineOf(config, field).resolveState({
+        value: snapshot.value as StateValue,
+        context: snapshot.context,
+        status: snapshot.status,
+      });
+  }
+  return node as unknown as NodeState;
+}

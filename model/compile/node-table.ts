@@ -1,0 +1,97 @@
+import {
+  applyInput,
+  type Effect,
+  type NodeConfig,
+  type NodeInput,
+  type NodeState,
+} from '../../machines/index.js';
+import { fingerprint } from '../engine/fingerprint.js';
+import { decodeNode, nodeKey } from './node-key.js';
+
+/** One distinct node state in a table, with what the composition needs to know of it. @public */
+export interface NodeEntry<F> {
+  /** Index in the table, in order of discovery (deterministic for a deterministic search). */
+  readonly id: number;
+  /** The canonical key ({@link nodeKey}); the same in every thread. */
+  readonly key: string;
+  /** 64-bit hash of the key as text, for fingerprints that must agree across threads. */
+  readonly hash: string;
+  readonly node: NodeState;
+  /** Facts derived once from the node (enabled threads, statuses, counters). */
+  readonly facts: F;
+  /** The compiled transitions found so far, by input object. */
+  readonly steps: Map<NodeInput, NodeStep<F>>;
+}
+
+/** A compiled transition: the next entry and the effects the edge must book, in order. @public */
+export interface NodeStep<F> {
+  readonly next: NodeEntry<F>;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * The machines of one node compiled into a table, lazily: each (node state, input) pair runs the XState
+ * machines once (`applyInput`), and every later visit is a map lookup. Inputs are keyed by object
+ * identity, so callers pass the shared objects of an {@link InputAlphabet}.
+ * @example
+ * ```ts
+ * const table = new NodeTable(config, (node) => node.vm);
+ * const step = table.apply(table.intern(createNode(config)), alphabet.step('colo'));
+ * ```
+ * @public
+ */
+export class NodeTable<F> {
+  readonly entries: NodeEntry<F>[] = [];
+  private readonly byKey = new Map<string, NodeEntry<F>>();
+  private computed = 0;
+  private readonly words = new Uint32Array(2);
+
+  constructor(
+    readonly config: NodeConfig,
+    private readonly derive: (node: NodeState) => F,
+  ) {}
+
+  /** The entry of a node state, added when new. */
+  intern(node: NodeState): NodeEntry<F> {
+    return this.entry(nodeKey(node), node);
+  }
+
+  /** The entry a key names (a state handed over by another thread), rebuilt from the key when new. */
+  fromKey(key: string): NodeEntry<F> {
+    return this.byKey.get(key) ?? this.entry(key, decodeNode(key, this.config));
+  }
+
+  /** The compiled step of `input` from `from`; runs the machines only the first time. */
+  apply(from: NodeEntry<F>, input: NodeInput): NodeStep<F> {
+    const known = from.steps.get(input);
+    if (known) return known;
+    const { node, effects } = applyInput(from.node, input);
+    const step = { next: this.intern(node), effects };
+    from.steps.set(input, step);
+    this.computed++;
+    return step;
+  }
+
+  /** How many transitions were compiled (machine runs). */
+  get transitions(): number {
+    return this.computed;
+  }
+
+  private entry(key: string, node: NodeState): NodeEntry<F> {
+    const known = this.byKey.get(key);
+    if (known) return known;
+    fingerprint(key, this.words);
+    const hash = `${this.words[0]!.toString(36)}.${this.words[1]!.toString(36)}`;
+    const entry: NodeEntry<F> = {
+      id: this.entries.length,
+      key,
+      hash,
+      node,
+      facts: this.derive(node),
+      steps: new Map(),
+    };
+    this.entries.push(entry);
+    this.byKey.set(key, entry);
+    return entry;
+  }
+}
