@@ -62,6 +62,12 @@ export const ERROR_MESSAGES = {
     `QMP socket path ${d.path} exists and is not a socket; remove it or choose another --qmp path`,
   'bad-uri': (d: ErrorDetails) =>
     `migration URI ${d.actual} is not of the form ${d.expected}; try tcp:127.0.0.1:4444`,
+  'trace-unreadable': (d: ErrorDetails) =>
+    `cannot read counterexample trace ${d.path} (${d.actual}); write one with lockstep check`,
+  'trace-malformed': (d: ErrorDetails) =>
+    `counterexample trace ${d.path}: ${d.message} is ${d.actual}, expected ${d.expected}`,
+  'replay-stalled': (d: ErrorDetails) =>
+    `replay: ${d.message} did not arrive within ${d.limit} ms (${d.state ?? 'the socket is open'})`,
 } as const;
 
 /** An error code of the table. @public */

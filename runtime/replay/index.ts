@@ -1,0 +1,10 @@
+/**
+ * runtime/replay: a model-checker counterexample executed on two runtime nodes over real sockets,
+ * under a scheduler that forces the trace's interleaving (docs/replay.md).
+ * @packageDocumentation
+ */
+export { diffNodes, type FieldDifference } from './compare.js';
+export type { Finding, RuntimeOutcome } from './findings.js';
+export { expectedOutcome } from './outcome.js';
+export { type Divergence, type ReplayOptions, type ReplayReport, replayFile, replayTrace } from './replay.js';
+export { type CounterexampleTrace, parseTrace, readTrace } from './trace-file.js';

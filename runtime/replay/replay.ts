@@ -1,0 +1,146 @@
+/**
+ * `lockstep replay TRACE`: a checker counterexample run on the runtime. Both processes are brought up
+ * over real sockets, then each trace step is forced (the deterministic scheduler takes exactly that
+ * step), each side's node is compared with the model's after the step, and at the end the runtime's own
+ * outcome (hang, released-cache access, closed-file access, digest mismatch) is set against the one
+ * the trace's property predicts.
+ * @packageDocumentation
+ */
+import { mkdir } from 'node:fs/promises';
+import { type NodeRole, PROFILES } from '../../machines/index.js';
+import { bringUp, closeWorld } from './bring-up.js';
+import { diffNodes } from './compare.js';
+import type { Finding, RuntimeOutcome } from './findings.js';
+import { expectedStates, type SideStates, traceFixes } from './oracle.js';
+import { expectedOutcome, hangDetail, takeoverMismatch } from './outcome.js';
+import { describeStep, performStep } from './perform.js';
+import { type CounterexampleTrace, readTrace } from './trace-file.js';
+import type { World } from './world.js';
+
+/** Where the runtime first parted from the trace. @public */
+export interface Divergence {
+  /** The trace step (1-based; 0 is the bring-up). */
+  readonly step: number;
+  /** The step as the message sequence chart names it. */
+  readonly action: string;
+  /** The side whose node differs (null when the step itself could not be taken). */
+  readonly side: NodeRole | null;
+  /** The node field that differs, or `step`. */
+  readonly field: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** What a replay found. @public */
+export interface ReplayReport {
+  readonly trace: string;
+  readonly property: string;
+  /** Steps in the trace, and steps the runtime took before stopping. */
+  readonly steps: number;
+  readonly replayed: number;
+  /** Every step was taken and every node equalled the model's after it. */
+  readonly matched: boolean;
+  readonly divergence?: Divergence;
+  readonly runtimeOutcome: RuntimeOutcome;
+  readonly detail: string;
+  readonly expectedOutcome: RuntimeOutcome;
+  readonly sameOutcome: boolean;
+  /** Everything the runtime showed, in order. */
+  readonly findings: readonly Finding[];
+  /** The two nodes' event logs. */
+  readonly logs: readonly string[];
+}
+
+/** Options of {@link replayTrace}. @public */
+export interface ReplayOptions {
+  /** Where the two event logs go (created if missing). */
+  readonly logDir: string;
+  /** Guest RAM in 4 KiB pages per node (default 1024: 4 MiB). */
+  readonly pages?: number;
+}
+
+/** Reads a trace file and replays it. @throws LockstepError `trace-unreadable`, `trace-malformed`. @public */
+export async function replayFile(path: string, options: ReplayOptions): Promise<ReplayReport> {
+  return replayTrace(await readTrace(path), options);
+}
+
+/** Replays a checked trace on two runtime nodes. @public */
+export async function replayTrace(trace: CounterexampleTrace, options: ReplayOptions): Promise<ReplayReport> {
+  const expected = expectedStates(trace.options, trace.steps);
+  const multifd = trace.options.multifd ?? 0;
+  await mkdir(options.logDir, { recursive: true });
+  const world = await bringUp(
+    {
+      profile: PROFILES[trace.options.profile ?? 'qemu-11.0'],
+      fixes: traceFixes(trace.options),
+      ...(multifd > 0 ? { multifd } : {}),
+    },
+    options.logDir,
+    options.pages ?? 1024,
+  );
+  try {
+    let divergence = compare(world, 0, 'bring-up', expected.initial);
+    let replayed = 0;
+    for (const [i, action] of trace.steps.entries()) {
+      if (divergence) break;
+      world.findings.step = i + 1;
+      const model = expected.after[i] ?? null;
+      const refused = await performStep(world, action);
+      const at = { step: i + 1, action: describeStep(action), side: null, field: 'step' };
+      if (refused)
+        divergence = {
+          ...at,
+          expected: model ? 'the step (the model takes it)' : 'nothing (the model refuses it too)',
+          actual: refused,
+        };
+      else if (!model)
+        divergence = { ...at, expected: 'no such step: the model refuses it', actual: 'the runtime took it' };
+      else divergence = compare(world, i + 1, describeStep(action), model);
+      if (!refused) replayed++;
+    }
+    return conclude(world, trace, replayed, divergence);
+  } finally {
+    await closeWorld(world);
+  }
+}
+
+function compare(world: World, step: number, action: string, model: SideStates): Divergence | undefined {
+  for (const side of ['primary', 'secondary'] as const) {
+    const [first] = diffNodes(model[side], world.node(side).state);
+    if (first) return { step, action, side, ...first };
+  }
+  return undefined;
+}
+
+function conclude(
+  world: World,
+  trace: CounterexampleTrace,
+  replayed: number,
+  divergence: Divergence | undefined,
+): ReplayReport {
+  const { findings } = world;
+  findings.step = replayed + 1;
+  const hang = hangDetail(world);
+  if (hang) findings.add('hang', hang.side, hang.detail);
+  const mismatch = takeoverMismatch(world);
+  if (mismatch) findings.add('digest-mismatch', 'secondary', mismatch);
+  const first = findings.list[0];
+  const runtimeOutcome = first?.outcome ?? 'none';
+  const wanted = expectedOutcome(trace.property);
+  return {
+    trace: trace.path,
+    property: trace.property,
+    steps: trace.steps.length,
+    replayed,
+    matched: divergence === undefined,
+    ...(divergence ? { divergence } : {}),
+    runtimeOutcome,
+    detail: first
+      ? `step ${first.step}, ${first.side}: ${first.detail}`
+      : 'the runtime ran the trace without a failure',
+    expectedOutcome: wanted,
+    sameOutcome: runtimeOutcome === wanted,
+    findings: [...findings.list],
+    logs: [world.primary.logPath, world.secondary.logPath],
+  };
+}
