@@ -33,7 +33,8 @@ export interface PauseInputs {
 async function run(peer: Peer, inputs: PauseInputs): Promise<readonly CheckpointStats[]> {
   const multifd = channelsOf(inputs.mode);
   const workload = { ...inputs.workload, seed: 1 };
-  const dir = await mkdtemp(join(tmpdir(), 'lockstep-bench-'));
+  // BENCH_LOG_DIR keeps both nodes' event logs there (timestamps of every step, for finding the time)
+  const dir = await mkdtemp(join(process.env.BENCH_LOG_DIR ?? tmpdir(), 'lockstep-bench-'));
   const port = await peer.port({ kind: 'secondary', ram: inputs.ram, multifd, workload });
   const primary = await NodeRuntime.start({
     ...DEFAULT_RUNTIME_OPTIONS,
@@ -62,7 +63,7 @@ async function run(peer: Peer, inputs: PauseInputs): Promise<readonly Checkpoint
     primary.kill();
     await primary.close();
     await peer.reset();
-    await rm(dir, { recursive: true, force: true });
+    if (!process.env.BENCH_LOG_DIR) await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -57,7 +57,7 @@ async function ram(pages: number, multifd: number): Promise<void> {
 }
 
 async function secondary(request: Extract<PeerRequest, { kind: 'secondary' }>): Promise<void> {
-  logDir = await mkdtemp(join(tmpdir(), 'lockstep-bench-'));
+  logDir = await mkdtemp(join(process.env.BENCH_LOG_DIR ?? tmpdir(), 'lockstep-bench-'));
   node = await NodeRuntime.start({
     ...DEFAULT_RUNTIME_OPTIONS,
     profile: PROFILES['qemu-11.0'],
@@ -83,7 +83,7 @@ async function reset(): Promise<void> {
     await node.close();
     node = undefined;
   }
-  if (logDir) await rm(logDir, { recursive: true, force: true });
+  if (logDir && !process.env.BENCH_LOG_DIR) await rm(logDir, { recursive: true, force: true });
   logDir = undefined;
 }
 

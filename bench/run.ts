@@ -20,23 +20,27 @@ const WORKLOADS = [
   { kind: 'uniform', pagesPerSecond: 20_000 },
 ] as const;
 const print = (line: object) => console.log(JSON.stringify(line));
+// BENCH_FIGURES=throughput,pause,qemu,kill,wire runs only those (throughput always runs: the others use it)
+const FIGURES = new Set((process.env.BENCH_FIGURES ?? 'throughput,pause,qemu,kill,wire').split(','));
 
 const peer = Peer.start();
 try {
   const guest = randomGuest(RAM);
   const tp = await throughput(peer, guest, ROUNDS);
   print(throughputLine(tp, RAM, ROUNDS));
-  for (const workload of WORKLOADS)
+  for (const workload of FIGURES.has('pause') ? WORKLOADS : [])
     for (const mode of ['plain', 'multifd-2', 'multifd-4'] as const)
       print(
         await pauseLine(peer, { ram: '256M', mode, workload, checkpoints: CHECKPOINTS, delayMs: 600 }, tp),
       );
-  print(await qemuLine(tp.seconds, ROUNDS));
-  print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30)));
+  if (FIGURES.has('qemu')) print(await qemuLine(tp.seconds, ROUNDS));
+  if (FIGURES.has('kill')) print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30)));
 } finally {
   peer.stop();
 }
 
 // bench/wire.ts (decode speed of the main-channel stream) prints its own line; run it in a fresh process
-const wire = fork(new URL('./wire.ts', import.meta.url), { stdio: 'inherit' });
-await once(wire, 'exit');
+if (FIGURES.has('wire')) {
+  const wire = fork(new URL('./wire.ts', import.meta.url), { stdio: 'inherit' });
+  await once(wire, 'exit');
+}

@@ -71,8 +71,9 @@ export class ColoCache {
     const count = data.byteLength / PAGE_SIZE;
     if (!Number.isInteger(count) || count < 1)
       fail('bad-length', { message: 'page', expected: PAGE_SIZE, actual: data.byteLength });
-    this.guest.page(first); // range checks with the guest's error
-    if (count > 1) this.guest.page(first + count - 1);
+    // range checks with the guest's error, without making views of its pages
+    if (!Number.isInteger(first) || first < 0 || first + count > this.guest.pageCount)
+      this.guest.page(first < 0 || first >= this.guest.pageCount ? first : first + count - 1);
     const at = first * PAGE_SIZE;
     bytes.set(data, at);
     if (this.#mode === 'colo') for (let i = first; i < first + count; i++) bitmap.set(i);

@@ -37,11 +37,13 @@ export class RamReceiver {
     private readonly sink: ReceiverSink,
   ) {
     this.syncs = link.multifd.map(() => 0);
-    // frames held behind a multifd flush must stay valid, so only a plain link reuses its scratch buffer
-    const main = new StreamDecoder({ ramPages, reuse: link.multifd.length === 0 });
+    // pages are stored as they come off the socket, straight from its chunk (streamPages), except on the
+    // main channel of a multifd link: frames held behind a multifd flush must stay valid
+    const plain = link.multifd.length === 0;
+    const main = new StreamDecoder({ ramPages, reuse: plain, streamPages: plain });
     this.read(link.main, main, (frame) => this.onFrame(frame));
     link.multifd.forEach((socket, id) => {
-      const decoder = new MultifdDecoder({ ramPages, reuse: true });
+      const decoder = new MultifdDecoder({ ramPages, reuse: true, streamPages: true });
       this.read(socket, decoder, (packet) => this.onPacket(id, packet));
     });
   }

@@ -1,10 +1,12 @@
 import type { Effect } from '../../machines/index.js';
-import { DeviceState } from '../guest/index.js';
+import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import { encodeMessage, sha256 } from '../wire/index.js';
 import { listenLink, shutdownLink } from './link.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { RamReceiver } from './ram-receiver.js';
+
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 
 /**
  * The secondary's edge: it listens, loads precopy into guest RAM and the colo cache, then feeds each
@@ -62,15 +64,27 @@ export function attachSecondary(node: NodeRuntime): void {
       case 'listen':
         void listenLink(effect.uri, node.options.multifd, (link) => {
           node.link = link;
+          const colo = () => node.state.incoming.context.capabilities['x-colo'] === true;
+          // in COLO each page is hashed as it arrives (into the digest's staging table, committed at the
+          // flush), so the hashing overlaps the transfer instead of following the load
+          const storeRun = (first: number, data: Uint8Array) => {
+            if (colo()) {
+              cache.storeRun(first, data);
+              if (cache.mode === 'colo') node.ramDigest.stage(first, data);
+            } else {
+              for (let i = 0; i < data.byteLength / PAGE_SIZE; i++)
+                node.guest.writePage(first + i, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), false);
+            }
+          };
           new RamReceiver(link, node.guest.pageCount, {
             storePage: (index, data) =>
-              node.state.incoming.context.capabilities['x-colo']
-                ? cache.store(index, data)
-                : node.guest.writePage(index, data, false),
-            storeZero: (index) =>
-              node.state.incoming.context.capabilities['x-colo']
-                ? cache.storeZero(index)
-                : node.guest.zeroPage(index, false),
+              colo() ? storeRun(index, data) : node.guest.writePage(index, data, false),
+            storeRun,
+            storeZero: (index) => {
+              if (!colo()) return node.guest.zeroPage(index, false);
+              cache.storeZero(index);
+              if (cache.mode === 'colo') node.ramDigest.stage(index, ZERO_PAGE);
+            },
             frame: onFrame,
             // in COLO the thread sees the error; during precopy the load fails
             // (migration.c:process_incoming_migration_co fail label)
@@ -117,7 +131,7 @@ export function attachSecondary(node: NodeRuntime): void {
         // primary's image, whose hash the table already holds
         const sent = [...cache.bitmap];
         cache.flush(node.guest);
-        node.ramDigest.update(sent);
+        node.ramDigest.commit(sent);
         break;
       }
       case 'load-device-state': {

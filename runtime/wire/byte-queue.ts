@@ -46,6 +46,12 @@ export class ByteQueue {
     return ((this.u8(at) << 24) | (this.u8(at + 1) << 16) | (this.u8(at + 2) << 8) | this.u8(at + 3)) >>> 0;
   }
 
+  /** Bytes readable in the chunk at the read position (what `take` can return as a view). */
+  get headLength(): number {
+    const c = this.chunks[this.head];
+    return c === undefined ? 0 : c.length - this.pos;
+  }
+
   /** True when the next `n` bytes lie in one chunk (so `take(n)` returns a view). */
   contiguous(n: number): boolean {
     const c = this.chunks[this.head];

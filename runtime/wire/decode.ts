@@ -48,6 +48,7 @@ export class StreamDecoder extends BaseDecoder<Frame> {
   }
 
   protected parse(): Frame | undefined {
+    if (this.inFlight) return this.batchPiece();
     if (!this.has(WORD)) return undefined;
     const word = this.q.u32(0);
     if ((word & 0xffff0000) >>> 0 !== FRAME_TAG) return this.message(word);
@@ -138,9 +139,21 @@ export class StreamDecoder extends BaseDecoder<Frame> {
     const head = 8 + 8 * count;
     if (!this.has(head)) return undefined;
     const indexes = this.pageIndexes(8, count);
+    if (this.options.streamPages) {
+      this.q.skip(head);
+      this.inFlight = { indexes, done: 0 };
+      return this.batchPiece();
+    }
     if (!this.has(head + count * PAGE_SIZE)) return undefined;
     this.q.skip(head);
     return { kind: 'batch', indexes, data: this.pageData(count * PAGE_SIZE) };
+  }
+
+  /** The next buffered pages of the batch in flight, as a batch frame of their own (`streamPages`). */
+  private batchPiece(): Frame | undefined {
+    this.kind = 'batch';
+    const piece = this.nextPages();
+    return piece && { kind: 'batch', indexes: piece.indexes, data: piece.data };
   }
 
   private header(): Frame | undefined {

@@ -16,6 +16,23 @@ export interface BaseDecoderOptions {
    * one. Such data is then valid only until the next `next()` call. Off by default.
    */
   readonly reuse?: boolean;
+  /**
+   * Yield the pages of a batch frame (or multifd packet) as they arrive instead of once all of them are
+   * buffered: the item comes as several items of the same kind, each with the next consecutive pages of
+   * the list, their data a view of the socket chunk (or, for a page split across chunks, of a
+   * decoder-owned page valid until the next `next()`); a multifd packet's zero pages and SYNC flag come
+   * with its last piece. Stores of the pieces in order have the effect of storing the whole item, with
+   * one copy less and no wait for the item's last byte. A truncated item reports its offset as the
+   * position reached in it. Off by default.
+   */
+  readonly streamPages?: boolean;
+}
+
+/** The pages still to yield of an item decoded with `streamPages`. @internal */
+export interface PagesInFlight {
+  readonly indexes: Uint32Array;
+  /** Pages of `indexes` already yielded. */
+  done: number;
 }
 
 /**
@@ -36,6 +53,9 @@ export abstract class BaseDecoder<T> {
   protected indexes: Uint32Array = new Uint32Array(0);
   private error: LockstepError | undefined;
   private scratch: Buffer | undefined;
+  private onePage: Buffer | undefined;
+  /** The item whose pages are being yielded as they arrive (`streamPages`), if one is. */
+  protected inFlight: PagesInFlight | undefined;
 
   constructor(protected readonly options: BaseDecoderOptions) {
     if (!Number.isInteger(options.ramPages) || options.ramPages < 0 || options.ramPages > 2 ** 32)
@@ -82,7 +102,7 @@ export abstract class BaseDecoder<T> {
   /** Declares the end of the stream: returns the items still buffered, throws `truncated-frame` if a partial one is left. */
   finish(): T[] {
     const rest = this.drain(); // also refreshes need and kind for the partial item
-    if (this.q.length === 0) return rest;
+    if (this.q.length === 0 && this.inFlight === undefined) return rest;
     this.error = new LockstepError('truncated-frame', {
       message: this.kind,
       offset: this.q.consumed,
@@ -125,6 +145,31 @@ export abstract class BaseDecoder<T> {
     this.indexesAt = this.offset;
     this.indexes = indexes;
     return indexes;
+  }
+
+  /**
+   * The next pages of the item in flight that are buffered: as many whole pages as the head chunk holds
+   * (a view), else the one page that spans chunks (copied into a decoder-owned page). Undefined until a
+   * whole page is buffered. Ends the item after its last page.
+   */
+  protected nextPages(): { indexes: Uint32Array; data: Buffer; last: boolean } | undefined {
+    const part = this.inFlight!;
+    const remaining = part.indexes.length - part.done;
+    if (!this.has(Math.min(remaining, 1) * PAGE_SIZE)) return undefined;
+    let n = Math.min(remaining, Math.floor(this.q.headLength / PAGE_SIZE));
+    let data: Buffer;
+    if (n > 0 || remaining === 0) data = this.q.take(n * PAGE_SIZE);
+    else {
+      n = 1;
+      this.onePage ??= Buffer.allocUnsafe(PAGE_SIZE);
+      this.q.copyTo(this.onePage, 0, PAGE_SIZE);
+      data = this.onePage;
+    }
+    const indexes = part.indexes.subarray(part.done, part.done + n);
+    part.done += n;
+    const last = part.done === part.indexes.length;
+    if (last) this.inFlight = undefined;
+    return { indexes, data, last };
   }
 
   /** Consumes `n` bytes of page data: a view if in one chunk, else a copy (into scratch if reusing). */

@@ -16,6 +16,7 @@ import {
 } from './format.js';
 import type { MultifdPacket } from './multifd.js';
 
+const NONE = new Uint32Array(0);
 const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 /**
@@ -28,8 +29,12 @@ const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
  * @public
  */
 export class MultifdDecoder extends BaseDecoder<MultifdPacket> {
+  /** The packet whose pages are yielded as they arrive (`streamPages`): all but its page list. */
+  private packet: Omit<MultifdPacket, 'normal' | 'data'> | undefined;
+
   protected parse(): MultifdPacket | undefined {
     this.kind = 'multifd packet';
+    if (this.inFlight) return this.piece();
     const q = this.q;
     if (!this.has(MULTIFD_HEADER)) return undefined;
     const at = this.offset;
@@ -65,13 +70,32 @@ export class MultifdDecoder extends BaseDecoder<MultifdPacket> {
     const head = MULTIFD_HEADER + 8 * pages;
     if (!this.has(head)) return undefined;
     const indexes = this.pageIndexes(MULTIFD_HEADER, pages);
-    if (!this.has(head + normalCount * PAGE_SIZE)) return undefined;
     const channel = q.u32(12);
     const packetNum = hi * 2 ** 32 + q.u32(20);
+    if (this.options.streamPages) {
+      q.skip(head);
+      const sync = (flags & MULTIFD_FLAG_SYNC) !== 0;
+      this.packet = { channel, packetNum, sync, zero: indexes.subarray(normalCount) };
+      this.inFlight = { indexes: indexes.subarray(0, normalCount), done: 0 };
+      return this.piece();
+    }
+    if (!this.has(head + normalCount * PAGE_SIZE)) return undefined;
     q.skip(head);
     const data = this.pageData(normalCount * PAGE_SIZE);
     const normal = indexes.subarray(0, normalCount);
     const zero = indexes.subarray(normalCount);
     return { channel, packetNum, sync: (flags & MULTIFD_FLAG_SYNC) !== 0, normal, zero, data };
+  }
+
+  /** The next buffered pages of the packet in flight; the last piece carries its zero pages and SYNC. */
+  private piece(): MultifdPacket | undefined {
+    const packet = this.packet!;
+    const next = this.nextPages();
+    if (next === undefined) return undefined;
+    const { indexes: normal, data, last } = next;
+    const { channel, packetNum } = packet;
+    return last
+      ? { channel, packetNum, sync: packet.sync, normal, zero: packet.zero, data }
+      : { channel, packetNum, sync: false, normal, zero: NONE, data };
   }
 }
