@@ -4,6 +4,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerLogCommand } from './commands/log.js';
 import { registerNodeCommands } from './commands/node.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { registerViewCommand } from './commands/view.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
@@ -49,6 +50,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void = () =>
   registerLogCommand(program, io);
   registerCheckCommand(program, io, setExit);
   registerTraceCommand(program, io, setExit);
+  registerReplayCommand(program, io, setExit);
   registerViewCommand(program, io);
   return program;
 }

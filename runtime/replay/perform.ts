@@ -54,10 +54,11 @@ function refusal(world: World, action: ColoAction): string | null {
     const armed = !p.dead && p.state.colo?.status === 'active' && !p.state.qemuEvents.checkpoint;
     return armed ? null : 'the primary has no COLO thread waiting for colo_checkpoint_event';
   }
-  if (action.t === 'fault') {
-    const side = action.fault === 'link-break' ? 'primary' : action.side;
-    return world.node(side).dead ? `the ${side} is dead` : null;
+  if (action.t === 'fault' && action.fault === 'link-break') {
+    const broken = world.connections.every(({ a, b }) => a.broken && b.broken);
+    return broken ? 'the link is already broken' : null;
   }
+  if (action.t === 'fault') return world.node(action.side).dead ? `the ${action.side} is dead` : null;
   const movable = world.movable();
   if (movable.some((m) => same(m, action))) return null;
   const could = movable.map(describeStep).join('; ') || 'nothing';

@@ -12,6 +12,7 @@ import {
   type NodeConfig,
   type NodeInput,
   type NodeState,
+  type QmpReply,
 } from '../../machines/index.js';
 import { EventLog } from '../log/index.js';
 import type { InputMeta } from '../node/index.js';
@@ -25,6 +26,8 @@ export class ReplayNode {
   state: NodeState;
   /** Killed by a fault: it takes no more input and its log ends. */
   dead = false;
+  /** The last reply to each QMP id (the faults use fixed ids: `yank`, `hb`, `cancel`). */
+  readonly replies = new Map<string, QmpReply>();
   private handler: EffectHandler = () => {};
 
   private constructor(
@@ -71,7 +74,10 @@ export class ReplayNode {
     this.state = node;
     // the log must not lag what the peer sees: hand it to the OS before any effect leaves the process
     if (effects.length > 0) this.log.flush();
-    for (const effect of effects) this.handler(effect);
+    for (const effect of effects) {
+      if (effect.kind === 'qmp-reply') this.replies.set(String(effect.id), effect.reply);
+      this.handler(effect);
+    }
   }
 
   /** A crash: no more inputs; the log stays as it is. */

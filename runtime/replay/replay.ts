@@ -6,13 +6,14 @@
  * the trace's property predicts.
  * @packageDocumentation
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type NodeRole, PROFILES } from '../../machines/index.js';
 import { bringUp, closeWorld } from './bring-up.js';
 import { diffNodes } from './compare.js';
 import type { Finding, RuntimeOutcome } from './findings.js';
 import { expectedStates, type SideStates, traceFixes } from './oracle.js';
-import { expectedOutcome, hangDetail, takeoverMismatch } from './outcome.js';
+import { expectedOutcome, failoverStall, hangDetail, takeoverMismatch } from './outcome.js';
 import { describeStep, performStep } from './perform.js';
 import { type CounterexampleTrace, readTrace } from './trace-file.js';
 import type { World } from './world.js';
@@ -69,6 +70,10 @@ export async function replayTrace(trace: CounterexampleTrace, options: ReplayOpt
   const expected = expectedStates(trace.options, trace.steps);
   const multifd = trace.options.multifd ?? 0;
   await mkdir(options.logDir, { recursive: true });
+  // a log continues an existing file: a new replay starts both logs afresh
+  await Promise.all(
+    ['primary', 'secondary'].map((role) => rm(join(options.logDir, `${role}.log`), { force: true })),
+  );
   const world = await bringUp(
     {
       profile: PROFILES[trace.options.profile ?? 'qemu-11.0'],
@@ -112,16 +117,18 @@ function compare(world: World, step: number, action: string, model: SideStates):
   return undefined;
 }
 
-function conclude(
+async function conclude(
   world: World,
   trace: CounterexampleTrace,
   replayed: number,
   divergence: Divergence | undefined,
-): ReplayReport {
+): Promise<ReplayReport> {
   const { findings } = world;
   findings.step = replayed + 1;
   const hang = hangDetail(world);
   if (hang) findings.add('hang', hang.side, hang.detail);
+  const stall = findings.list.length === 0 ? await failoverStall(world) : null;
+  if (stall) findings.add('hang', stall.side, stall.detail);
   const mismatch = takeoverMismatch(world);
   if (mismatch) findings.add('digest-mismatch', 'secondary', mismatch);
   const first = findings.list[0];
