@@ -10,7 +10,7 @@ import { pauseLine } from './pause.js';
 import { Peer } from './peer-client.js';
 import { qemuLine } from './qemu.js';
 import { MIB } from './stats.js';
-import { randomGuest, throughput, throughputLine } from './throughput.js';
+import { bandwidthNow, randomGuest, throughput, throughputLine } from './throughput.js';
 
 const RAM = 256 * MIB;
 const ROUNDS = 2;
@@ -31,7 +31,12 @@ try {
   for (const workload of FIGURES.has('pause') ? WORKLOADS : [])
     for (const mode of ['plain', 'multifd-2', 'multifd-4'] as const)
       print(
-        await pauseLine(peer, { ram: '256M', mode, workload, checkpoints: CHECKPOINTS, delayMs: 600 }, tp),
+        await pauseLine(
+          peer,
+          { ram: '256M', mode, workload, checkpoints: CHECKPOINTS, delayMs: 600 },
+          tp,
+          await bandwidthNow(peer, guest, mode, ROUNDS),
+        ),
       );
   if (FIGURES.has('qemu')) print(await qemuLine(tp.seconds, ROUNDS));
   if (FIGURES.has('kill')) print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30)));

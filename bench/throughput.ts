@@ -60,6 +60,26 @@ async function ram(peer: Peer, guest: GuestRam, multifd: number): Promise<number
   return seconds;
 }
 
+/**
+ * The link as it is now, for a figure measured right after: the best of `rounds` pump runs and of
+ * `rounds` runs of the mode's data path, interleaved (MB/s each).
+ */
+export async function bandwidthNow(
+  peer: Peer,
+  guest: GuestRam,
+  mode: Mode,
+  rounds: number,
+): Promise<{ loopbackMBps: number; modeMBps: number }> {
+  let loop = Number.POSITIVE_INFINITY;
+  let path = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    loop = Math.min(loop, await pump(peer, guest.bytes));
+    path = Math.min(path, await ram(peer, guest, channelsOf(mode)));
+  }
+  const MBps = (s: number) => Math.round(guest.byteLength / MB / s);
+  return { loopbackMBps: MBps(loop), modeMBps: MBps(path) };
+}
+
 export interface ThroughputResult {
   /** Best MB/s per mode (and `loopback` for the pump). */
   readonly MBps: Record<Mode | 'loopback', number>;

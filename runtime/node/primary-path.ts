@@ -75,15 +75,15 @@ export function attachPrimary(node: NodeRuntime): void {
 async function checkpointRam(node: NodeRuntime, sender: RamSender, blob: Uint8Array): Promise<void> {
   const pages = takeDirty(node.guest.dirty);
   let bytes = await sender.frames([{ kind: 'header', checkpoint: node.state.checkpoints + 1 }]);
-  // the VM is stopped: each batch is hashed while it is on its way (the digest frame still follows them)
-  let hashed = 0;
+  // the VM is stopped: each batch is hashed while it is on its way (the digest frame still follows them),
+  // from the data as sent (for scattered pages, the batch buffer they were just copied into)
   try {
-    bytes += await sender.pages(pages, (batch) => {
-      node.ramDigest.update(batch);
-      hashed += batch.length;
+    bytes += await sender.pages(pages, (_batch, { normal, zero, data }) => {
+      node.ramDigest.updateFrom(normal, data);
+      node.ramDigest.update(zero);
     });
   } catch (error) {
-    node.ramDigest.update(pages.slice(hashed)); // the table stays that of guest RAM
+    node.ramDigest.update(pages); // the table stays that of guest RAM
     throw error;
   }
   const ram = node.ramDigest.value();

@@ -4,6 +4,10 @@ const PAGE_SIZE = 4096;
 const PAGE_WORDS = PAGE_SIZE / 4;
 /** FNV's 32-bit prime: odd, so `x => imul(x, P)` is a bijection of the 32-bit integers. */
 const P = 0x01000193;
+/** log2 of the pages per block of the digest's hash tree (512 pages: 4 KiB of page hashes). */
+const BLOCK_BITS = 9;
+/** Pages whose hashes one block of the digest's hash tree covers. @public */
+export const BLOCK_PAGES = 1 << BLOCK_BITS;
 
 /**
  * A 64-bit hash of the page at word `base` of `words`, for page `page`, into `out[2 * slot]` and
@@ -53,8 +57,16 @@ export class RamDigest {
   /** A word-aligned page, for data that is not word-aligned (a page view into a socket chunk). */
   private scratch: Uint32Array | undefined;
 
+  /** SHA-256 of each block of {@link BLOCK_PAGES} pages' hashes, and which blocks changed since. */
+  private readonly blockDigests: Buffer;
+  private readonly changed: Uint8Array;
+
   constructor(private readonly ram: Uint8Array) {
-    this.hashes = new Uint32Array((ram.byteLength / PAGE_SIZE) * 2);
+    const pages = ram.byteLength / PAGE_SIZE;
+    this.hashes = new Uint32Array(pages * 2);
+    const blocks = Math.ceil(pages / BLOCK_PAGES);
+    this.blockDigests = Buffer.alloc(blocks * 32);
+    this.changed = new Uint8Array(blocks);
     this.rebuild();
   }
 
@@ -63,6 +75,7 @@ export class RamDigest {
     const words = this.words();
     const pages = this.ram.byteLength / PAGE_SIZE;
     for (let page = 0; page < pages; page++) hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
+    this.changed.fill(1);
   }
 
   /** Re-hashes these pages (after they were written). */
@@ -73,7 +86,17 @@ export class RamDigest {
       if (!Number.isInteger(page) || page < 0 || page >= count)
         throw new RangeError(`page ${page} out of range`);
       hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
+      this.changed[page >>> BLOCK_BITS] = 1;
     }
+  }
+
+  /**
+   * Re-hashes pages `indexes[i]` from `data` (page `i` of `data` is what page `indexes[i]` of RAM holds,
+   * e.g. a batch just copied out of RAM, still in the CPU's cache), straight into the digest.
+   */
+  updateFrom(indexes: ArrayLike<number>, data: Uint8Array): void {
+    this.hashList(indexes, data, this.hashes);
+    for (let i = 0; i < indexes.length; i++) this.changed[indexes[i]! >>> BLOCK_BITS] = 1;
   }
 
   /**
@@ -115,13 +138,52 @@ export class RamDigest {
       pending[page] = 0;
       hashes[2 * page] = staged[2 * page]!;
       hashes[2 * page + 1] = staged[2 * page + 1]!;
+      this.changed[page >>> BLOCK_BITS] = 1;
     }
     if (unstaged.length > 0) this.update(unstaged);
   }
 
-  /** The digest as 32 bytes, the size of the wire's digest frame. */
+  /**
+   * The digest as 32 bytes, the size of the wire's digest frame: SHA-256 over the SHA-256 of each block of
+   * {@link BLOCK_PAGES} page hashes (a two-level hash tree over the whole table), where only the blocks
+   * that changed since the last call are digested again (an idle checkpoint costs microseconds).
+   */
   value(): Buffer {
-    return createHash('sha256').update(this.hashes).digest();
+    const table = new Uint8Array(this.hashes.buffer, this.hashes.byteOffset, this.hashes.byteLength);
+    const blockBytes = BLOCK_PAGES * 8;
+    for (let block = 0; block < this.changed.length; block++) {
+      if (this.changed[block] === 0) continue;
+      this.changed[block] = 0;
+      createHash('sha256')
+        .update(table.subarray(block * blockBytes, (block + 1) * blockBytes))
+        .digest()
+        .copy(this.blockDigests, block * 32);
+    }
+    return createHash('sha256').update(this.blockDigests).digest();
+  }
+
+  /** Hashes page `i` of `data` as page `indexes[i]` into `table` (any alignment of `data`). */
+  private hashList(indexes: ArrayLike<number>, data: Uint8Array, table: Uint32Array): void {
+    const count = indexes.length;
+    const pages = this.ram.byteLength / PAGE_SIZE;
+    if (data.byteLength !== count * PAGE_SIZE)
+      throw new RangeError(`${data.byteLength} bytes for ${count} pages`);
+    for (let i = 0; i < count; i++) {
+      const page = indexes[i]!;
+      if (!Number.isInteger(page) || page < 0 || page >= pages)
+        throw new RangeError(`page ${page} out of range`);
+    }
+    if (data.byteOffset % 4 === 0) {
+      const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+      for (let i = 0; i < count; i++) hashPage(words, i * PAGE_WORDS, indexes[i]!, table, indexes[i]!);
+      return;
+    }
+    this.scratch ??= new Uint32Array(PAGE_WORDS);
+    const bytes = new Uint8Array(this.scratch.buffer);
+    for (let i = 0; i < count; i++) {
+      bytes.set(data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+      hashPage(this.scratch, 0, indexes[i]!, table, indexes[i]!);
+    }
   }
 
   private words(): Uint32Array {

@@ -64,6 +64,16 @@ function isRun(pages: readonly number[]): boolean {
   return true;
 }
 
+/** What one batch put on the wire (see {@link RamSender.pages}). @public */
+export interface SentBatch {
+  /** Pages sent with their data, in the order of `data`. */
+  readonly normal: readonly number[];
+  /** Pages sent as zero flags. */
+  readonly zero: readonly number[];
+  /** `normal.length` pages of data; valid only during the call. */
+  readonly data: Uint8Array;
+}
+
 /**
  * The primary's RAM stream (ram.c:ram_save_iterate / ram_save_complete, multifd-nocomp.c): pages in
  * batches on the main channel, or as multifd packets round robin with a SYNC on every channel and
@@ -91,15 +101,20 @@ export class RamSender {
 
   /**
    * One round of pages; zero pages travel as flags. Returns the bytes written. `sent` is called with each
-   * batch once it is handed to the socket, while it is being sent.
+   * batch once it is handed to the socket, while it is being sent, with what went: the normal pages and
+   * their data as sent (a view of guest RAM, or the batch buffer they were just copied into, which is
+   * still in the CPU's cache: hashing it there is cheaper than reading guest RAM again), and the zero pages.
    */
-  async pages(pages: readonly number[], sent?: (batch: readonly number[]) => void): Promise<number> {
+  async pages(
+    pages: readonly number[],
+    sent?: (batch: readonly number[], what: SentBatch) => void,
+  ): Promise<number> {
     let bytes = 0;
     for (let at = 0; at < pages.length; at += MAX_BATCH_PAGES) {
       const group = pages.slice(at, at + MAX_BATCH_PAGES);
-      // batch() hands its chunks to the socket before its first await: `sent` overlaps their transfer
-      const written = this.batch(group);
-      sent?.(group);
+      // batch() hands its chunks to the socket before it returns: `sent` overlaps their transfer
+      const { written, what } = this.batch(group);
+      sent?.(group, what);
       bytes += await written;
     }
     if (this.link.multifd.length > 0) bytes += await this.sync();
@@ -111,11 +126,20 @@ export class RamSender {
     await Promise.all([this.link.main, ...this.link.multifd].map(flushed));
   }
 
-  private async batch(group: readonly number[]): Promise<number> {
+  private batch(group: readonly number[]): { written: Promise<number>; what: SentBatch } {
     const normal: number[] = [];
     const zero: number[] = [];
     for (const page of group) (this.guest.isZero(page) ? zero : normal).push(page);
     const { data, release } = this.data(normal);
+    return { written: this.send(normal, zero, data, release), what: { normal, zero, data } };
+  }
+
+  private send(
+    normal: readonly number[],
+    zero: readonly number[],
+    data: Buffer,
+    release: (() => void) | undefined,
+  ): Promise<number> {
     const channels = this.link.multifd;
     if (channels.length === 0) {
       const chunks = [...zero.map(encodeZero), ...(normal.length ? encodeBatch(normal, data) : [])];

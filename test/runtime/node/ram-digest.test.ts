@@ -72,4 +72,32 @@ describe('the RAM digest (a table of per-page hashes, digested with SHA-256)', (
     digest.commit([7]);
     expect(digest.value().equals(new RamDigest(ram).value())).toBe(false);
   });
+
+  it('pages hashed from a copy of them (the batch buffer) give the digest of re-hashing them in RAM', () => {
+    const ram = randomRam(6);
+    const digest = new RamDigest(ram);
+    const indexes = [40, 3, 17];
+    for (const p of indexes) ram[p * PAGE_SIZE + 5]! ^= 0x80;
+    const batch = new Uint8Array(indexes.length * PAGE_SIZE);
+    indexes.forEach((p, i) => {
+      batch.set(ram.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE), i * PAGE_SIZE);
+    });
+    digest.updateFrom(indexes, batch);
+    expect(digest.value().equals(new RamDigest(ram).value())).toBe(true);
+  });
+
+  it('the digest covers every block of the table: a change far from the last one is seen', () => {
+    const ram = new Uint8Array(2048 * PAGE_SIZE); // four blocks of page hashes
+    const digest = new RamDigest(ram);
+    const first = digest.value();
+    expect(digest.value().equals(first)).toBe(true); // nothing changed, nothing re-digested
+    ram[1800 * PAGE_SIZE] = 1;
+    digest.update([1800]);
+    const second = digest.value();
+    expect(second.equals(first)).toBe(false);
+    ram[3 * PAGE_SIZE] = 1;
+    digest.update([3]);
+    expect(digest.value().equals(second)).toBe(false);
+    expect(digest.value().equals(new RamDigest(ram).value())).toBe(true);
+  });
 });
