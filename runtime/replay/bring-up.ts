@@ -25,13 +25,14 @@ export async function bringUp(
   config: Omit<NodeConfig, 'role'>,
   dir: string,
   pageCount: number,
+  corruptPages = false,
 ): Promise<World> {
   const findings = new Findings();
   const open = (role: NodeRole) =>
     ReplayNode.open({ ...config, role }, join(dir, `${role}.log`), pageCount * 4096);
   const [primary, secondary] = await Promise.all([open('primary'), open('secondary')]);
   const p = new PrimaryEdge(primary, pageCount, findings);
-  const s = new SecondaryEdge(secondary, pageCount, findings);
+  const s = new SecondaryEdge(secondary, pageCount, findings, corruptPages);
   const world = new World(primary, secondary, p, s, findings);
   const qmp = (node: ReplayNode, command: string, args?: Record<string, unknown>) =>
     node.apply({ kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });

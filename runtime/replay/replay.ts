@@ -58,6 +58,11 @@ export interface ReplayOptions {
   readonly logDir: string;
   /** Guest RAM in 4 KiB pages per node (default 1024: 4 MiB). */
   readonly pages?: number;
+  /**
+   * Flip one byte of each checkpoint's pages as the secondary stores them (a transport or page-index
+   * bug the model does not know), to see the digest checks fire. Off by default.
+   */
+  readonly corruptPages?: boolean;
 }
 
 /** Reads a trace file and replays it. @throws LockstepError `trace-unreadable`, `trace-malformed`. @public */
@@ -82,6 +87,7 @@ export async function replayTrace(trace: CounterexampleTrace, options: ReplayOpt
     },
     options.logDir,
     options.pages ?? 1024,
+    options.corruptPages === true,
   );
   try {
     let divergence = compare(world, 0, 'bring-up', expected.initial);

@@ -48,6 +48,8 @@ export class SecondaryEdge {
     private readonly node: ReplayNode,
     pageCount: number,
     private readonly findings: Findings,
+    /** Flip a byte of every checkpoint page on arrival (see ReplayOptions.corruptPages). */
+    private readonly corrupt = false,
   ) {
     this.guest = new GuestRam(pageCount);
     this.cache = new ReplayCache(this.guest);
@@ -126,8 +128,8 @@ export class SecondaryEdge {
   }
 
   private load(frame: Frame, by: string): void {
-    if (frame.kind === 'batch') this.cache.store(by, frame.indexes, frame.data);
-    else if (frame.kind === 'page') this.cache.store(by, [frame.index], frame.data);
+    if (frame.kind === 'batch') this.cache.store(by, frame.indexes, this.tamper(by, frame.data));
+    else if (frame.kind === 'page') this.cache.store(by, [frame.index], this.tamper(by, frame.data));
     else if (frame.kind === 'zero') this.cache.store(by, [], new Uint8Array(0), [frame.index]);
     else if (frame.kind === 'digest' && frame.subject === 'ram')
       this.expectedRam = frame.sha256.toString('hex');
@@ -195,11 +197,20 @@ export class SecondaryEdge {
       );
   }
 
+  /** A checkpoint's page data as stored: a copy with its first byte flipped when corrupting. */
+  private tamper(by: string, data: Buffer): Buffer {
+    if (!this.corrupt || by === 'precopy load' || data.length === 0) return data;
+    const copy = Buffer.from(data);
+    copy[0] = copy[0]! ^ 0xff;
+    return copy;
+  }
+
   private storePages(channel: number): void {
     const packet = this.inHand[channel];
     this.inHand[channel] = undefined;
     if (!packet) return;
-    const stored = this.cache.store(`multifd channel ${channel}`, packet.normal, packet.data, packet.zero);
+    const by = `multifd channel ${channel}`;
+    const stored = this.cache.store(by, packet.normal, this.tamper(by, packet.data), packet.zero);
     if (!stored)
       this.findings.add(
         'released-cache-access',

@@ -1,7 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ColoModelOptions, checker, createColoModel, nodeOf } from '../../../model/index.js';
+import {
+  type ColoAction,
+  type ColoModelOptions,
+  checker,
+  createColoModel,
+  nodeOf,
+} from '../../../model/index.js';
 
 /** A fresh temporary directory for one test's traces and logs. */
 export const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'lockstep-replay-'));
@@ -26,5 +32,41 @@ export async function saveTrace(dir: string, options: ColoModelOptions, property
   }));
   const path = join(dir, `${property}.json`);
   await writeFile(path, JSON.stringify({ options, property, kind: violation.kind, steps }, null, 2));
+  return path;
+}
+
+/** A step of a scripted trace: one action, or `settle` (the first enabled action, never a fault or trigger, until none). */
+export type PlanStep = ColoAction | 'settle';
+
+/** Builds a trace the model accepts by following `plan` from the initial state, and saves it. */
+export async function saveScripted(
+  dir: string,
+  name: string,
+  options: ColoModelOptions,
+  property: string,
+  plan: readonly PlanStep[],
+): Promise<string> {
+  const model = createColoModel(options);
+  let st = model.initStates()[0]!;
+  const steps: { action: ColoAction }[] = [];
+  const take = (action: ColoAction) => {
+    const next = model.nextState(st, action);
+    if (!next) throw new Error(`the model refuses ${JSON.stringify(action)}`);
+    st = next;
+    steps.push({ action });
+  };
+  for (const step of plan) {
+    if (step !== 'settle') take(step);
+    else
+      for (let i = 0; i < 500; i++) {
+        const out: ColoAction[] = [];
+        model.actions(st, out);
+        const next = out.find((a) => a.t !== 'fault' && a.t !== 'trigger');
+        if (!next) break;
+        take(next);
+      }
+  }
+  const path = join(dir, `${name}.json`);
+  await writeFile(path, JSON.stringify({ options, property, kind: 'safety', steps }, null, 2));
   return path;
 }
