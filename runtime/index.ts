@@ -29,3 +29,4 @@ export {
   sha256,
   writeChunks,
 } from './wire/index.js';
+export * from './replay/index.js';

@@ -15,7 +15,7 @@ export type RuntimeOutcome =
   | 'none';
 
 /** One thing the runtime showed. @public */
-export interface Finding {
+export interface RuntimeFinding {
   readonly outcome: Exclude<RuntimeOutcome, 'none'>;
   readonly side: NodeRole;
   /** The trace step (1-based) during which it happened; 0 is the bring-up, steps+1 the end check. */
@@ -27,10 +27,10 @@ export interface Finding {
 export class Findings {
   /** The step being replayed (set by the driver). */
   step = 0;
-  readonly list: Finding[] = [];
+  readonly list: RuntimeFinding[] = [];
 
   /** Records a finding at the current step. */
-  add(outcome: Finding['outcome'], side: NodeRole, detail: string): void {
+  add(outcome: RuntimeFinding['outcome'], side: NodeRole, detail: string): void {
     this.list.push({ outcome, side, step: this.step, detail });
   }
 

@@ -1,94 +1,13 @@
 /**
- * The end of a replay, judged on the runtime: a hang (nothing can move, yet a live process waits where
- * QEMU never returns from), the survivor's image after a takeover, and which outcome a trace's property
- * predicts.
+ * The end of a replay, judged on the runtime: a side told to take over that never serves, the
+ * survivor's image after a takeover, and which outcome a trace's property predicts.
  * @packageDocumentation
  */
-import type { NodeRole, NodeState } from '../../machines/index.js';
-import { channelState } from '../../machines/index.js';
+import type { NodeRole } from '../../machines/index.js';
 import { settle } from './bring-up.js';
 import type { RuntimeOutcome } from './findings.js';
 import { performStep } from './perform.js';
 import type { World } from './world.js';
-
-/** colo.c's idle waits: the COLO thread may block there for good without anything being wrong. */
-const IDLE_COLO: Record<NodeRole, ReadonlySet<string>> = {
-  primary: new Set(['wait-checkpoint-event', 'wait-exit-event']), // colo_checkpoint_event, colo_exit_event
-  secondary: new Set(['wait-checkpoint-request', 'wait-incoming-event']), // colo_receive_message, colo_incoming_event
-};
-const MULTIFD_IDLE = new Set(['idle', 'synced', 'failed']);
-
-/** multifd.c: where a multifd main-thread state blocks. */
-const MULTIFD_WAIT: Record<string, string> = {
-  'send-wait-ready': 'multifd_send: qemu_sem_wait(&multifd_send_state->channels_ready)',
-  'sync-wait-ready': 'multifd_send_sync_main: qemu_sem_wait(&multifd_send_state->channels_ready)',
-  'sync-wait-sync': 'multifd_send_sync_main: qemu_sem_wait(&p->sem_sync)',
-  'sync-wait': 'multifd_recv_sync_main: qemu_sem_wait(&multifd_recv_state->sem_sync)',
-};
-
-const mainOf = (n: NodeState): string | undefined =>
-  ((n.multifdSend ?? n.multifdRecv)?.value as Record<string, string> | undefined)?.main;
-
-/** Where a live node waits that it should not: empty when it is quiescent. @public */
-export function stuckWaits(role: NodeRole, n: NodeState): string[] {
-  const out: string[] = [];
-  const colo = n.colo?.status === 'active' ? String(n.colo.value) : null;
-  if (colo !== null && !IDLE_COLO[role].has(colo))
-    out.push(`COLO thread in ${colo}${n.colo?.hasTag('bql') ? ' holding the BQL' : ''}`);
-  const main = mainOf(n);
-  if (main !== undefined && !MULTIFD_IDLE.has(main)) {
-    const context = (n.multifdSend ?? n.multifdRecv)?.context as { index?: number } | undefined;
-    const wait = MULTIFD_WAIT[main] ?? main;
-    const channels = Array.from({ length: n.config.multifd ?? 0 }, (_, i) => `${i} ${channelState(n, i)}`);
-    out.push(
-      `multifd main thread in ${main} (multifd.c:${wait}${main === 'sync-wait-sync' ? ` of channel ${context?.index ?? 0}` : ''}); channels: ${channels.join(', ')}`,
-    );
-  }
-  if (n.joiningColo) out.push(`main loop joining the COLO thread (colo_incoming_co, ${n.joinPhase})`);
-  if (n.failoverBh) out.push('failover bottom half scheduled and not run (colo_failover_bh)');
-  if (n.qmpQueue.length > 0)
-    out.push(`in-band QMP waiting for the main loop: ${n.qmpQueue.map((q) => q.command).join(', ')}`);
-  return out;
-}
-
-/**
- * A hang: nothing can move on the runtime and some live node is not quiescent.
- * @returns the first stuck side and where every stuck thread waits, or null.
- * @public
- */
-export function hangDetail(world: World): { side: NodeRole; detail: string } | null {
-  if (world.movable().length > 0) return null;
-  const stuck = (['primary', 'secondary'] as const).flatMap((side) => {
-    const node = world.node(side);
-    return node.dead ? [] : stuckWaits(side, node.state).map((wait) => ({ side, wait }));
-  });
-  const first = stuck[0];
-  if (!first) return null;
-  return {
-    side: first.side,
-    detail: `no thread can move; ${stuck.map((s) => `${s.side}: ${s.wait}`).join('; ')}`,
-  };
-}
-
-/**
- * After a takeover by the secondary (it left COLO and runs), its RAM must be the image of a checkpoint
- * the primary sent, no older than the last one the primary completed.
- * @returns what is wrong, or null.
- * @public
- */
-export function takeoverMismatch(world: World): string | null {
-  const s = world.secondary;
-  const tookOver = !s.dead && s.state.vm === 'running' && s.state.incoming.value !== 'colo';
-  if (!tookOver) return null;
-  const held = s.state.checkpoints;
-  const completed = world.primary.state.checkpoints;
-  const digest = world.secondaryEdge.guest.digest();
-  const sent = world.primaryEdge.digests.get(held);
-  if (held < completed) return `the survivor holds checkpoint ${held}, the primary completed ${completed}`;
-  if (digest !== sent)
-    return `the survivor's RAM ${digest.slice(0, 16)}… is not the primary's checkpoint ${held} image ${sent?.slice(0, 16) ?? 'none'}…`;
-  return null;
-}
 
 /** The side runs as the service: its VM runs, its failover completed, and a secondary left COLO. */
 function serves(world: World, side: NodeRole): boolean {
@@ -127,6 +46,26 @@ export async function failoverStall(world: World): Promise<{ side: NodeRole; det
     side,
     detail: `x-colo-lost-heartbeat was accepted, but after the runtime ran by itself to a standstill (the checkpoint timer firing once more) the ${side} does not run as the service: ${colo}, failover ${String(n.failover.value)}, migration ${String(side === 'primary' ? n.source.value : n.incoming.value)}, VM ${n.vm}`,
   };
+}
+
+/**
+ * After a takeover by the secondary (it left COLO and runs), its RAM must be the image of a checkpoint
+ * the primary sent, no older than the last one the primary completed.
+ * @returns what is wrong, or null.
+ * @public
+ */
+export function takeoverMismatch(world: World): string | null {
+  const s = world.secondary;
+  const tookOver = !s.dead && s.state.vm === 'running' && s.state.incoming.value !== 'colo';
+  if (!tookOver) return null;
+  const held = s.state.checkpoints;
+  const completed = world.primary.state.checkpoints;
+  const digest = world.secondaryEdge.guest.digest();
+  const sent = world.primaryEdge.digests.get(held);
+  if (held < completed) return `the survivor holds checkpoint ${held}, the primary completed ${completed}`;
+  if (digest !== sent)
+    return `the survivor's RAM ${digest.slice(0, 16)}… is not the primary's checkpoint ${held} image ${sent?.slice(0, 16) ?? 'none'}…`;
+  return null;
 }
 
 /** The runtime outcome a trace's property predicts. @public */

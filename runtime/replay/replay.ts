@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { type NodeRole, PROFILES } from '../../machines/index.js';
 import { bringUp, closeWorld } from './bring-up.js';
 import { diffNodes } from './compare.js';
-import type { Finding, RuntimeOutcome } from './findings.js';
+import type { RuntimeFinding, RuntimeOutcome } from './findings.js';
+import { hangDetail } from './hang.js';
 import { expectedStates, type SideStates, traceFixes } from './oracle.js';
-import { expectedOutcome, failoverStall, hangDetail, takeoverMismatch } from './outcome.js';
+import { expectedOutcome, failoverStall, takeoverMismatch } from './outcome.js';
 import { describeStep, performStep } from './perform.js';
 import { type CounterexampleTrace, readTrace } from './trace-file.js';
 import type { World } from './world.js';
@@ -47,7 +48,7 @@ export interface ReplayReport {
   readonly expectedOutcome: RuntimeOutcome;
   readonly sameOutcome: boolean;
   /** Everything the runtime showed, in order. */
-  readonly findings: readonly Finding[];
+  readonly findings: readonly RuntimeFinding[];
   /** The two nodes' event logs. */
   readonly logs: readonly string[];
 }

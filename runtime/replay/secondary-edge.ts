@@ -1,31 +1,18 @@
 /**
- * The secondary's edge in a replay: the main channel's frames grouped into the items the COLO thread
- * reads one at a time (a message, the RAM stream up to QEMU_VM_EOF, the device blob), multifd packets
- * held per channel, and the effects of its threads on a real GuestRam and colo cache
+ * The secondary's edge in a replay: the main channel's items handed to the COLO thread when the trace
+ * says so, multifd packets held per channel, and the effects of its threads on a real GuestRam and colo cache
  * (colo.c:colo_incoming_process_checkpoint, ram.c:colo_flush_ram_cache, multifd-colo.c).
  * @packageDocumentation
  */
-import type { ColoMessage, Effect } from '../../machines/index.js';
+import type { Effect } from '../../machines/index.js';
 import { DeviceState, GuestRam } from '../guest/index.js';
 import { type Link, listenLink } from '../node/index.js';
-import {
-  encodeMessage,
-  type Frame,
-  MultifdDecoder,
-  type MultifdPacket,
-  StreamDecoder,
-} from '../wire/index.js';
+import { encodeMessage, type Frame, MultifdDecoder, type MultifdPacket } from '../wire/index.js';
 import { Endpoint, shutdownScope } from './endpoint.js';
 import type { Findings } from './findings.js';
+import { type MainItem, mainItems } from './main-items.js';
 import { ReplayCache } from './replay-cache.js';
 import type { ReplayNode } from './replay-node.js';
-
-/** One read of the secondary's COLO thread on the main channel (the model's link item). @public */
-export type MainItem =
-  | { readonly kind: 'message'; readonly message: ColoMessage; readonly value?: number }
-  | { readonly kind: 'ram'; readonly frames: readonly Frame[] }
-  | { readonly kind: 'device'; readonly blob: Buffer }
-  | { readonly kind: 'precopy'; readonly frame: Frame };
 
 /** The secondary's guest, colo cache, channels and what its threads hold. @public */
 export class SecondaryEdge {
@@ -58,30 +45,7 @@ export class SecondaryEdge {
 
   /** Takes over the accepted sockets: frames are decoded and grouped as they arrive. */
   attach(link: Link): void {
-    const decoder = new StreamDecoder({ ramPages: this.guest.pageCount });
-    let precopy = true;
-    let ram: Frame[] = [];
-    const group = (frame: Frame): MainItem[] => {
-      if (precopy) {
-        if (frame.kind === 'eof') precopy = false;
-        return [{ kind: 'precopy', frame }];
-      }
-      if (frame.kind === 'message') return [{ kind: 'message', message: frame.message }];
-      // colo.c: colo_receive_message_value(VMSTATE_SIZE), then qemu_get_buffer of that many bytes
-      if (frame.kind === 'vmstate')
-        return [
-          { kind: 'message', message: 'vmstate-size', value: frame.blob.length },
-          { kind: 'device', blob: Buffer.from(frame.blob) },
-        ];
-      ram.push(frame);
-      if (frame.kind !== 'eof') return [];
-      const item: MainItem = { kind: 'ram', frames: ram };
-      ram = [];
-      return [item];
-    };
-    this.main = new Endpoint<MainItem>('main', link.main, (chunk) =>
-      decoder.push(chunk).drain().flatMap(group),
-    );
+    this.main = new Endpoint<MainItem>('main', link.main, mainItems(this.guest.pageCount));
     this.multifd = link.multifd.map((socket, i) => {
       const packets = new MultifdDecoder({ ramPages: this.guest.pageCount });
       return new Endpoint<MultifdPacket>(`multifd-${i}`, socket, (chunk) => packets.push(chunk).drain());
