@@ -62,10 +62,13 @@ export const ERROR_MESSAGES = {
     `QMP socket path ${d.path} exists and is not a socket; remove it or choose another --qmp path`,
   'bad-uri': (d: ErrorDetails) =>
     `migration URI ${d.actual} is not of the form ${d.expected}; try tcp:127.0.0.1:4444`,
+  /** A counterexample file that cannot be read or is not JSON (`lockstep replay`, exit 2). */
   'trace-unreadable': (d: ErrorDetails) =>
     `cannot read counterexample trace ${d.path} (${d.actual}); write one with lockstep check`,
+  /** A counterexample whose field (`steps[3].action.thread`) is not what `lockstep check` writes. */
   'trace-malformed': (d: ErrorDetails) =>
     `counterexample trace ${d.path}: ${d.message} is ${d.actual}, expected ${d.expected}`,
+  /** The replay's quiet point waited too long for bytes or a close on a loopback socket. */
   'replay-stalled': (d: ErrorDetails) =>
     `replay: ${d.message} did not arrive within ${d.limit} ms (${d.state ?? 'the socket is open'})`,
 } as const;

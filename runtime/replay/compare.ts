@@ -8,8 +8,11 @@ import type { NodeState } from '../../machines/index.js';
 
 /** One field that differs. @public */
 export interface FieldDifference {
+  /** The node field (`colo`, `multifd-recv`, `inbox`, `checkpoints`, …). */
   readonly field: string;
+  /** Its value in the model's node, as text. */
   readonly expected: string;
+  /** Its value in the runtime's node, as text. */
   readonly actual: string;
 }
 

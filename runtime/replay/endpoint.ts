@@ -24,8 +24,9 @@ export class Endpoint<T> {
   peerGone = false;
   /** The read error of this channel has been reported to the node once (model: `errored`). */
   errorReported = false;
-  /** Bytes this end wrote, and bytes it received (for the scheduler's quiet point). */
+  /** Bytes this end wrote (for the scheduler's quiet point). */
   written = 0;
+  /** Bytes this end received while reading. */
   received = 0;
   /** A decode error: the stream is not what lockstep sends. */
   decodeError: LockstepError | null = null;
@@ -33,6 +34,7 @@ export class Endpoint<T> {
   constructor(
     /** Which channel, for messages (`main`, `multifd-0`, …). */
     readonly name: string,
+    /** The real TCP socket. */
     readonly socket: Socket,
     decode: ItemDecoder<T>,
   ) {

@@ -16,10 +16,13 @@ export type RuntimeOutcome =
 
 /** One thing the runtime showed. @public */
 export interface RuntimeFinding {
+  /** What the runtime showed. */
   readonly outcome: Exclude<RuntimeOutcome, 'none'>;
+  /** The process it showed on. */
   readonly side: NodeRole;
   /** The trace step (1-based) during which it happened; 0 is the bring-up, steps+1 the end check. */
   readonly step: number;
+  /** What happened, naming the QEMU code it stands for. */
   readonly detail: string;
 }
 

@@ -24,9 +24,13 @@ const DIRTY_PER_INTERVAL = 48;
 
 /** The primary's guest, channels and checkpoint bookkeeping. @public */
 export class PrimaryEdge {
+  /** The PVM's RAM: a third of its pages random at start, the rest zero. */
   readonly guest: GuestRam;
+  /** The PVM's device state (its blob goes with each checkpoint). */
   device = DeviceState.reset();
+  /** to_dst_file, and the return path read on the same socket (held as COLO message inputs). */
   main: Endpoint<NodeInput> | null = null;
+  /** The multifd channels (written only). */
   multifd: Endpoint<never>[] = [];
   /** The full-RAM digest of each checkpoint's image by checkpoint number (0: the end of precopy). */
   readonly digests = new Map<number, string>();

@@ -14,11 +14,13 @@ export interface ReleasedAccess {
   readonly by: string;
   /** Pages it tried to store. */
   readonly pages: number;
+  /** The `cache-released` error the store raised instead of writing. */
   readonly error: LockstepError;
 }
 
 /** A ColoCache that records stores after its release instead of performing them. @public */
 export class ReplayCache {
+  /** runtime/guest's colo cache, which does the real stores and the flush. */
   readonly inner: ColoCache;
   /** ram.c:colo_release_ram_cache has run. */
   released = false;

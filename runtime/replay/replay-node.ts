@@ -31,6 +31,7 @@ export class ReplayNode {
   private handler: EffectHandler = () => {};
 
   private constructor(
+    /** What the node was created from (role, profile, multifd, fixes). */
     readonly config: NodeConfig,
     private readonly log: EventLog,
   ) {

@@ -29,23 +29,33 @@ export interface Divergence {
   readonly side: NodeRole | null;
   /** The node field that differs, or `step`. */
   readonly field: string;
+  /** What the model has (or, for `step`, what it does). */
   readonly expected: string;
+  /** What the runtime has (or why it could not take the step). */
   readonly actual: string;
 }
 
 /** What a replay found. @public */
 export interface ReplayReport {
+  /** The trace file. */
   readonly trace: string;
+  /** The property the trace violates (or the finding it shows). */
   readonly property: string;
-  /** Steps in the trace, and steps the runtime took before stopping. */
+  /** Steps in the trace. */
   readonly steps: number;
+  /** Steps the runtime took before it stopped (all of them unless a step was refused). */
   readonly replayed: number;
   /** Every step was taken and every node equalled the model's after it. */
   readonly matched: boolean;
+  /** The first step where the runtime parted from the trace, when it did. */
   readonly divergence?: Divergence;
+  /** The first thing the runtime showed (`none` if nothing). */
   readonly runtimeOutcome: RuntimeOutcome;
+  /** Where and how it showed it. */
   readonly detail: string;
+  /** The outcome the trace's property predicts. */
   readonly expectedOutcome: RuntimeOutcome;
+  /** The runtime showed the predicted outcome. */
   readonly sameOutcome: boolean;
   /** Everything the runtime showed, in order. */
   readonly findings: readonly RuntimeFinding[];

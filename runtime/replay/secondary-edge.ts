@@ -16,10 +16,15 @@ import type { ReplayNode } from './replay-node.js';
 
 /** The secondary's guest, colo cache, channels and what its threads hold. @public */
 export class SecondaryEdge {
+  /** The SVM's RAM: written by precopy, then only by the colo cache flush. */
   readonly guest: GuestRam;
+  /** The colo cache, with its released flag. */
   readonly cache: ReplayCache;
+  /** The SVM's device state, loaded from each checkpoint's blob. */
   device = DeviceState.reset();
+  /** from_src_file (and the return path written on the same socket). */
   main: Endpoint<MainItem> | null = null;
+  /** The multifd channels, holding decoded packets. */
   multifd: Endpoint<MultifdPacket>[] = [];
   /** Set by the `listen` effect: resolves with the accepted channels. */
   linked: Promise<Link> | null = null;

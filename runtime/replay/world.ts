@@ -20,10 +20,15 @@ const WRITING = new Set(['init', 'write-job', 'write-sync']);
 /** Two nodes of one replay and the channels between them. @public */
 export class World {
   constructor(
+    /** The primary process (its machines and event log). */
     readonly primary: ReplayNode,
+    /** The secondary process. */
     readonly secondary: ReplayNode,
+    /** The primary's guest and channels. */
     readonly primaryEdge: PrimaryEdge,
+    /** The secondary's guest, colo cache and channels. */
     readonly secondaryEdge: SecondaryEdge,
+    /** What the runtime has shown so far. */
     readonly findings: Findings,
   ) {}
 
