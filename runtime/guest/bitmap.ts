@@ -89,6 +89,21 @@ export class DirtyBitmap {
     return bit < this.size ? bit : -1;
   }
 
+  /** The dirty pages in ascending order, as an array (a word-by-word scan: no per-bit search). */
+  toArray(): number[] {
+    const out: number[] = [];
+    const words = this.words;
+    for (let wi = 0; wi < words.length; wi++) {
+      let w = words[wi]!;
+      while (w !== 0) {
+        const low = w & -w;
+        out.push((wi << 5) + 31 - Math.clz32(low));
+        w ^= low;
+      }
+    }
+    return out;
+  }
+
   /** The dirty pages in ascending order. */
   *[Symbol.iterator](): IterableIterator<number> {
     for (let i = this.nextSet(0); i >= 0; i = this.nextSet(i + 1)) yield i;

@@ -114,9 +114,11 @@ export class ColoCache {
     bitmap.or(guest.dirty);
     guest.dirty.clearAll();
     let pages = 0;
-    for (const [s, e] of bitmap.runs()) {
+    for (let s = bitmap.nextSet(0); s >= 0; ) {
+      const e = bitmap.nextClear(s);
       guest.bytes.set(bytes.subarray(s * PAGE_SIZE, e * PAGE_SIZE), s * PAGE_SIZE);
       pages += e - s;
+      s = bitmap.nextSet(e);
     }
     bitmap.clearAll();
     return pages;

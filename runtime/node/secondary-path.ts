@@ -129,7 +129,7 @@ export function attachSecondary(node: NodeRuntime): void {
       case 'flush-ram-cache': {
         // only the pages the primary sent need re-hashing: a page only the SVM dirtied goes back to the
         // primary's image, whose hash the table already holds
-        const sent = [...cache.bitmap];
+        const sent = cache.bitmap.toArray();
         cache.flush(node.guest);
         node.ramDigest.commit(sent);
         break;

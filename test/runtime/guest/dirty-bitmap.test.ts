@@ -9,7 +9,7 @@ const sized = fc
   );
 
 describe('DirtyBitmap', () => {
-  it('iteration, count and runs equal a naive scan', () => {
+  it('iteration, toArray, count and runs equal a naive scan', () => {
     fc.assert(
       fc.property(sized, ([size, bits]) => {
         const b = new DirtyBitmap(size);
@@ -17,6 +17,7 @@ describe('DirtyBitmap', () => {
         const naive = Array.from({ length: size }, (_, i) => i).filter((i) => b.test(i));
         expect(naive).toEqual([...bits].sort((x, y) => x - y));
         expect([...b]).toEqual(naive);
+        expect(b.toArray()).toEqual(naive);
         expect(b.count()).toBe(naive.length);
         expect([...b.runs()].flatMap(([s, e]) => Array.from({ length: e - s }, (_, k) => s + k))).toEqual(
           naive,
