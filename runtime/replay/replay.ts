@@ -120,7 +120,8 @@ export async function replayTrace(trace: CounterexampleTrace, options: ReplayOpt
       else divergence = compare(world, i + 1, describeStep(action), model);
       if (!refused) replayed++;
     }
-    return conclude(world, trace, replayed, divergence);
+    // awaited here, so the finally below closes the world only after the end checks ran on it
+    return await conclude(world, trace, replayed, divergence);
   } finally {
     await closeWorld(world);
   }
