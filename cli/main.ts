@@ -2,6 +2,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerChartCommand } from './commands/chart.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerLogCommand } from './commands/log.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerReplayCommand } from './commands/replay.js';
@@ -49,6 +50,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void = () =>
   registerNodeCommands(program, io, setExit);
   registerLogCommand(program, io);
   registerCheckCommand(program, io, setExit);
+  registerExportCommand(program, io, setExit);
   registerTraceCommand(program, io, setExit);
   registerReplayCommand(program, io, setExit);
   registerViewCommand(program, io);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { type NodeState, PROFILE_NAMES } from '../../machines/index.js';
+import type { NodeState } from '../../machines/index.js';
 import {
   COLO_PROPERTIES,
   type ColoAction,
@@ -9,25 +9,18 @@ import {
   type ColoState,
   checker,
   createColoModel,
-  FAULT_KINDS,
   FIX_NAMES,
   FIXES,
-  type FixName,
   messageSequenceChart,
   nodeOf,
   type Report,
   type Trace,
 } from '../../model/index.js';
-import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
+import { EXIT_FAILURE, parseChoice } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { integer, type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
-interface CheckFlags {
-  readonly multifd?: string;
-  readonly faults?: string;
-  readonly checkpoints?: string;
-  readonly profile?: string;
-  readonly withoutFix?: string[];
-  readonly fault?: string[];
+interface CheckFlags extends ModelFlags {
   readonly mode?: string;
   readonly workers?: string;
   readonly seed?: string;
@@ -39,20 +32,6 @@ interface CheckFlags {
 
 const MODES = ['bfs', 'dfs', 'sim'] as const;
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-
-function integer(
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
-  return n;
-}
 
 const kindOf = (property: string): 'safety' | 'deadlock' | 'liveness' =>
   property === 'deadlock' ? 'deadlock' : (COLO_PROPERTIES.find((p) => p.name === property)?.kind ?? 'safety');
@@ -81,14 +60,7 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
     const width = Math.max(...FIX_NAMES.map((n) => n.length));
     return io.stdout(fixes.map((f) => `${f.name.padEnd(width)}  ${f.description}\n`).join(''));
   }
-  const options: ColoModelOptions = {
-    multifd: integer('multifd', flags.multifd, 0, 0, 4),
-    faults: integer('faults', flags.faults, 1, 0, 4),
-    checkpoints: integer('checkpoints', flags.checkpoints, 1, 0, 4),
-    profile: flags.profile === undefined ? 'qemu-11.0' : parseChoice('profile', flags.profile, PROFILE_NAMES),
-    withoutFix: (flags.withoutFix ?? []).map((n) => parseChoice('fix', n, FIX_NAMES)) as FixName[],
-    ...(flags.fault ? { faultKinds: flags.fault.map((f) => parseChoice('fault', f, FAULT_KINDS)) } : {}),
-  };
+  const options: ColoModelOptions = modelOptions(flags);
   const mode = flags.mode === undefined ? 'bfs' : parseChoice('mode', flags.mode, MODES);
   const workers = integer('workers', flags.workers, 1, 1, 64);
   const seed = integer('seed', flags.seed, 1, 0, 2 ** 31 - 1);
@@ -176,19 +148,15 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
   io.stdout(`${out.join('\n')}\n`);
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
 /** Adds `lockstep check` to the program. @public */
 export function registerCheckCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
-    .command('check')
-    .description('model-check the composed COLO system: every yank/failover/crash interleaving within bounds')
-    .option('--multifd <n>', 'multifd channels, 0 to 4 (default 0)')
-    .option('--faults <k>', 'fault budget, 0 to 4 (default 1)')
-    .option('--checkpoints <n>', 'checkpoint triggers, 0 to 4 (default 1)')
-    .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default qemu-11.0)`)
-    .option('--without-fix <name>', `switch a fix off (repeatable): ${FIX_NAMES.join(', ')}`, collect)
-    .option('--fault <kind>', `only inject these faults (repeatable): ${FAULT_KINDS.join(', ')}`, collect)
+  withModelOptions(
+    program
+      .command('check')
+      .description(
+        'model-check the composed COLO system: every yank/failover/crash interleaving within bounds',
+      ),
+  )
     .option('--mode <mode>', `exploration: ${MODES.join(', ')} (default bfs: shortest traces)`)
     .option('--workers <w>', 'BFS worker threads (default 1)')
     .option('--seed <n>', 'seed for --mode sim (default 1)')

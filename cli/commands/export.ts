@@ -1,0 +1,81 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from '@commander-js/extra-typings';
+import { exportPromela, PROMELA_PROPERTIES, promelaPropertyNumber } from '../../model/promela/index.js';
+import { crossCheck, spinAvailable } from '../../model/spin/index.js';
+import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
+
+interface ExportFlags extends ModelFlags {
+  readonly out?: string;
+  readonly spin?: true;
+  readonly json?: true;
+}
+
+const FORMATS = ['promela'] as const;
+
+/** Writes the Promela model and its tables; with --spin, runs Spin on it and compares. */
+async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit: (code: number) => void) {
+  parseChoice('format', format, FORMATS);
+  const options = modelOptions(flags);
+  const file = flags.out ?? 'colo.pml';
+  if (!file.endsWith('.pml')) throw new UsageError(`--out must name a .pml file, got "${file}"`);
+  const tablesFile = `${basename(file, '.pml')}-tables.h`;
+  const model = exportPromela(options, tablesFile);
+  await writeFile(file, model.text);
+  await writeFile(join(dirname(file), tablesFile), model.tables);
+  const properties = PROMELA_PROPERTIES.map((name) => ({ name, prop: promelaPropertyNumber(name) }));
+  const summary = {
+    file,
+    tables: join(dirname(file), tablesFile),
+    states: model.report.states,
+    transitions: model.report.transitions,
+    entries: model.entries,
+    properties,
+  };
+  let spin: Awaited<ReturnType<typeof crossCheck>> | null = null;
+  if (flags.spin) {
+    if (!(await spinAvailable()))
+      throw new Error('--spin needs spin and gcc on the PATH (Debian: apt-get install spin gcc)');
+    spin = await crossCheck(options);
+    if (!spin.agree) setExit(EXIT_FAILURE);
+  }
+  if (flags.json) {
+    io.stdout(`${JSON.stringify(spin ? { ...summary, spin } : summary)}\n`);
+    return;
+  }
+  const lines = [
+    `wrote ${file} and ${summary.tables}: ${model.entries.primary} primary and ${model.entries.secondary} secondary node states`,
+    `lockstep's BFS: ${model.report.states} states, ${model.report.transitions} transitions`,
+    `run: cd ${dirname(file)} && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m10000000`,
+    `  n: 0 (count states), ${properties.map((p) => `${p.prop} ${p.name}`).join(', ')}`,
+  ];
+  if (spin) {
+    const violated = (list: readonly string[]) => (list.length > 0 ? list.join(', ') : 'none');
+    lines.push(
+      `spin: ${spin.spin.states} states (lockstep ${spin.lockstep.states}); violated: ${violated(spin.spin.violated)} (lockstep: ${violated(spin.lockstep.violated)})`,
+      spin.agree ? 'spin and lockstep agree' : 'spin and lockstep DISAGREE',
+    );
+  }
+  io.stdout(`${lines.join('\n')}\n`);
+}
+
+/** Adds `lockstep export promela` to the program. @public */
+export function registerExportCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  withModelOptions(
+    program
+      .command('export')
+      .description(
+        'write the composed system for another checker: promela (Spin), from the compiled machines',
+      )
+      .argument('<format>', `one of: ${FORMATS.join(', ')}`),
+  )
+    .option('--out <file.pml>', 'where to write the model (default colo.pml; the tables go beside it)')
+    .option(
+      '--spin',
+      'also run Spin on it and compare states and verdicts with lockstep (exit 1 if they differ)',
+    )
+    .option('--json', 'print one JSON object')
+    .action(async (format: string, flags: ExportFlags) => runExport(io, format, flags, setExit));
+}

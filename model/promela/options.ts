@@ -1,0 +1,154 @@
+import type { NodeRole } from '../../machines/index.js';
+import { canWrite, type GlueInput, S, v } from './glue.js';
+
+/** Hands an input to the shared apply block at the end of the step (one copy of it, not one per option). */
+const feed = (side: NodeRole, input: string): string =>
+  `tSide = ${side === 'primary' ? 1 : 2}; tIn = ${input}`;
+
+import { THREAD_BIT } from './codes.js';
+
+/** One option of the main loop: the guard (the action is enabled) and what the step does. */
+export interface LoopOption {
+  readonly comment: string;
+  readonly guard: string;
+  readonly body: string;
+}
+
+const SIDES = ['primary', 'secondary'] as const;
+
+/** mainRead of model/colo/links.ts: deliver and error, as guards. */
+function mainRead(side: NodeRole) {
+  const X = S(side);
+  const queue = side === 'primary' ? 'toPn' : 'toSn';
+  const peer = side === 'primary' ? 'S' : 'P';
+  const local = `(shut${X}m || broken)`;
+  const live = `!dead${X} && ${v(side)}Colo`;
+  const deliver = `${live} && !${local} && ${queue} > 0`;
+  return {
+    deliver,
+    error: `${live} && !(!${local} && ${queue} > 0) && !err${X} && (${local} || dead${peer} || shut${peer}m)`,
+  };
+}
+
+/**
+ * The actions of ColoModel (model/colo/model.ts: enabled and nextState) as guarded steps, in its order:
+ * thread steps, link deliveries and errors, multifd reads, the checkpoint trigger, the faults.
+ * @internal
+ */
+export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => string): LoopOption[] {
+  const { model, input } = glue;
+  const inputs = model.composition.inputs;
+  const out: LoopOption[] = [];
+  for (const side of SIDES) {
+    const X = S(side);
+    const x = v(side);
+    out.push({
+      comment: `${side} COLO thread steps`,
+      guard: `!dead${X} && (${x}Threads & ${THREAD_BIT.colo})`,
+      body: feed(side, input(inputs.step('colo'))),
+    });
+    out.push({
+      comment: `${side} main loop steps`,
+      guard: `!dead${X} && (${x}Threads & ${THREAD_BIT.mainLoop})`,
+      body: feed(side, input(inputs.step('main-loop'))),
+    });
+    for (let i = 0; i < model.channels; i++) {
+      const step = feed(side, input(inputs.step(`multifd-${i}`)));
+      if (side === 'primary') {
+        const fails = `(pCh[${i}] == CH_WRITING && !${canWrite('primary', 'f')})`;
+        out.push({
+          comment: `primary multifd send thread ${i} steps (or gets the write error)`,
+          guard: `!deadP && ((pThreads & ${THREAD_BIT.multifd(i)}) || ${fails})`,
+          body: `if :: ${fails} -> ${feed('primary', input(inputs.multifd(i, 'write-error')))} :: else -> ${step} fi`,
+        });
+      } else
+        out.push({
+          comment: `secondary multifd receive thread ${i} steps`,
+          guard: `!deadS && (sThreads & ${THREAD_BIT.multifd(i)})`,
+          body: step,
+        });
+    }
+    const read = mainRead(side);
+    out.push({
+      comment: `the link delivers to the ${side}`,
+      guard: read.deliver,
+      body:
+        side === 'primary'
+          ? `tItem = toP[0]; popP(); ${peerInput('primary')}`
+          : `tItem = toS[0]; popS();
+      if
+      :: tItem == I_RAM -> ${feed('secondary', input(inputs.io('ram-loaded')))}
+      :: tItem == I_DEVICE -> blobs++; ${feed('secondary', input(inputs.io('device-state-received')))}
+      :: else -> ${peerInput('secondary')}
+      fi`,
+    });
+    out.push({
+      comment: `the ${side} reads a channel error`,
+      guard: read.error,
+      body: `err${X} = 1; ${feed(side, input(inputs.io('channel-error')))}`,
+    });
+  }
+  for (let i = 0; i < model.channels; i++) {
+    const ev = (e: 'packet' | 'sync-packet' | 'eof' | 'read-error') =>
+      feed('secondary', input(inputs.multifd(i, e)));
+    out.push({
+      comment: `multifd channel ${i} delivers to the secondary`,
+      guard: `!deadS && sCh[${i}] == CH_READ && (shutSf || broken || mfdn[${i}] > 0 || deadP || shutPf)`,
+      body: `if
+      :: shutSf || broken -> ${ev('read-error')}
+      :: else -> if
+        :: mfdn[${i}] > 0 && mfd[${i} * QM] == PK_DATA -> popMfd(${i}); ${ev('packet')}
+        :: mfdn[${i}] > 0 && mfd[${i} * QM] == PK_SYNC -> popMfd(${i}); ${ev('sync-packet')}
+        :: else -> ${ev('eof')}
+        fi
+      fi`,
+    });
+  }
+  out.push({
+    comment: 'checkpoint trigger (colo_checkpoint_event)',
+    guard: `triggers < ${model.checkpointBudget} && !deadP && pColo && !pCkev`,
+    body: `triggers++; ${feed('primary', input(inputs.timer()))}`,
+  });
+  return [...out, ...faultOptions(glue)];
+}
+
+function faultOptions({ model, input }: GlueInput): LoopOption[] {
+  const inputs = model.composition.inputs;
+  const kinds = new Set(model.options.faultKinds ?? ['yank', 'kill', 'heartbeat', 'cancel', 'link-break']);
+  const budget = `faults < ${model.faultBudget}`;
+  const out: LoopOption[] = [];
+  for (const side of model.options.faultSides ?? SIDES) {
+    const X = S(side);
+    if (kinds.has('yank'))
+      out.push({
+        comment: `FAULT yank ${side}`,
+        guard: `${budget} && !dead${X}`,
+        body: `faults++; ${feed(side, input(inputs.qmp('yank', 'yank', true)))}`,
+      });
+    if (kinds.has('kill'))
+      out.push({
+        comment: `FAULT kill ${side}: what was in flight to it is gone`,
+        guard: `${budget} && !dead${X}`,
+        body: `faults++; dead${X} = 1; tSide = 0; ${side === 'secondary' ? 'clearS(); clearMfd()' : 'clearP()'}`,
+      });
+    if (kinds.has('heartbeat'))
+      out.push({
+        comment: `FAULT x-colo-lost-heartbeat ${side}`,
+        guard: `${budget} && !dead${X} && !hb${X}`,
+        body: `faults++; hb${X} = 1; ${feed(side, input(inputs.qmp('x-colo-lost-heartbeat', 'hb')))}`,
+      });
+  }
+  if (kinds.has('cancel'))
+    out.push({
+      comment: 'FAULT migrate_cancel primary',
+      guard: `${budget} && !deadP`,
+      body: `faults++; ${feed('primary', input(inputs.qmp('migrate_cancel', 'cancel')))}`,
+    });
+  if (kinds.has('link-break'))
+    out.push({
+      comment: 'FAULT link break',
+      guard: `${budget} && !broken`,
+      body: 'faults++; broken = 1; tSide = 0; clearS(); clearP(); clearMfd()',
+    });
+  return out;
+}

@@ -1,0 +1,53 @@
+import type { ColoModelOptions } from '../colo/index.js';
+import {
+  exportPromela,
+  PROMELA_PROPERTIES,
+  type PromelaExport,
+  type PromelaProperty,
+  promelaPropertyNumber,
+} from '../promela/index.js';
+import { buildPan, runPan } from './run-spin.js';
+
+/** lockstep and Spin on one configuration: distinct states and each property's verdict. @public */
+export interface CrossCheck {
+  readonly options: ColoModelOptions;
+  readonly lockstep: { readonly states: number; readonly violated: readonly PromelaProperty[] };
+  readonly spin: { readonly states: number; readonly violated: readonly PromelaProperty[] };
+  /** Same state count and same verdicts. */
+  readonly agree: boolean;
+}
+
+/**
+ * Exports the configuration, counts Spin's states with nothing asserted, then runs pan once per
+ * property. A property counts as violated for lockstep when its BFS found a counterexample (a finding
+ * such as split-brain included: Spin has no such distinction).
+ * @public
+ */
+export async function crossCheck(options: ColoModelOptions): Promise<CrossCheck> {
+  return crossCheckExport(options, exportPromela(options));
+}
+
+/** {@link crossCheck} of an export already made (the tests tamper with one to see Spin object). @public */
+export async function crossCheckExport(options: ColoModelOptions, model: PromelaExport): Promise<CrossCheck> {
+  const build = await buildPan(model);
+  const count = await runPan(build, 0);
+  const violated: PromelaProperty[] = [];
+  for (const property of PROMELA_PROPERTIES) {
+    const result = await runPan(build, promelaPropertyNumber(property));
+    if (result.errors > 0) violated.push(property);
+  }
+  const ours = PROMELA_PROPERTIES.filter((p) =>
+    model.report.violations.some((v: { property: string }) => v.property === p),
+  );
+  const agree =
+    count.states === model.report.states &&
+    !count.partial &&
+    ours.length === violated.length &&
+    ours.every((p) => violated.includes(p));
+  return {
+    options,
+    lockstep: { states: model.report.states, violated: ours },
+    spin: { states: count.states, violated },
+    agree,
+  };
+}

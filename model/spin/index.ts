@@ -1,0 +1,7 @@
+/**
+ * Spin as a second opinion: build pan from a Promela export and run it, property by property.
+ * @module
+ */
+
+export { type CrossCheck, crossCheck, crossCheckExport } from './cross-check.js';
+export { buildPan, type PanBuild, type PanResult, runPan, spinAvailable } from './run-spin.js';

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { PromelaExport } from '../promela/index.js';
+
+const run = promisify(execFile);
+
+/** What one pan run reports. @public */
+export interface PanResult {
+  readonly states: number;
+  readonly transitions: number;
+  readonly errors: number;
+  readonly depth: number;
+  /** Bytes of Spin's state vector. */
+  readonly vectorBytes: number;
+  /** pan's wall time (the search alone, not spin -a or gcc). */
+  readonly seconds: number;
+  /** Spin did not finish the search (an error stopped it, or a limit). */
+  readonly partial: boolean;
+}
+
+/** A model compiled by spin -a and gcc, ready to run. @public */
+export interface PanBuild {
+  readonly dir: string;
+  readonly pan: string;
+  /** spin -a plus gcc, seconds. */
+  readonly buildSeconds: number;
+}
+
+/** Whether `spin` and `gcc` are on the PATH. @public */
+export async function spinAvailable(): Promise<boolean> {
+  try {
+    await run('spin', ['-V']);
+    await run('gcc', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes the export into a fresh directory and builds pan: `spin -a`, then `gcc -O2` (safety checks,
+ * no never claim; `-DCOLLAPSE` when asked, Spin's own state compression).
+ * @public
+ */
+export async function buildPan(model: PromelaExport, flags: readonly string[] = []): Promise<PanBuild> {
+  const dir = await mkdtemp(join(tmpdir(), 'lockstep-spin-'));
+  await writeFile(join(dir, 'colo.pml'), model.text);
+  await writeFile(join(dir, model.tablesFile), model.tables);
+  const start = performance.now();
+  await run('spin', ['-a', 'colo.pml'], { cwd: dir });
+  await run('gcc', ['-O2', '-w', '-DSAFETY', ...flags, '-o', 'pan', 'pan.c'], { cwd: dir });
+  return { dir, pan: join(dir, 'pan'), buildSeconds: (performance.now() - start) / 1000 };
+}
+
+const number = (text: string, pattern: RegExp): number => {
+  const m = pattern.exec(text);
+  if (!m) throw new Error(`pan: no ${pattern.source} in its output:\n${text.slice(0, 2000)}`);
+  return Number(m[1]);
+};
+
+/**
+ * Runs pan with property `prop` asserted (0: none, a pure count; see promelaPropertyNumber) and parses
+ * its report. pan stops at the first error, so `errors > 0` is a violation with a partial count.
+ * @public
+ */
+export async function runPan(
+  build: PanBuild,
+  prop: number,
+  args: readonly string[] = [],
+): Promise<PanResult> {
+  const start = performance.now();
+  const { stdout } = await run(build.pan, ['-m10000000', ...args], {
+    cwd: build.dir,
+    env: { ...process.env, LOCKSTEP_PROP: String(prop) },
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const errors = number(stdout, /errors: (\d+)/);
+  return {
+    states: number(stdout, /(\d+) states, stored/),
+    transitions: number(stdout, /(\d+) transitions \(= stored\+matched\)/),
+    errors,
+    depth: number(stdout, /depth reached (\d+)/),
+    vectorBytes: number(stdout, /State-vector (\d+) byte/),
+    seconds,
+    partial: errors > 0 || /Search not completed/.test(stdout),
+  };
+}

@@ -1,0 +1,33 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportPromela } from '../../../model/promela/index.js';
+import { buildPan, crossCheckExport, runPan } from '../../../model/spin/index.js';
+import { requireSpin } from './support.js';
+
+/** The export with every compiled step of the secondary's initial node state removed from its table. */
+function withoutInitialSteps() {
+  const model = exportPromela({});
+  const inputs = Number(/#define NI (\d+)/.exec(model.text)![1]);
+  const initial = Number(/short s = (\d+);/.exec(model.text)![1]);
+  const table = /static const short S_NEXT\[\] = \{ ([^}]*) \};/.exec(model.tables)!;
+  const next = table[1]!.split(', ');
+  const row = next.slice(initial * inputs, (initial + 1) * inputs);
+  next.fill('-1', initial * inputs, (initial + 1) * inputs);
+  const tables = model.tables.replace(table[0], `static const short S_NEXT[] = { ${next.join(', ')} };`);
+  return { model: { ...model, tables }, removed: row.filter((v) => v !== '-1').length };
+}
+
+// The cross-check must be able to fail: a transition Spin reaches that the export lacks stops pan with
+// an assertion, never a silently smaller state space.
+describe('a transition missing from the exported tables', () => {
+  beforeAll(requireSpin);
+
+  it('stops Spin with an assertion, and the cross-check disagrees', async () => {
+    const { model, removed } = withoutInitialSteps();
+    expect(removed).toBeGreaterThan(0);
+    const count = await runPan(await buildPan(model), 0);
+    expect(count.errors).toBe(1);
+    expect(count.partial).toBe(true);
+    const result = await crossCheckExport({}, model);
+    expect(result.agree).toBe(false);
+  }, 120_000);
+});
