@@ -66,3 +66,19 @@ export function hangDetail(world: World): { side: NodeRole; detail: string } | n
     detail: `no thread can move; ${stuck.map((s) => `${s.side}: ${s.wait}`).join('; ')}`,
   };
 }
+
+/**
+ * Shows what a hang means to an operator: an in-band `query-status` is sent to the stuck side now. While a
+ * thread blocks holding the BQL the main loop cannot run it (monitor/qmp.c queues it), so it gets no reply.
+ * @returns one sentence for the report.
+ * @public
+ */
+export function probeMainLoop(world: World, side: NodeRole): string {
+  const node = world.node(side);
+  node.apply({ kind: 'qmp', command: 'query-status', id: 'probe' });
+  const reply = node.replies.get('probe');
+  if (!reply)
+    return `an in-band query-status sent to the ${side} now gets no reply (its main loop cannot take the BQL)`;
+  const status = 'return' in reply ? (reply.return as { status?: string }).status : 'an error';
+  return `an in-band query-status sent to the ${side} still answers (${status ?? 'no status'})`;
+}

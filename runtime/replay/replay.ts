@@ -12,7 +12,7 @@ import { type NodeRole, PROFILES } from '../../machines/index.js';
 import { bringUp, closeWorld } from './bring-up.js';
 import { diffNodes } from './compare.js';
 import type { RuntimeFinding, RuntimeOutcome } from './findings.js';
-import { hangDetail } from './hang.js';
+import { hangDetail, probeMainLoop } from './hang.js';
 import { expectedStates, type SideStates, traceFixes } from './oracle.js';
 import { expectedOutcome, failoverStall, takeoverMismatch } from './outcome.js';
 import { describeStep, performStep } from './perform.js';
@@ -144,7 +144,7 @@ async function conclude(
   const { findings } = world;
   findings.step = replayed + 1;
   const hang = hangDetail(world);
-  if (hang) findings.add('hang', hang.side, hang.detail);
+  if (hang) findings.add('hang', hang.side, `${hang.detail}; ${probeMainLoop(world, hang.side)}`);
   const stall = findings.list.length === 0 ? await failoverStall(world) : null;
   if (stall) findings.add('hang', stall.side, stall.detail);
   const mismatch = takeoverMismatch(world);

@@ -28,5 +28,7 @@ describe('replay: multifd-kick-on-exit off (the send-side sync hang)', () => {
     expect(hang?.detail).toContain('COLO thread in send-ram holding the BQL');
     expect(hang?.detail).toContain('multifd_send_sync_main: qemu_sem_wait(&p->sem_sync) of channel 0');
     expect(hang?.detail).toContain('channels: 0 exited, 1 exited');
+    // the wedge an operator sees: in-band QMP queues behind the BQL
+    expect(hang?.detail).toContain('query-status sent to the primary now gets no reply');
   });
 });
