@@ -20,8 +20,8 @@ import { World } from './world.js';
 
 const COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
 
-/** Opens both nodes (logs in `dir`), connects them, runs precopy into COLO and settles. @public */
-export async function bringUp(
+/** Opens both nodes (their logs in `dir`) and their edges, not yet connected. @public */
+export async function openWorld(
   config: Omit<NodeConfig, 'role'>,
   dir: string,
   pageCount: number,
@@ -33,7 +33,12 @@ export async function bringUp(
   const [primary, secondary] = await Promise.all([open('primary'), open('secondary')]);
   const p = new PrimaryEdge(primary, pageCount, findings);
   const s = new SecondaryEdge(secondary, pageCount, findings, corruptPages);
-  const world = new World(primary, secondary, p, s, findings);
+  return new World(primary, secondary, p, s, findings);
+}
+
+/** Connects the two nodes, runs precopy into COLO and settles. @public */
+export async function bringUp(world: World): Promise<void> {
+  const { primary, secondary, primaryEdge: p, secondaryEdge: s } = world;
   const qmp = (node: ReplayNode, command: string, args?: Record<string, unknown>) =>
     node.apply({ kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });
   const migration = (node: ReplayNode, event: string) => node.apply({ kind: 'migration', event });
@@ -51,23 +56,22 @@ export async function bringUp(
   s.attach(down);
   migration(secondary, 'load-start');
   migration(primary, 'setup-done');
-  precopy(world, config);
-  if (config.profile.switchoverThroughDevice) migration(primary, 'switchover');
+  precopy(world);
+  if (primary.config.profile.switchoverThroughDevice) migration(primary, 'switchover');
   migration(primary, 'completion-done');
   await quiet(world.connections);
   // process_incoming_migration_co: the incoming side loads the stream it read, up to QEMU_VM_EOF
   for (let item = s.main?.held.shift(); item; item = s.main?.held.shift()) s.deliver(item);
   await settle(world, 0);
-  return world;
 }
 
 /**
  * migration.c:migration_iteration_run, one pass: every page (zero pages as flags, ram.c:save_zero_page),
  * then the device state and QEMU_VM_EOF (qemu_savevm_state_complete_precopy).
  */
-function precopy(world: World, config: Omit<NodeConfig, 'role'>): void {
+function precopy(world: World): void {
   const { guest, device, main } = world.primaryEdge;
-  const colo = config.profile.enableColoCommand ? [{ kind: 'enable-colo' as const }] : [];
+  const colo = world.primary.config.profile.enableColoCommand ? [{ kind: 'enable-colo' as const }] : [];
   const zero = [];
   const normal: number[] = [];
   for (let i = 0; i < guest.pageCount; i++) {

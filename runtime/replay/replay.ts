@@ -9,7 +9,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type NodeRole, PROFILES } from '../../machines/index.js';
-import { bringUp, closeWorld } from './bring-up.js';
+import { bringUp, closeWorld, openWorld } from './bring-up.js';
 import { diffNodes } from './compare.js';
 import type { RuntimeFinding, RuntimeOutcome } from './findings.js';
 import { hangDetail, probeMainLoop } from './hang.js';
@@ -90,7 +90,7 @@ export async function replayTrace(trace: CounterexampleTrace, options: ReplayOpt
   await Promise.all(
     ['primary', 'secondary'].map((role) => rm(join(options.logDir, `${role}.log`), { force: true })),
   );
-  const world = await bringUp(
+  const world = await openWorld(
     {
       profile: PROFILES[trace.options.profile ?? 'qemu-11.0'],
       fixes: traceFixes(trace.options),
@@ -101,6 +101,7 @@ export async function replayTrace(trace: CounterexampleTrace, options: ReplayOpt
     options.corruptPages === true,
   );
   try {
+    await bringUp(world);
     let divergence = compare(world, 0, 'bring-up', expected.initial);
     let replayed = 0;
     for (const [i, action] of trace.steps.entries()) {
