@@ -123,6 +123,14 @@ export class RamDigest {
     }
   }
 
+  /** {@link RamDigest.stage} for scattered pages: page `i` of `data` is page `indexes[i]`. */
+  stagePages(indexes: ArrayLike<number>, data: Uint8Array): void {
+    this.staged ??= new Uint32Array(this.hashes.length);
+    this.pending ??= new Uint8Array(this.hashes.length / 2);
+    this.hashList(indexes, data, this.staged);
+    for (let i = 0; i < indexes.length; i++) this.pending[indexes[i]!] = 1;
+  }
+
   /**
    * These pages reached guest RAM: their staged hashes enter the digest. A page that was not staged since
    * its last commit is hashed from RAM instead, so the table never holds a stale hash.

@@ -12,11 +12,24 @@ export interface ReceiverSink {
    * call); the same as {@link ReceiverSink.storePage} of each. Without it every page goes to `storePage`.
    */
   storeRun?(first: number, data: Uint8Array): void;
+  /**
+   * Optional: pages `indexes[0]`, `indexes[1]`, … at once, page `i` of `data` each (views valid only during
+   * the call); the same as {@link ReceiverSink.storePage} of each. Scattered pages (a checkpoint's) go here
+   * in one call per piece instead of one call and one view per page.
+   */
+  storePages?(indexes: Uint32Array, data: Uint8Array): void;
   storeZero(index: number): void;
   /** Any other frame of the main channel, in order, after the multifd barrier where there is one. */
   frame(frame: Frame): void;
   /** A decode error or a broken channel: the stream is over. */
   broken(error: Error): void;
+}
+
+/** True if the indexes are consecutive and ascending. */
+function isRun(indexes: Uint32Array): boolean {
+  const first = indexes[0]!;
+  for (let i = 1; i < indexes.length; i++) if (indexes[i] !== first + i) return false;
+  return true;
 }
 
 /**
@@ -89,9 +102,20 @@ export class RamReceiver {
   }
 
   /** Pages in order; runs of consecutive indexes go to the sink's `storeRun` when it has one. */
-  private store(indexes: ArrayLike<number>, data: Uint8Array): void {
+  private store(indexes: Uint32Array, data: Uint8Array): void {
     const { sink } = this;
     const count = indexes.length;
+    if (count === 0) return;
+    // one run (precopy's pages) to storeRun; anything else, when the sink takes lists, in one call
+    if (sink.storeRun !== undefined && indexes[count - 1] === indexes[0]! + count - 1 && isRun(indexes)) {
+      if (count === 1) sink.storePage(indexes[0]!, data);
+      else sink.storeRun(indexes[0]!, data);
+      return;
+    }
+    if (sink.storePages !== undefined) {
+      sink.storePages(indexes, data);
+      return;
+    }
     if (sink.storeRun === undefined) {
       for (let i = 0; i < count; i++)
         sink.storePage(indexes[i]!, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));

@@ -85,6 +85,8 @@ export class RamSender {
   /** Batch buffers whose writes have completed, reused instead of allocating 4 MiB per batch. */
   private readonly pool: Buffer[] = [];
   private next = 0;
+  /** Guest RAM as one Buffer, for Buffer#copy into batch buffers. */
+  private ram: Buffer | undefined;
 
   constructor(
     private readonly link: Link,
@@ -173,7 +175,13 @@ export class RamSender {
       };
     }
     const buffer = this.pool.pop() ?? Buffer.allocUnsafe(MAX_BATCH_PAGES * PAGE_SIZE);
-    for (let i = 0; i < normal.length; i++) buffer.set(this.guest.page(normal[i]!), i * PAGE_SIZE);
+    // Buffer#copy from one view of all of RAM: no view made per page
+    this.ram ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < normal.length; i++) {
+      const page = normal[i]!;
+      if (!Number.isInteger(page) || page < 0 || page >= this.guest.pageCount) this.guest.page(page); // its error
+      this.ram.copy(buffer, i * PAGE_SIZE, page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+    }
     return { data: buffer.subarray(0, normal.length * PAGE_SIZE), release: () => this.release(buffer) };
   }
 

@@ -80,6 +80,15 @@ export function attachSecondary(node: NodeRuntime): void {
             storePage: (index, data) =>
               colo() ? storeRun(index, data) : node.guest.writePage(index, data, false),
             storeRun,
+            storePages: (indexes, data) => {
+              if (!colo() || cache.mode !== 'colo') {
+                for (let i = 0; i < indexes.length; i++)
+                  storeRun(indexes[i]!, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+                return;
+              }
+              cache.storePages(indexes, data);
+              node.ramDigest.stagePages(indexes, data);
+            },
             storeZero: (index) => {
               if (!colo()) return node.guest.zeroPage(index, false);
               cache.storeZero(index);

@@ -100,4 +100,17 @@ describe('the RAM digest (a table of per-page hashes, digested with SHA-256)', (
     expect(digest.value().equals(second)).toBe(false);
     expect(digest.value().equals(new RamDigest(ram).value())).toBe(true);
   });
+
+  it('scattered pages staged in one call (stagePages) then committed give the digest of re-hashing them', () => {
+    const ram = randomRam(7);
+    const digest = new RamDigest(ram);
+    const indexes = [30, 2, 55];
+    const incoming = randomRam(8).subarray(0, 3 * PAGE_SIZE);
+    digest.stagePages(indexes, incoming);
+    indexes.forEach((p, i) => {
+      ram.set(incoming.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), p * PAGE_SIZE);
+    });
+    digest.commit(indexes);
+    expect(digest.value().equals(new RamDigest(ram).value())).toBe(true);
+  });
 });
