@@ -1,5 +1,5 @@
-import { type NodeConfig, type NodeRole, PROFILES } from '../../machines/index.js';
-import type { Property } from '../engine/index.js';
+import { type NodeConfig, type NodeInput, type NodeRole, PROFILES } from '../../machines/index.js';
+import type { Property, WordEncoding } from '../engine/index.js';
 import type { Model } from '../engine/types.js';
 import { bringUp } from './bring-up.js';
 import { Composition } from './composition.js';
@@ -12,6 +12,7 @@ import {
   type ColoModelOptions,
   type ColoState,
   type Draft,
+  draftOf,
   FAULT_KINDS,
   type FaultKind,
 } from './state.js';
@@ -103,9 +104,10 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   }
 
   nextState(prev: ColoState, a: ColoAction): ColoState | null {
-    const st: Draft = { ...prev };
-    const { inputs } = this.composition;
-    const apply = this.composition.apply.bind(this.composition, st);
+    const st = draftOf(prev);
+    const composition = this.composition;
+    const inputs = composition.inputs;
+    const apply = (side: NodeRole, input: NodeInput) => composition.apply(st, side, input);
     switch (a.t) {
       case 'step': {
         if (a.side === 'primary' && a.thread.startsWith('multifd-')) {
@@ -194,7 +196,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     return COLO_PROPERTIES.map((p) => p.property(this));
   }
 
-  encode(st: ColoState): string {
+  encode(st: ColoState): WordEncoding {
     return encodeColo(st);
   }
 

@@ -86,6 +86,33 @@ export interface ColoState {
 /** A mutable copy of a state, for the one action that builds the next one. @internal */
 export type Draft = { -readonly [K in keyof ColoState]: ColoState[K] };
 
+/**
+ * A copy of a state to build the next one from. Written out field by field: one object shape for every
+ * state, which V8 copies far faster than a spread of this many fields (the checker's hot path).
+ * @internal
+ */
+export function draftOf(st: ColoState): Draft {
+  return {
+    p: st.p,
+    s: st.s,
+    dead: st.dead,
+    toS: st.toS,
+    toP: st.toP,
+    mfd: st.mfd,
+    broken: st.broken,
+    shut: st.shut,
+    errored: st.errored,
+    faults: st.faults,
+    triggers: st.triggers,
+    hb: st.hb,
+    hbRefused: st.hbRefused,
+    blobs: st.blobs,
+    flushes: st.flushes,
+    cacheUaf: st.cacheUaf,
+    fileUaf: st.fileUaf,
+  };
+}
+
 /** The other side. @internal */
 export const peerOf = (side: NodeRole): NodeRole => (side === 'primary' ? 'secondary' : 'primary');
 

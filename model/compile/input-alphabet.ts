@@ -6,59 +6,70 @@ type QmpInput = Extract<NodeInput, { kind: 'qmp' }>;
 /**
  * The inputs a composition feeds its nodes, each one object made once, so a {@link NodeTable} can key
  * its compiled transitions by identity. `all` lists them in order of first use: their index is the
- * input's number in exported tables.
+ * input's number in exported tables. Lookups are by the input's own fields (no key strings are built
+ * on the checker's hot path).
  * @public
  */
 export class InputAlphabet {
   readonly all: NodeInput[] = [];
-  private readonly byKey = new Map<string, NodeInput>();
+  private readonly names = new Map<NodeInput, string>();
+  private readonly steps = new Map<NodeThread, NodeInput>();
+  private readonly peers = new Map<ColoMessage, NodeInput>();
+  private readonly completions = new Map<IoCompletion, NodeInput>();
+  private readonly channels: Array<Map<MultifdEvent, NodeInput>> = [];
+  private readonly commands = new Map<string, NodeInput>();
+  private timerInput: NodeInput | undefined;
 
   step(thread: NodeThread): NodeInput {
-    return this.get(`step ${thread}`, () => ({ kind: 'step', thread }));
+    return this.steps.get(thread) ?? this.add(this.steps, thread, `step ${thread}`, { kind: 'step', thread });
   }
 
   peer(message: ColoMessage): NodeInput {
-    return this.get(`peer ${message}`, () => ({ kind: 'peer', message }));
+    return (
+      this.peers.get(message) ?? this.add(this.peers, message, `peer ${message}`, { kind: 'peer', message })
+    );
   }
 
   io(completion: IoCompletion): NodeInput {
-    return this.get(`io ${completion}`, () => ({ kind: 'io', completion }));
+    return (
+      this.completions.get(completion) ??
+      this.add(this.completions, completion, `io ${completion}`, { kind: 'io', completion })
+    );
   }
 
   multifd(channel: number, event: MultifdEvent): NodeInput {
-    return this.get(`multifd ${channel} ${event}`, () => ({ kind: 'multifd', channel, event }));
+    const events = (this.channels[channel] ??= new Map());
+    return (
+      events.get(event) ??
+      this.add(events, event, `multifd ${channel} ${event}`, { kind: 'multifd', channel, event })
+    );
   }
 
   timer(): NodeInput {
-    return this.get('timer', () => ({ kind: 'timer' }));
+    this.timerInput ??= this.name({ kind: 'timer' }, 'timer');
+    return this.timerInput;
   }
 
   /** A QMP command without arguments; `id` is what the reply echoes (the composition watches it). */
   qmp(command: string, id: string, oob = false): NodeInput {
-    return this.get(
-      `qmp ${command} ${id} ${oob}`,
-      (): QmpInput => ({
-        kind: 'qmp',
-        command,
-        id,
-        ...(oob ? { oob } : {}),
-      }),
-    );
+    const key = `qmp ${command} ${id}${oob ? ' oob' : ''}`;
+    const input: QmpInput = { kind: 'qmp', command, id, ...(oob ? { oob } : {}) };
+    return this.commands.get(key) ?? this.add(this.commands, key, key, input);
   }
 
   /** A short name of an input, for generated code and messages. */
   describe(input: NodeInput): string {
-    for (const [key, value] of this.byKey) if (value === input) return key;
-    return input.kind;
+    return this.names.get(input) ?? input.kind;
   }
 
-  private get(key: string, make: () => NodeInput): NodeInput {
-    let input = this.byKey.get(key);
-    if (!input) {
-      input = make();
-      this.byKey.set(key, input);
-      this.all.push(input);
-    }
+  private add<K>(map: Map<K, NodeInput>, key: K, name: string, input: NodeInput): NodeInput {
+    map.set(key, input);
+    return this.name(input, name);
+  }
+
+  private name(input: NodeInput, name: string): NodeInput {
+    this.names.set(input, name);
+    this.all.push(input);
     return input;
   }
 }

@@ -13,8 +13,18 @@ interface SnapshotData {
   readonly status: AnyMachineSnapshot['status'];
 }
 
-const dataOf = (s: AnyMachineSnapshot | null): SnapshotData | null =>
-  s && { value: s.value, context: s.context, status: s.status };
+// Snapshots a step leaves alone are shared by the next node state: their text is made once.
+const snapshotText = new WeakMap<AnyMachineSnapshot, string>();
+
+function textOf(s: AnyMachineSnapshot | null): string {
+  if (!s) return 'null';
+  let text = snapshotText.get(s);
+  if (text === undefined) {
+    text = stableJson({ value: s.value, context: s.context, status: s.status } satisfies SnapshotData);
+    snapshotText.set(s, text);
+  }
+  return text;
+}
 
 /**
  * The canonical text of a node state: every field but the config (fixed per table), each machine as
@@ -25,8 +35,11 @@ const dataOf = (s: AnyMachineSnapshot | null): SnapshotData | null =>
 export function nodeKey(node: NodeState): string {
   const { config: _config, ...rest } = node;
   const data: Record<string, unknown> = { ...rest };
-  for (const field of SNAPSHOTS) data[field] = dataOf(node[field]);
-  return stableJson(data);
+  for (const field of SNAPSHOTS) delete data[field];
+  const plain = stableJson(data);
+  // the snapshots spliced into the object's text, in sorted key order like the rest
+  const snapshots = [...SNAPSHOTS].sort().map((field) => `${JSON.stringify(field)}:${textOf(node[field])}`);
+  return `{${snapshots.join(',')},${plain.slice(1)}`;
 }
 
 function machineOf(config: NodeConfig, field: SnapshotField): AnyStateMachine {

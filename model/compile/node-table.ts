@@ -14,8 +14,9 @@ export interface NodeEntry<F> {
   readonly id: number;
   /** The canonical key ({@link nodeKey}); the same in every thread. */
   readonly key: string;
-  /** 64-bit hash of the key as text, for fingerprints that must agree across threads. */
-  readonly hash: string;
+  /** 64-bit hash of the key, as two words: it names the node in fingerprints, the same in every thread. */
+  readonly h0: number;
+  readonly h1: number;
   readonly node: NodeState;
   /** Facts derived once from the node (enabled threads, statuses, counters). */
   readonly facts: F;
@@ -81,11 +82,11 @@ export class NodeTable<F> {
     const known = this.byKey.get(key);
     if (known) return known;
     fingerprint(key, this.words);
-    const hash = `${this.words[0]!.toString(36)}.${this.words[1]!.toString(36)}`;
     const entry: NodeEntry<F> = {
       id: this.entries.length,
       key,
-      hash,
+      h0: this.words[0]!,
+      h1: this.words[1]!,
       node,
       facts: this.derive(node),
       steps: new Map(),

@@ -58,6 +58,12 @@ export function fingerprint(input: Fingerprintable, out: Uint32Array): void {
       n += 2;
     } while (x > 0n);
     finish(n, out);
+  } else if (!(input instanceof Uint8Array)) {
+    a = 0x510e527f;
+    b = 0x9b05688c;
+    const { words, length } = input;
+    for (let i = 0; i < length; i++) word(words[i]!);
+    finish(length, out);
   } else {
     a = 0x3c6ef372;
     b = 0xa54ff53a;

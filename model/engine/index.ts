@@ -9,4 +9,13 @@ export type { CheckOptions, WorkerSource } from './options.js';
 export { Property, type PropertyKind } from './property.js';
 export { prng, type SimulationOptions } from './simulation.js';
 export { formatTrace, replay } from './trace.js';
-export type { Discovery, DiscoveryKind, Fingerprintable, Model, Progress, Report, Trace } from './types.js';
+export type {
+  Discovery,
+  DiscoveryKind,
+  Fingerprintable,
+  Model,
+  Progress,
+  Report,
+  Trace,
+  WordEncoding,
+} from './types.js';

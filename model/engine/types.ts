@@ -1,7 +1,19 @@
 import type { Property } from './property.js';
 
-/** What a model hands to the fingerprint: canonical bytes, a number packed in a bigint, or a string. */
-export type Fingerprintable = Uint8Array | bigint | string;
+/**
+ * What a model hands to the fingerprint: canonical bytes, 32-bit words (a {@link WordEncoding}, the
+ * fastest), a number packed in a bigint, or a string.
+ */
+export type Fingerprintable = Uint8Array | WordEncoding | bigint | string;
+
+/**
+ * 32-bit words of a state's canonical encoding: the first `length` words of `words`. The engine hashes
+ * it at once, so a model may hand back the same buffer on every call.
+ */
+export interface WordEncoding {
+  readonly words: Uint32Array;
+  readonly length: number;
+}
 
 /**
  * A transition system to explore, in stateright's shape.

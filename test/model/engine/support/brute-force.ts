@@ -7,7 +7,9 @@ import type { Model } from '../../../../model/index.js';
 export function bruteForceCount<S, A>(model: Model<S, A>, symmetric = false): number {
   const key = (s: S): string => {
     const e = model.encode(symmetric && model.representative ? model.representative(s) : s);
-    return typeof e === 'string' || typeof e === 'bigint' ? String(e) : Array.from(e).join(',');
+    if (typeof e === 'string' || typeof e === 'bigint') return String(e);
+    if (e instanceof Uint8Array) return Array.from(e).join(',');
+    return Array.from(e.words.subarray(0, e.length)).join(',');
   };
   const seen = new Set<string>();
   const work: S[] = [];
