@@ -1,6 +1,7 @@
 import { type NodeConfig, type NodeInput, type NodeRole, PROFILES } from '../../machines/index.js';
 import type { Property, WordEncoding } from '../engine/index.js';
 import type { Model } from '../engine/types.js';
+import { ActionSet } from './action-set.js';
 import { bringUp } from './bring-up.js';
 import { Composition } from './composition.js';
 import { encodeColo } from './encode.js';
@@ -38,6 +39,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   /** The two nodes' compiled tables and the input alphabet (what the Promela export prints). */
   readonly composition: Composition;
   private readonly kinds: ReadonlySet<FaultKind>;
+  private readonly actionSet: ActionSet;
   private init: ColoState | null = null;
 
   constructor(readonly options: ColoModelOptions = {}) {
@@ -45,6 +47,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     this.checkpointBudget = options.checkpoints ?? 1;
     this.channels = options.multifd ?? 0;
     this.kinds = new Set(options.faultKinds ?? FAULT_KINDS);
+    this.actionSet = new ActionSet(this.channels);
     const config = (role: NodeRole): NodeConfig => ({
       role,
       profile: PROFILES[options.profile ?? 'qemu-11.0'],
@@ -68,21 +71,22 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   }
 
   private enabled(st: ColoState, out: ColoAction[], injector: boolean): void {
+    const set = this.actionSet;
     for (const side of ['primary', 'secondary'] as const) {
       if (st.dead[side]) continue;
       const entry = side === 'primary' ? st.p : st.s;
-      for (const thread of entry.facts.threads) out.push({ t: 'step', side, thread });
+      for (const thread of entry.facts.threads) out.push(set.step(side, thread));
       if (side === 'primary') {
         for (let i = 0; i < this.channels; i++) {
           if (writeFails(st, i) && !entry.facts.threads.includes(`multifd-${i}`))
-            out.push({ t: 'step', side, thread: `multifd-${i}` });
+            out.push(set.step(side, `multifd-${i}`));
         }
       }
       const read = mainRead(st, side);
-      if (read === 'deliver') out.push({ t: 'deliver', to: side });
-      else if (read === 'error') out.push({ t: 'channel-error', to: side });
+      if (read === 'deliver') out.push(set.deliver[side]);
+      else if (read === 'error') out.push(set.channelError[side]);
     }
-    for (let i = 0; i < this.channels; i++) if (multifdRead(st, i)) out.push({ t: 'multifd', channel: i });
+    for (let i = 0; i < this.channels; i++) if (multifdRead(st, i)) out.push(set.multifd[i]!);
     if (!injector) return;
     if (
       st.triggers < this.checkpointBudget &&
@@ -90,17 +94,17 @@ export class ColoModel implements Model<ColoState, ColoAction> {
       st.p.facts.coloActive &&
       !st.p.facts.checkpointEvent
     )
-      out.push({ t: 'trigger' });
+      out.push(set.trigger);
     if (st.faults >= this.faultBudget) return;
     const k = this.kinds;
     for (const side of this.options.faultSides ?? (['primary', 'secondary'] as const)) {
       if (st.dead[side]) continue;
-      if (k.has('yank')) out.push({ t: 'fault', fault: 'yank', side });
-      if (k.has('kill')) out.push({ t: 'fault', fault: 'kill', side });
-      if (k.has('heartbeat') && !st.hb[side]) out.push({ t: 'fault', fault: 'heartbeat', side });
+      if (k.has('yank')) out.push(set.fault.yank[side]);
+      if (k.has('kill')) out.push(set.fault.kill[side]);
+      if (k.has('heartbeat') && !st.hb[side]) out.push(set.fault.heartbeat[side]);
     }
-    if (k.has('cancel') && !st.dead.primary) out.push({ t: 'fault', fault: 'cancel', side: 'primary' });
-    if (k.has('link-break') && !st.broken) out.push({ t: 'fault', fault: 'link-break', side: 'primary' });
+    if (k.has('cancel') && !st.dead.primary) out.push(set.fault.cancel.primary);
+    if (k.has('link-break') && !st.broken) out.push(set.fault['link-break'].primary);
   }
 
   nextState(prev: ColoState, a: ColoAction): ColoState | null {

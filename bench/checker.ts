@@ -1,0 +1,59 @@
+/**
+ * The model checker beside Spin, in one process run: the standard configurations (plain and multifd 2,
+ * one fault, every fix) explored by lockstep's BFS (one thread, then two workers) and by pan built from
+ * `lockstep export promela` with gcc -O2. One JSON line per configuration; the ratios are the figures.
+ * Run alone: `npx tsx bench/checker.ts`.
+ */
+import { checker, createColoModel } from '../model/index.js';
+import { exportPromela } from '../model/promela/index.js';
+import { buildPan, runPan, spinAvailable } from '../model/spin/index.js';
+
+const CONFIGS = [
+  { name: 'plain', options: {} },
+  { name: 'multifd-2', options: { multifd: 2 } },
+] as const;
+
+const print = (line: object) => console.log(JSON.stringify(line));
+
+if (!(await spinAvailable())) {
+  print({ figure: 'checker-vs-spin', skipped: 'spin or gcc missing (apt-get install spin gcc)' });
+} else {
+  for (const { name, options } of CONFIGS) {
+    const exported = exportPromela(options); // compiles the tables; not timed
+    const build = await buildPan(exported);
+    const spin = await runPan(build, 0);
+    const model = createColoModel(options);
+    const one = checker(model).spawnBfs();
+    const workers = await checker(createColoModel(options))
+      .workers(2, {
+        module: new URL('../model/colo/model.js', import.meta.url).href,
+        export: 'createColoModel',
+        options,
+      })
+      .spawnParallelBfs();
+    const spinAgain = await runPan(build, 0); // Spin's time on either side of lockstep's, for the noise
+    const spinSeconds = Math.min(spin.seconds, spinAgain.seconds);
+    print({
+      figure: 'checker-vs-spin',
+      config: name,
+      states: one.states,
+      spinStates: spin.states,
+      lockstepSeconds: round(one.seconds),
+      lockstepWorkers2Seconds: round(workers.seconds),
+      spinSeconds: round(spinSeconds),
+      ratio: round(one.seconds / spinSeconds),
+      ratioWorkers2: round(workers.seconds / spinSeconds),
+      target: { ratio: 1.0, ratioWorkers2WithSymmetry: 0.25 },
+      symmetry: 'none: multifd channels are not interchangeable (round robin and the in-order sync walk)',
+      bytesPerState: round(one.bytesPerState),
+      spinVectorBytes: spin.vectorBytes,
+      spinBuildSeconds: round(build.buildSeconds),
+      statesPerSecond: Math.round(one.states / one.seconds),
+      spinStatesPerSecond: Math.round(spin.states / spinSeconds),
+    });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,47 @@
+import type { NodeRole, NodeThread } from '../../machines/index.js';
+import { type ColoAction, FAULT_KINDS, type FaultKind } from './state.js';
+
+type PerRole<T> = Record<NodeRole, T>;
+
+/**
+ * Every action of one composed system, made once: `actions()` hands out these objects instead of
+ * allocating a new one per state and step (the checker asks for millions).
+ * @internal
+ */
+export class ActionSet {
+  readonly deliver: PerRole<ColoAction> = {
+    primary: { t: 'deliver', to: 'primary' },
+    secondary: { t: 'deliver', to: 'secondary' },
+  };
+  readonly channelError: PerRole<ColoAction> = {
+    primary: { t: 'channel-error', to: 'primary' },
+    secondary: { t: 'channel-error', to: 'secondary' },
+  };
+  readonly trigger: ColoAction = { t: 'trigger' };
+  readonly multifd: readonly ColoAction[];
+  readonly fault: Record<FaultKind, PerRole<ColoAction>>;
+  private readonly steps: PerRole<Map<NodeThread, ColoAction>> = { primary: new Map(), secondary: new Map() };
+
+  constructor(channels: number) {
+    this.multifd = Array.from({ length: channels }, (_, channel) => ({ t: 'multifd', channel }) as const);
+    const fault = (kind: FaultKind): PerRole<ColoAction> => ({
+      primary: { t: 'fault', fault: kind, side: 'primary' },
+      secondary: { t: 'fault', fault: kind, side: 'secondary' },
+    });
+    this.fault = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, fault(kind)])) as Record<
+      FaultKind,
+      PerRole<ColoAction>
+    >;
+  }
+
+  /** The step of one thread of one side. */
+  step(side: NodeRole, thread: NodeThread): ColoAction {
+    const steps = this.steps[side];
+    let action = steps.get(thread);
+    if (!action) {
+      action = { t: 'step', side, thread };
+      steps.set(thread, action);
+    }
+    return action;
+  }
+}
