@@ -4,4 +4,7 @@
  */
 
 export * from './colo/index.js';
+export * from './compile/index.js';
 export * from './engine/index.js';
+export * from './promela/index.js';
+export * from './spin/index.js';

@@ -8,7 +8,7 @@ import { type Draft, entryOf } from './state.js';
  * The two nodes' compiled tables and the routing of what they emit: messages onto the FIFO links,
  * lifetimes and flags into the composed state. No protocol decision is made here; every one is a
  * transition of the machines, run once per (node state, input) by the tables.
- * @internal
+ * @public
  */
 export class Composition {
   readonly inputs = new InputAlphabet();
@@ -21,7 +21,7 @@ export class Composition {
     };
   }
 
-  /** Applies an input to one node and books its effects. */
+  /** Applies an input to one node of a draft state and books its effects. @internal */
   apply(st: Draft, side: NodeRole, input: NodeInput): void {
     if (st.dead[side]) return;
     const { next, effects } = this.tables[side].apply(entryOf(st, side), input);

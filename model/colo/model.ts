@@ -18,8 +18,8 @@ import {
   type FaultKind,
 } from './state.js';
 
-/** A composed state as a worker thread receives it: the nodes by key, the rest as it is. @internal */
-type PackedColoState = Omit<ColoState, 'p' | 's'> & { readonly p: string; readonly s: string };
+/** A composed state as a worker thread receives it: the nodes by key, the rest as it is. @public */
+export type PackedColoState = Omit<ColoState, 'p' | 's'> & { readonly p: string; readonly s: string };
 
 /**
  * The composed COLO system (primary and secondary node, main channel and return path, multifd channels,

@@ -30,7 +30,7 @@ function textOf(s: AnyMachineSnapshot | null): string {
  * The canonical text of a node state: every field but the config (fixed per table), each machine as
  * its value, context and status. Equal keys mean equal futures, which is what lets the checker store a
  * node as a table index and a worker thread rebuild it from the key alone.
- * @internal
+ * @public
  */
 export function nodeKey(node: NodeState): string {
   const { config: _config, ...rest } = node;
@@ -60,7 +60,7 @@ function machineOf(config: NodeConfig, field: SnapshotField): AnyStateMachine {
 
 /**
  * The node state a key names, its machines restored with `resolveState` (value, context, status).
- * @internal
+ * @public
  */
 export function decodeNode(key: string, config: NodeConfig): NodeState {
   const data = JSON.parse(key) as Record<string, unknown>;

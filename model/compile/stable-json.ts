@@ -1,7 +1,7 @@
 /**
  * JSON with object keys in sorted order, so two equal values always give the same text whatever order
  * their properties were built in. Node keys are made of it; they name a node state across threads.
- * @internal
+ * @public
  */
 export function stableJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
