@@ -29,4 +29,3 @@ export {
   sha256,
   writeChunks,
 } from './wire/index.js';
-export * from './replay/index.js';

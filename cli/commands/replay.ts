@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { type ReplayReport, replayFile } from '../../replay/index.js';
 import { LockstepError } from '../../runtime/errors.js';
-import { type ReplayReport, replayFile } from '../../runtime/replay/index.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 

@@ -1,0 +1,112 @@
+/**
+ * The replay's bring-up: the same QMP commands and migration progress as the model's (model/colo
+ * bring-up: capabilities, migrate-incoming, migrate, precopy into COLO), over real loopback sockets with
+ * a real precopy of guest RAM, then the scheduler settles it the way the model does (the first thing
+ * that can move, primary before secondary) until both sides wait in COLO.
+ * @packageDocumentation
+ */
+import { join } from 'node:path';
+import type { NodeConfig, NodeRole } from '../machines/index.js';
+import { fail } from '../runtime/errors.js';
+import { encodeFrames } from '../runtime/wire/index.js';
+import { Findings } from './findings.js';
+import { quiet } from './network.js';
+import { batchFrames } from './pages.js';
+import { performStep } from './perform.js';
+import { PrimaryEdge } from './primary-edge.js';
+import { ReplayNode } from './replay-node.js';
+import { SecondaryEdge } from './secondary-edge.js';
+import { World } from './world.js';
+
+const COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
+
+/** Opens both nodes (their logs in `dir`) and their edges, not yet connected. @public */
+export async function openWorld(
+  config: Omit<NodeConfig, 'role'>,
+  dir: string,
+  pageCount: number,
+  corruptPages = false,
+): Promise<World> {
+  const findings = new Findings();
+  const open = (role: NodeRole) =>
+    ReplayNode.open({ ...config, role }, join(dir, `${role}.log`), pageCount * 4096);
+  const [primary, secondary] = await Promise.all([open('primary'), open('secondary')]);
+  const p = new PrimaryEdge(primary, pageCount, findings);
+  const s = new SecondaryEdge(secondary, pageCount, findings, corruptPages);
+  return new World(primary, secondary, p, s, findings);
+}
+
+/** Connects the two nodes, runs precopy into COLO and settles. @public */
+export async function bringUp(world: World): Promise<void> {
+  const { primary, secondary, primaryEdge: p, secondaryEdge: s } = world;
+  const qmp = (node: ReplayNode, command: string, args?: Record<string, unknown>) =>
+    node.apply({ kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });
+  const migration = (node: ReplayNode, event: string) => node.apply({ kind: 'migration', event });
+
+  qmp(secondary, 'migrate-set-capabilities', COLO);
+  qmp(secondary, 'migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
+  const port = await (s.port ??
+    fail('channel-closed', { message: 'migrate-incoming', state: 'not listening' }));
+  qmp(primary, 'migrate-set-capabilities', COLO);
+  qmp(primary, 'cont');
+  qmp(primary, 'migrate', { uri: `tcp:127.0.0.1:${port}` });
+  const [up, down] = await Promise.all([p.connecting, s.linked]);
+  if (!up || !down) fail('channel-closed', { message: 'migrate', state: 'not connected' });
+  p.attach(up);
+  s.attach(down);
+  migration(secondary, 'load-start');
+  migration(primary, 'setup-done');
+  precopy(world);
+  if (primary.config.profile.switchoverThroughDevice) migration(primary, 'switchover');
+  migration(primary, 'completion-done');
+  await quiet(world.connections);
+  // process_incoming_migration_co: the incoming side loads the stream it read, up to QEMU_VM_EOF
+  for (let item = s.main?.held.shift(); item; item = s.main?.held.shift()) s.deliver(item);
+  await settle(world, 0);
+}
+
+/**
+ * migration.c:migration_iteration_run, one pass: every page (zero pages as flags, ram.c:save_zero_page),
+ * then the device state and QEMU_VM_EOF (qemu_savevm_state_complete_precopy).
+ */
+function precopy(world: World): void {
+  const { guest, device, main } = world.primaryEdge;
+  const colo = world.primary.config.profile.enableColoCommand ? [{ kind: 'enable-colo' as const }] : [];
+  const zero = [];
+  const normal: number[] = [];
+  for (let i = 0; i < guest.pageCount; i++) {
+    if (guest.isZero(i)) zero.push({ kind: 'zero' as const, index: i });
+    else normal.push(i);
+  }
+  const batches = batchFrames(guest, normal);
+  const blob = Buffer.from(device.serialise());
+  main?.write(encodeFrames([...colo, ...batches, ...zero, { kind: 'vmstate', blob }, { kind: 'eof' }]));
+  guest.dirty.clearAll();
+  world.primaryEdge.digests.set(0, guest.digest());
+}
+
+/**
+ * Lets the runtime run by itself: the first movable step, again and again, until nothing moves
+ * (the model's bring-up settle). Never injects a fault or a trigger.
+ * @returns the steps taken.
+ * @public
+ */
+export async function settle(world: World, step: number, limit = 1000): Promise<number> {
+  world.findings.step = step;
+  for (let taken = 0; taken < limit; taken++) {
+    const [next] = world.movable();
+    if (!next) return taken;
+    await performStep(world, next);
+  }
+  return limit;
+}
+
+/** Closes every socket, the listening server and both logs. @public */
+export async function closeWorld(world: World): Promise<void> {
+  for (const { a, b } of world.connections) {
+    a.socket.destroy();
+    b.socket.destroy();
+  }
+  world.secondaryEdge.closeServer();
+  await Promise.all([world.primary.close(), world.secondary.close()]);
+}

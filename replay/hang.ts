@@ -1,0 +1,84 @@
+/**
+ * A hang judged on the runtime: nothing can move (no enabled thread, nothing to read, no write to fail),
+ * yet a live process waits where QEMU never returns from. Each stuck thread is named with the QEMU
+ * call it is blocked in.
+ * @packageDocumentation
+ */
+import type { NodeRole, NodeState } from '../machines/index.js';
+import { channelState } from '../machines/index.js';
+import type { World } from './world.js';
+
+/** colo.c's idle waits: the COLO thread may block there for good without anything being wrong. */
+const IDLE_COLO: Record<NodeRole, ReadonlySet<string>> = {
+  primary: new Set(['wait-checkpoint-event', 'wait-exit-event']), // colo_checkpoint_event, colo_exit_event
+  secondary: new Set(['wait-checkpoint-request', 'wait-incoming-event']), // colo_receive_message, colo_incoming_event
+};
+const MULTIFD_IDLE = new Set(['idle', 'synced', 'failed']);
+
+/** multifd.c: where a multifd main-thread state blocks. */
+const MULTIFD_WAIT: Record<string, string> = {
+  'send-wait-ready': 'multifd_send: qemu_sem_wait(&multifd_send_state->channels_ready)',
+  'sync-wait-ready': 'multifd_send_sync_main: qemu_sem_wait(&multifd_send_state->channels_ready)',
+  'sync-wait-sync': 'multifd_send_sync_main: qemu_sem_wait(&p->sem_sync)',
+  'sync-wait': 'multifd_recv_sync_main: qemu_sem_wait(&multifd_recv_state->sem_sync)',
+};
+
+const mainOf = (n: NodeState): string | undefined =>
+  ((n.multifdSend ?? n.multifdRecv)?.value as Record<string, string> | undefined)?.main;
+
+/** Where a live node waits that it should not: empty when it is quiescent. @public */
+export function stuckWaits(role: NodeRole, n: NodeState): string[] {
+  const out: string[] = [];
+  const colo = n.colo?.status === 'active' ? String(n.colo.value) : null;
+  if (colo !== null && !IDLE_COLO[role].has(colo))
+    out.push(`COLO thread in ${colo}${n.colo?.hasTag('bql') ? ' holding the BQL' : ''}`);
+  const main = mainOf(n);
+  if (main !== undefined && !MULTIFD_IDLE.has(main)) {
+    const context = (n.multifdSend ?? n.multifdRecv)?.context as { index?: number } | undefined;
+    const wait = MULTIFD_WAIT[main] ?? main;
+    const channels = Array.from({ length: n.config.multifd ?? 0 }, (_, i) => `${i} ${channelState(n, i)}`);
+    out.push(
+      `multifd main thread in ${main} (multifd.c:${wait}${main === 'sync-wait-sync' ? ` of channel ${context?.index ?? 0}` : ''}); channels: ${channels.join(', ')}`,
+    );
+  }
+  if (n.joiningColo) out.push(`main loop joining the COLO thread (colo_incoming_co, ${n.joinPhase})`);
+  if (n.failoverBh) out.push('failover bottom half scheduled and not run (colo_failover_bh)');
+  if (n.qmpQueue.length > 0)
+    out.push(`in-band QMP waiting for the main loop: ${n.qmpQueue.map((q) => q.command).join(', ')}`);
+  return out;
+}
+
+/**
+ * A hang: nothing can move on the runtime and some live node is not quiescent.
+ * @returns the first stuck side and where every stuck thread waits, or null.
+ * @public
+ */
+export function hangDetail(world: World): { side: NodeRole; detail: string } | null {
+  if (world.movable().length > 0) return null;
+  const stuck = (['primary', 'secondary'] as const).flatMap((side) => {
+    const node = world.node(side);
+    return node.dead ? [] : stuckWaits(side, node.state).map((wait) => ({ side, wait }));
+  });
+  const first = stuck[0];
+  if (!first) return null;
+  return {
+    side: first.side,
+    detail: `no thread can move; ${stuck.map((s) => `${s.side}: ${s.wait}`).join('; ')}`,
+  };
+}
+
+/**
+ * Shows what a hang means to an operator: an in-band `query-status` is sent to the stuck side now. While a
+ * thread blocks holding the BQL the main loop cannot run it (monitor/qmp.c queues it), so it gets no reply.
+ * @returns one sentence for the report.
+ * @public
+ */
+export function probeMainLoop(world: World, side: NodeRole): string {
+  const node = world.node(side);
+  node.apply({ kind: 'qmp', command: 'query-status', id: 'probe' });
+  const reply = node.replies.get('probe');
+  if (!reply)
+    return `an in-band query-status sent to the ${side} now gets no reply (its main loop cannot take the BQL)`;
+  const status = 'return' in reply ? (reply.return as { status?: string }).status : 'an error';
+  return `an in-band query-status sent to the ${side} still answers (${status ?? 'no status'})`;
+}

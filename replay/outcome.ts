@@ -1,0 +1,86 @@
+/**
+ * The end of a replay, judged on the runtime: a side told to take over that never serves, the
+ * survivor's image after a takeover, and which outcome a trace's property predicts.
+ * @packageDocumentation
+ */
+import type { NodeRole } from '../machines/index.js';
+import { settle } from './bring-up.js';
+import type { RuntimeOutcome } from './findings.js';
+import { performStep } from './perform.js';
+import type { World } from './world.js';
+
+/** The side runs as the service: its VM runs, its failover completed, and a secondary left COLO. */
+function serves(world: World, side: NodeRole): boolean {
+  const n = world.node(side).state;
+  return (
+    n.vm === 'running' &&
+    n.failover.value === 'completed' &&
+    (side === 'primary' || n.incoming.value !== 'colo')
+  );
+}
+
+/**
+ * colo-failover.c: x-colo-lost-heartbeat was accepted on a live side; the runtime then runs by itself
+ * (no fault, no trigger) until nothing moves. If that side still does not run as the service, it waits
+ * for good (reference §5, quirk 3: the COLO thread on colo_exit_event after migrate_cancel).
+ * @returns the stalled side and where it waits, or null.
+ * @public
+ */
+export async function failoverStall(world: World): Promise<{ side: NodeRole; detail: string } | null> {
+  const told = (['primary', 'secondary'] as const).filter((side) => {
+    const reply = world.node(side).replies.get('hb');
+    return !world.node(side).dead && reply !== undefined && 'return' in reply;
+  });
+  if (told.length === 0) return null;
+  await settle(world, world.findings.step);
+  // the checkpoint timer keeps firing in QEMU (colo_checkpoint_notify_timer re-arms it): one more tick
+  if (told.some((s) => !serves(world, s)) && (await performStep(world, { t: 'trigger' })) === null)
+    await settle(world, world.findings.step);
+  const side = told.find((s) => !serves(world, s));
+  if (!side) return null;
+  const n = world.node(side).state;
+  const colo = n.colo
+    ? `COLO thread ${n.colo.status === 'active' ? `in ${String(n.colo.value)}` : 'ended'}`
+    : 'no COLO thread';
+  return {
+    side,
+    detail: `x-colo-lost-heartbeat was accepted, but after the runtime ran by itself to a standstill (the checkpoint timer firing once more) the ${side} does not run as the service: ${colo}, failover ${String(n.failover.value)}, migration ${String(side === 'primary' ? n.source.value : n.incoming.value)}, VM ${n.vm}`,
+  };
+}
+
+/**
+ * After a takeover by the secondary (it left COLO and runs), its RAM must be the image of a checkpoint
+ * the primary sent, no older than the last one the primary completed.
+ * @returns what is wrong, or null.
+ * @public
+ */
+export function takeoverMismatch(world: World): string | null {
+  const s = world.secondary;
+  const tookOver = !s.dead && s.state.vm === 'running' && s.state.incoming.value !== 'colo';
+  if (!tookOver) return null;
+  const held = s.state.checkpoints;
+  const completed = world.primary.state.checkpoints;
+  const digest = world.secondaryEdge.guest.digest();
+  const sent = world.primaryEdge.digests.get(held);
+  if (held < completed) return `the survivor holds checkpoint ${held}, the primary completed ${completed}`;
+  if (digest !== sent)
+    return `the survivor's RAM ${digest.slice(0, 16)}… is not the primary's checkpoint ${held} image ${sent?.slice(0, 16) ?? 'none'}…`;
+  return null;
+}
+
+/** The runtime outcome a trace's property predicts. @public */
+export function expectedOutcome(property: string): RuntimeOutcome {
+  switch (property) {
+    case 'deadlock':
+    case 'heartbeat-side-runs': // the side told to take over waits forever
+      return 'hang';
+    case 'no-released-cache-access':
+      return 'released-cache-access';
+    case 'no-closed-file-access':
+      return 'closed-file-access';
+    case 'takeover-holds-complete-checkpoint':
+      return 'digest-mismatch';
+    default: // split-brain, output-commit: about states, which the step-by-step comparison covers
+      return 'none';
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The secondary's edge in a replay: the main channel's items handed to the COLO thread when the trace
+ * says so, multifd packets held per channel, and the effects of its threads on a real GuestRam and colo cache
+ * (colo.c:colo_incoming_process_checkpoint, ram.c:colo_flush_ram_cache, multifd-colo.c).
+ * @packageDocumentation
+ */
+import type { Effect } from '../machines/index.js';
+import { DeviceState, GuestRam } from '../runtime/guest/index.js';
+import { type Link, listenLink } from '../runtime/node/index.js';
+import { encodeMessage, type Frame, MultifdDecoder, type MultifdPacket } from '../runtime/wire/index.js';
+import { Endpoint, shutdownScope } from './endpoint.js';
+import type { Findings } from './findings.js';
+import { type MainItem, mainItems } from './main-items.js';
+import { ReplayCache } from './replay-cache.js';
+import type { ReplayNode } from './replay-node.js';
+
+/** The secondary's guest, colo cache, channels and what its threads hold. @public */
+export class SecondaryEdge {
+  /** The SVM's RAM: written by precopy, then only by the colo cache flush. */
+  readonly guest: GuestRam;
+  /** The colo cache, with its released flag. */
+  readonly cache: ReplayCache;
+  /** The SVM's device state, loaded from each checkpoint's blob. */
+  device = DeviceState.reset();
+  /** from_src_file (and the return path written on the same socket). */
+  main: Endpoint<MainItem> | null = null;
+  /** The multifd channels, holding decoded packets. */
+  multifd: Endpoint<MultifdPacket>[] = [];
+  /** Set by the `listen` effect: resolves with the accepted channels. */
+  linked: Promise<Link> | null = null;
+  /** The listening server's port, once listening. */
+  port: Promise<number> | null = null;
+  /** The full-RAM digest of the image each loaded checkpoint left in guest RAM (0: precopy). */
+  readonly loaded = new Map<number, string>();
+  private blob: Uint8Array = new Uint8Array(0);
+  private expectedRam = '';
+  private readonly inHand: (MultifdPacket | undefined)[] = [];
+
+  constructor(
+    private readonly node: ReplayNode,
+    pageCount: number,
+    private readonly findings: Findings,
+    /** Flip a byte of every checkpoint page on arrival (see ReplayOptions.corruptPages). */
+    private readonly corrupt = false,
+  ) {
+    this.guest = new GuestRam(pageCount);
+    this.cache = new ReplayCache(this.guest);
+    node.onEffect((effect) => this.perform(effect));
+  }
+
+  /** Takes over the accepted sockets: frames are decoded and grouped as they arrive. */
+  attach(link: Link): void {
+    this.main = new Endpoint<MainItem>('main', link.main, mainItems(this.guest.pageCount));
+    this.multifd = link.multifd.map((socket, i) => {
+      const packets = new MultifdDecoder({ ramPages: this.guest.pageCount });
+      return new Endpoint<MultifdPacket>(`multifd-${i}`, socket, (chunk) => packets.push(chunk).drain());
+    });
+  }
+
+  /** The COLO thread (or, in precopy, the incoming coroutine) reads one item off the main channel. */
+  deliver(item: MainItem): void {
+    switch (item.kind) {
+      case 'message':
+        this.node.apply(
+          item.value === undefined
+            ? { kind: 'peer', message: item.message }
+            : { kind: 'peer', message: item.message, value: item.value },
+        );
+        return;
+      case 'device':
+        this.blob = item.blob;
+        this.node.apply({ kind: 'io', completion: 'device-state-received' });
+        return;
+      case 'ram':
+        for (const frame of item.frames) this.load(frame, 'ram load');
+        this.node.apply({ kind: 'io', completion: 'ram-loaded' });
+        return;
+      case 'precopy':
+        this.precopy(item.frame);
+        return;
+    }
+  }
+
+  /** multifd.c:multifd_recv_thread read a packet: held until its store-pages effect (multifd-colo.c). */
+  holdPacket(channel: number, packet: MultifdPacket): void {
+    this.inHand[channel] = packet;
+  }
+
+  /** ram.c:ram_load_precopy, before COLO: pages go to guest RAM and the cache, devices load at EOF. */
+  private precopy(frame: Frame): void {
+    if (frame.kind === 'vmstate') this.device = DeviceState.deserialise(frame.blob);
+    else if (frame.kind === 'enable-colo') this.node.apply({ kind: 'migration', event: 'enable-colo' });
+    else if (frame.kind === 'eof') {
+      this.loaded.set(0, this.guest.digest());
+      this.node.apply({ kind: 'migration', event: 'stream-loaded' });
+    } else this.load(frame, 'precopy load');
+  }
+
+  private load(frame: Frame, by: string): void {
+    if (frame.kind === 'batch') this.cache.store(by, frame.indexes, this.tamper(by, frame.data));
+    else if (frame.kind === 'page') this.cache.store(by, [frame.index], this.tamper(by, frame.data));
+    else if (frame.kind === 'zero') this.cache.store(by, [], new Uint8Array(0), [frame.index]);
+    else if (frame.kind === 'digest' && frame.subject === 'ram')
+      this.expectedRam = frame.sha256.toString('hex');
+  }
+
+  private perform(effect: Effect): void {
+    switch (effect.kind) {
+      case 'listen': {
+        let port: (n: number) => void = () => {};
+        this.port = new Promise((resolve) => {
+          port = resolve;
+        });
+        this.linked = new Promise((resolve, reject) => {
+          listenLink(effect.uri, this.node.config.multifd ?? 0, resolve).then((server) => {
+            const address = server.address();
+            port(typeof address === 'object' && address ? address.port : 0);
+            this.closeServer = () => server.close();
+          }, reject);
+        });
+        return;
+      }
+      case 'send':
+        if (effect.message !== 'vmstate-size') this.main?.write([encodeMessage(effect.message)]);
+        return;
+      case 'start-dirty-log':
+        if (!this.cache.released) this.cache.inner.startDirtyLog();
+        return;
+      case 'system-reset':
+        this.device = DeviceState.reset();
+        return;
+      case 'flush-ram-cache':
+        if (!this.cache.released) this.cache.inner.flush(this.guest);
+        return;
+      case 'load-device-state':
+        this.loadDevices();
+        return;
+      case 'release-colo-cache':
+        this.cache.release();
+        return;
+      case 'store-pages':
+        this.storePages(effect.channel);
+        return;
+      case 'shutdown-channels':
+        shutdownScope(this.main, this.multifd, effect.scope);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Closes the listening socket (set once listening). */
+  closeServer: () => void = () => {};
+
+  /** colo.c: qemu_load_device_state after the flush: guest RAM must now be the primary's image. */
+  private loadDevices(): void {
+    this.device = DeviceState.deserialise(this.blob);
+    const digest = this.guest.digest();
+    const checkpoint = this.node.state.checkpoints; // counted by the transition that emitted this effect
+    this.loaded.set(checkpoint, digest);
+    if (digest !== this.expectedRam)
+      this.findings.add(
+        'digest-mismatch',
+        'secondary',
+        `checkpoint ${checkpoint} loaded RAM ${digest.slice(0, 16)}…, the primary sent ${this.expectedRam.slice(0, 16)}…`,
+      );
+  }
+
+  /** A checkpoint's page data as stored: a copy with its first byte flipped when corrupting. */
+  private tamper(by: string, data: Buffer): Buffer {
+    if (!this.corrupt || by === 'precopy load' || data.length === 0) return data;
+    const copy = Buffer.from(data);
+    copy[0] = copy[0]! ^ 0xff;
+    return copy;
+  }
+
+  private storePages(channel: number): void {
+    const packet = this.inHand[channel];
+    this.inHand[channel] = undefined;
+    if (!packet) return;
+    const by = `multifd channel ${channel}`;
+    const stored = this.cache.store(by, packet.normal, this.tamper(by, packet.data), packet.zero);
+    if (!stored)
+      this.findings.add(
+        'released-cache-access',
+        'secondary',
+        `multifd channel ${channel} (multifd_recv_thread) stored ${packet.normal.length + packet.zero.length} pages into the colo cache after colo_release_ram_cache`,
+      );
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The two replayed processes, their edges and the real connections between them, with what the runtime
+ * lets move now. `movable` is computed from the runtime's own state (enabled threads, the holding queues,
+ * the sockets' flags), never from the model: a trace step the runtime cannot take is a divergence.
+ * @packageDocumentation
+ */
+import { channelState, enabledThreads, type NodeRole } from '../machines/index.js';
+import type { ColoAction } from '../model/index.js';
+import type { Endpoint } from './endpoint.js';
+import type { Findings } from './findings.js';
+import type { Connection } from './network.js';
+import type { PrimaryEdge } from './primary-edge.js';
+import type { ReplayNode } from './replay-node.js';
+import type { SecondaryEdge } from './secondary-edge.js';
+
+type MultifdRead = 'packet' | 'sync-packet' | 'eof' | 'read-error';
+/** multifd.c:multifd_send_thread states that write on the channel (the initial packet, a job, a SYNC). */
+const WRITING = new Set(['init', 'write-job', 'write-sync']);
+
+/** Two nodes of one replay and the channels between them. @public */
+export class World {
+  constructor(
+    /** The primary process (its machines and event log). */
+    readonly primary: ReplayNode,
+    /** The secondary process. */
+    readonly secondary: ReplayNode,
+    /** The primary's guest and channels. */
+    readonly primaryEdge: PrimaryEdge,
+    /** The secondary's guest, colo cache and channels. */
+    readonly secondaryEdge: SecondaryEdge,
+    /** What the runtime has shown so far. */
+    readonly findings: Findings,
+  ) {}
+
+  /** A side's node. */
+  node(side: NodeRole): ReplayNode {
+    return side === 'primary' ? this.primary : this.secondary;
+  }
+
+  /** A side's main-channel end (the primary reads the return path on it). */
+  mainEnd(side: NodeRole): Endpoint<unknown> | null {
+    return side === 'primary' ? this.primaryEdge.main : this.secondaryEdge.main;
+  }
+
+  /** Every real connection: main channel and each multifd channel, primary end first. */
+  get connections(): Connection[] {
+    const { primaryEdge: p, secondaryEdge: s } = this;
+    const out: Connection[] = [];
+    if (p.main && s.main) out.push({ a: p.main, b: s.main });
+    p.multifd.forEach((a, i) => {
+      const b = s.multifd[i];
+      if (b) out.push({ a, b });
+    });
+    return out;
+  }
+
+  /**
+   * colo.c:colo_receive_message on `side`'s channel: an item to deliver, an error to report (shut here,
+   * broken link, peer gone once the queue is empty), or nothing yet. Only a running COLO thread reads.
+   */
+  mainRead(side: NodeRole): 'deliver' | 'error' | null {
+    const node = this.node(side);
+    const end = this.mainEnd(side);
+    if (node.dead || node.state.colo?.status !== 'active' || !end) return null;
+    const local = end.closedHere || end.decodeError !== null;
+    if (!local && end.held.length > 0) return 'deliver';
+    if (end.errorReported) return null;
+    return local || end.peerGone ? 'error' : null;
+  }
+
+  /** multifd.c:multifd_recv_thread blocked in its read: what the socket gives it. */
+  multifdRead(channel: number): MultifdRead | null {
+    const end = this.secondaryEdge.multifd[channel];
+    if (this.secondary.dead || !end || channelState(this.secondary.state, channel) !== 'read') return null;
+    if (end.closedHere || end.decodeError) return 'read-error';
+    const head = end.held[0];
+    if (head) return head.sync ? 'sync-packet' : 'packet';
+    return end.peerGone ? 'eof' : null;
+  }
+
+  /** multifd.c:multifd_send_thread about to write on a channel that no longer takes writes. */
+  writeFails(channel: number): boolean {
+    const state = channelState(this.primary.state, channel);
+    const end = this.primaryEdge.multifd[channel];
+    return !this.primary.dead && state !== undefined && WRITING.has(state) && end?.writable !== true;
+  }
+
+  /** What can move now on the runtime, in the order a deterministic scheduler takes it. */
+  movable(): ColoAction[] {
+    const out: ColoAction[] = [];
+    for (const side of ['primary', 'secondary'] as const) {
+      const node = this.node(side);
+      if (node.dead) continue;
+      const threads = enabledThreads(node.state);
+      for (const thread of threads) out.push({ t: 'step', side, thread });
+      if (side === 'primary')
+        for (let i = 0; i < (node.config.multifd ?? 0); i++)
+          if (this.writeFails(i) && !threads.includes(`multifd-${i}`))
+            out.push({ t: 'step', side, thread: `multifd-${i}` });
+      const read = this.mainRead(side);
+      if (read === 'deliver') out.push({ t: 'deliver', to: side });
+      else if (read === 'error') out.push({ t: 'channel-error', to: side });
+    }
+    for (let i = 0; i < (this.secondary.config.multifd ?? 0); i++)
+      if (this.multifdRead(i)) out.push({ t: 'multifd', channel: i });
+    return out;
+  }
+}

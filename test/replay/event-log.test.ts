@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyInput, createNode, type NodeInput, type NodeState, PROFILES } from '../../machines/index.js';
+import { fixesWithout } from '../../model/index.js';
+import { diffNodes, type ReplayReport, readTrace, replayFile } from '../../replay/index.js';
+import { expectedStates } from '../../replay/oracle.js';
+import { readLog } from '../../runtime/log/index.js';
+import { saveTrace, tempDir } from './support.js';
+
+/** Folds a replay log from its start line: role, profile, multifd and fixes, then every input. */
+async function fold(path: string): Promise<NodeState> {
+  const { events } = await readLog(path);
+  const [start, ...rest] = events;
+  const config = start!.data as {
+    role: 'primary' | 'secondary';
+    profile: 'qemu-11.0';
+    multifd: number;
+    fixes: object;
+  };
+  let node = createNode({
+    role: config.role,
+    profile: PROFILES[config.profile],
+    multifd: config.multifd,
+    fixes: config.fixes,
+  });
+  for (const event of rest) node = applyInput(node, (event.data as { input: NodeInput }).input).node;
+  return node;
+}
+
+describe('replay: every input is logged before it is applied', () => {
+  let report: ReplayReport;
+  let trace: string;
+  beforeAll(async () => {
+    const dir = await tempDir();
+    const options = {
+      multifd: 1,
+      faultKinds: ['heartbeat' as const],
+      withoutFix: ['release-cache-after-multifd' as const],
+    };
+    trace = await saveTrace(dir, options, 'no-released-cache-access');
+    report = await replayFile(trace, { logDir: dir });
+  }, 30_000);
+
+  it("each node's log folds to the model's state after the last step", async () => {
+    const { options, steps } = await readTrace(trace);
+    const last = expectedStates(options, steps).after.at(-1)!;
+    expect(fixesWithout(options.withoutFix ?? []).releaseCacheAfterMultifd).toBe(false);
+    for (const [i, side] of (['primary', 'secondary'] as const).entries()) {
+      const folded = await fold(report.logs[i]!);
+      expect(diffNodes(last[side], folded)).toEqual([]);
+      expect(folded.config.role).toBe(side);
+    }
+  });
+
+  it('the secondary log holds the multifd packet read and the receive-thread steps, page data as sizes only', async () => {
+    const text = await readFile(report.logs[1]!, 'utf8');
+    expect(text).toContain('"kind":"multifd","channel":0,"event":"packet"');
+    expect(text).toContain('"thread":"multifd-0"');
+    expect(text.length).toBeLessThan(64 * 1024); // no page contents in the log
+  });
+});
