@@ -20,8 +20,8 @@ const WORKLOADS = [
   { kind: 'uniform', pagesPerSecond: 20_000 },
 ] as const;
 const print = (line: object) => console.log(JSON.stringify(line));
-// BENCH_FIGURES=throughput,pause,qemu,kill,wire runs only those (throughput always runs: the others use it)
-const FIGURES = new Set((process.env.BENCH_FIGURES ?? 'throughput,pause,qemu,kill,wire').split(','));
+// BENCH_FIGURES=throughput,pause,qemu,kill,wire,checker runs only those (throughput always runs: the others use it)
+const FIGURES = new Set((process.env.BENCH_FIGURES ?? 'throughput,pause,qemu,kill,wire,checker').split(','));
 
 const peer = Peer.start();
 try {
@@ -48,4 +48,10 @@ try {
 if (FIGURES.has('wire')) {
   const wire = fork(new URL('./wire.ts', import.meta.url), { stdio: 'inherit' });
   await once(wire, 'exit');
+}
+
+// bench/checker.ts (the model checker beside Spin's pan) likewise, in a fresh process
+if (FIGURES.has('checker')) {
+  const spin = fork(new URL('./checker.ts', import.meta.url), { stdio: 'inherit' });
+  await once(spin, 'exit');
 }
