@@ -6,6 +6,12 @@ import { bump, channelIndexes, checkChannels } from './counters.js';
 export interface MultifdRecvOptions {
   /** Number of multifd channels, 1 to 16; default 2. */
   readonly channels?: number;
+  /**
+   * A fix lockstep proposes, not in QEMU (default off): every receive thread that leaves (EOF, error,
+   * `exiting`) posts `recv_state->sem_sync` once, so a multifd_recv_sync_main waiting for a SYNC that
+   * will never come wakes up, as the send side's v11 18/21 does for multifd_send_sync_main.
+   */
+  readonly kickOnExit?: boolean;
 }
 
 /**
@@ -52,7 +58,10 @@ export type MultifdRecvEvent =
  */
 export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
   const channels = options.channels ?? 2;
+  const kickOnExit = options.kickOnExit ?? false;
   checkChannels('multifd-recv', channels);
+  // with the proposed fix, the thread's last step posts recv_state->sem_sync
+  const leave = kickOnExit ? ['post-sem-sync-main'] : [];
   const last = channels - 1;
 
   const channelRegion = (channel: number) => {
@@ -86,12 +95,15 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
         'error-exit': {
           on: {
             [on('step')]: [
-              { target: 'exited', guard: 'exiting' },
-              { target: 'exited', actions: ['terminate', 'multifd-recv-terminate', 'shutdown-channels'] },
+              { target: 'exited', guard: 'exiting', actions: leave },
+              {
+                target: 'exited',
+                actions: ['terminate', 'multifd-recv-terminate', 'shutdown-channels', ...leave],
+              },
             ],
           },
         },
-        exit: { on: { [on('step')]: 'exited' } },
+        exit: { on: { [on('step')]: { target: 'exited', actions: leave } } },
         exited: { type: 'final' as const },
       },
     };
@@ -125,7 +137,7 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
     },
   }).createMachine({
     id: 'multifd-recv',
-    description: `multifd.c receive side, ${channels} channel(s)`,
+    description: `multifd.c receive side, ${channels} channel(s)${kickOnExit ? ', kick on exit (proposed)' : ''}`,
     type: 'parallel',
     context: { exiting: false, semSyncMain: 0, semSync: Array(channels).fill(0), index: 0 },
     // multifd.c:multifd_recv_terminate_threads(NULL), from multifd_recv_shutdown or multifd_recv_cleanup:

@@ -13,6 +13,7 @@ import {
   FIXES,
   messageSequenceChart,
   nodeOf,
+  PROPOSED_FIXES,
   type Report,
   type Trace,
 } from '../../model/index.js';
@@ -56,10 +57,15 @@ function traceJson(trace: Trace<ColoState, ColoAction>) {
 export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: number) => void): Promise<void> {
   if (flags.listFixes) {
     const fixes = FIXES.map((f) => ({ name: f.name, description: f.description }));
-    if (flags.json) return io.stdout(json({ fixes }));
-    const width = Math.max(...FIX_NAMES.map((n) => n.length));
-    return io.stdout(fixes.map((f) => `${f.name.padEnd(width)}  ${f.description}\n`).join(''));
+    const proposed = PROPOSED_FIXES.map((f) => ({ name: f.name, description: f.description }));
+    if (flags.json) return io.stdout(json({ fixes, proposed }));
+    const width = Math.max(...[...fixes, ...proposed].map((f) => f.name.length));
+    const line = (f: { name: string; description: string }) => `${f.name.padEnd(width)}  ${f.description}\n`;
+    return io.stdout(
+      `${fixes.map(line).join('')}\nproposed by lockstep, off unless --with-fix names them:\n${proposed.map(line).join('')}`,
+    );
   }
+
   const options: ColoModelOptions = modelOptions(flags);
   const mode = flags.mode === undefined ? 'bfs' : parseChoice('mode', flags.mode, MODES);
   const workers = integer('workers', flags.workers, 1, 1, 64);

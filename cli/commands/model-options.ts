@@ -1,6 +1,12 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { PROFILE_NAMES } from '../../machines/index.js';
-import { type ColoModelOptions, FAULT_KINDS, FIX_NAMES, type FixName } from '../../model/index.js';
+import {
+  type ColoModelOptions,
+  FAULT_KINDS,
+  FIX_NAMES,
+  type FixName,
+  PROPOSED_FIX_NAMES,
+} from '../../model/index.js';
 import { parseChoice, UsageError } from '../errors.js';
 
 /** The flags that pick a composed system, shared by `check` and `export promela`. @public */
@@ -10,6 +16,7 @@ export interface ModelFlags {
   readonly checkpoints?: string;
   readonly profile?: string;
   readonly withoutFix?: string[];
+  readonly withFix?: string[];
   readonly fault?: string[];
 }
 
@@ -41,6 +48,11 @@ export function withModelOptions<Args extends unknown[], Opts extends OptionValu
     .option('--checkpoints <n>', 'checkpoint triggers, 0 to 4 (default 1)')
     .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default qemu-11.0)`)
     .option('--without-fix <name>', `switch a fix off (repeatable): ${FIX_NAMES.join(', ')}`, collect)
+    .option(
+      '--with-fix <name>',
+      `switch on a fix lockstep proposes, not in QEMU (repeatable): ${PROPOSED_FIX_NAMES.join(', ')}`,
+      collect,
+    )
     .option('--fault <kind>', `only inject these faults (repeatable): ${FAULT_KINDS.join(', ')}`, collect);
   return chained as unknown as Command<Args, Opts & ModelFlags>;
 }
@@ -53,6 +65,7 @@ export function modelOptions(flags: ModelFlags): ColoModelOptions {
     checkpoints: integer('checkpoints', flags.checkpoints, 1, 0, 4),
     profile: flags.profile === undefined ? 'qemu-11.0' : parseChoice('profile', flags.profile, PROFILE_NAMES),
     withoutFix: (flags.withoutFix ?? []).map((n) => parseChoice('fix', n, FIX_NAMES)) as FixName[],
+    withFix: (flags.withFix ?? []).map((n) => parseChoice('proposed fix', n, PROPOSED_FIX_NAMES)),
     ...(flags.fault ? { faultKinds: flags.fault.map((f) => parseChoice('fault', f, FAULT_KINDS)) } : {}),
   };
 }

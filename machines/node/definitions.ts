@@ -44,16 +44,16 @@ export interface MultifdMachines {
 
 const multifdCache = new Map<string, MultifdMachines>();
 
-/** @internal Built once per (channels, kickOnExit). */
+/** @internal Built once per (channels, kickOnExit, recvKickOnExit). */
 export function multifdMachines(config: NodeConfig): MultifdMachines {
   const channels = config.multifd ?? 0;
-  const kickOnExit = fixesOf(config).kickOnExit;
-  const key = `${channels}/${kickOnExit}`;
+  const { kickOnExit, recvKickOnExit } = fixesOf(config);
+  const key = `${channels}/${kickOnExit}/${recvKickOnExit}`;
   let machines = multifdCache.get(key);
   if (!machines) {
     machines = {
       send: createMultifdSendMachine({ channels, kickOnExit }),
-      recv: createMultifdRecvMachine({ channels }),
+      recv: createMultifdRecvMachine({ channels, kickOnExit: recvKickOnExit }),
     };
     multifdCache.set(key, machines);
   }

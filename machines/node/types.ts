@@ -31,14 +31,20 @@ export interface NodeFixes {
   readonly returnPathReuse: boolean;
   /** "colo: Use file lock in primary_vm_do_failover()" (v11 19/21). */
   readonly fileLockInFailover: boolean;
+  /**
+   * Not in the series, proposed by lockstep (off unless asked for): every exiting multifd receive thread
+   * posts recv_state->sem_sync, the receive-side twin of `kickOnExit` (the sync hang of reference §7).
+   */
+  readonly recvKickOnExit: boolean;
 }
 
-/** Every fix on. @public */
+/** Every fix of the 2026 series on; lockstep's proposed fix off, as in QEMU. @public */
 export const ALL_FIXES: NodeFixes = Object.freeze({
   kickOnExit: true,
   releaseCacheAfterMultifd: true,
   returnPathReuse: true,
   fileLockInFailover: true,
+  recvKickOnExit: false,
 });
 
 /** The fixes a node runs with. @public */

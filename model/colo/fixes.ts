@@ -48,9 +48,32 @@ export const FIXES: readonly FixInfo[] = [
   },
 ];
 
-/** NodeConfig.fixes with the named fixes switched off. @public */
-export function fixesWithout(off: readonly FixName[]): NodeFixes {
+/** The fixes lockstep proposes (not in QEMU), off unless `--with-fix` names them. @public */
+export const PROPOSED_FIX_NAMES = ['recv-kick-on-exit'] as const;
+/** A proposed fix's name. @public */
+export type ProposedFixName = (typeof PROPOSED_FIX_NAMES)[number];
+
+/** A proposed fix with what it changes. @public */
+export interface ProposedFixInfo {
+  readonly name: ProposedFixName;
+  readonly description: string;
+  readonly key: keyof NodeFixes;
+}
+
+/** Every proposed fix. @public */
+export const PROPOSED_FIXES: readonly ProposedFixInfo[] = [
+  {
+    name: 'recv-kick-on-exit',
+    key: 'recvKickOnExit',
+    description:
+      'proposed, not in QEMU: every exiting multifd receive thread posts recv_state->sem_sync, so multifd_recv_sync_main cannot wait forever for the SYNC of a channel that died (the receive-side twin of multifd-kick-on-exit; needs --multifd)',
+  },
+];
+
+/** NodeConfig.fixes with the named series fixes switched off and the named proposed fixes on. @public */
+export function fixesWithout(off: readonly FixName[], proposed: readonly ProposedFixName[] = []): NodeFixes {
   const fixes: Record<string, boolean> = {};
   for (const fix of FIXES) fixes[fix.key] = !off.includes(fix.name);
+  for (const fix of PROPOSED_FIXES) fixes[fix.key] = proposed.includes(fix.name);
   return fixes as unknown as NodeFixes;
 }

@@ -5,7 +5,17 @@
  */
 export { messageSequenceChart } from './chart.js';
 export { Composition } from './composition.js';
-export { FIX_NAMES, FIXES, type FixInfo, type FixName, fixesWithout } from './fixes.js';
+export {
+  FIX_NAMES,
+  FIXES,
+  type FixInfo,
+  type FixName,
+  fixesWithout,
+  PROPOSED_FIX_NAMES,
+  PROPOSED_FIXES,
+  type ProposedFixInfo,
+  type ProposedFixName,
+} from './fixes.js';
 export { ColoModel, createColoModel, type PackedColoState } from './model.js';
 export type { NodeFacts } from './node-facts.js';
 export { COLO_PROPERTIES, type ColoProperty, isService, type PropertyClass } from './properties.js';

@@ -51,7 +51,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     const config = (role: NodeRole): NodeConfig => ({
       role,
       profile: PROFILES[options.profile ?? 'qemu-11.0'],
-      fixes: fixesWithout(options.withoutFix ?? []),
+      fixes: fixesWithout(options.withoutFix ?? [], options.withFix ?? []),
       ...(this.channels > 0 ? { multifd: this.channels } : {}),
     });
     this.composition = new Composition(config('primary'), config('secondary'));

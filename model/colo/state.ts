@@ -1,6 +1,6 @@
 import type { ColoMessage, NodeRole, NodeState, NodeThread, ProfileName } from '../../machines/index.js';
 import type { NodeEntry } from '../compile/index.js';
-import type { FixName } from './fixes.js';
+import type { FixName, ProposedFixName } from './fixes.js';
 import type { NodeFacts } from './node-facts.js';
 
 /** What a composed system is built from. @public */
@@ -14,6 +14,8 @@ export interface ColoModelOptions {
   readonly profile?: ProfileName;
   /** Fixes switched off. */
   readonly withoutFix?: readonly FixName[];
+  /** Proposed fixes (not in QEMU) switched on. */
+  readonly withFix?: readonly ProposedFixName[];
   /** The faults the injector may fire (default: all of FAULT_KINDS). */
   readonly faultKinds?: readonly FaultKind[];
   /** The sides yank, kill and heartbeat may hit (default both). */

@@ -21,6 +21,13 @@ describe('lockstep check', () => {
     ]);
   });
 
+  it("--list-fixes --json lists lockstep's proposed fixes apart from the series", async () => {
+    const { out } = await run(['check', '--list-fixes', '--json']);
+    const { proposed } = JSON.parse(out) as { proposed: { name: string; description: string }[] };
+    expect(proposed.map((f) => f.name)).toEqual(['recv-kick-on-exit']);
+    expect(proposed[0]!.description).toMatch(/not in QEMU/);
+  });
+
   it('exits 0 when everything holds (split brain is a finding) and prints the --json shape', async () => {
     const { code, out } = await run(['check', '--json', '--trace-out', '.lockstep/test-traces/plain.json']);
     expect(code).toBe(0);

@@ -24,6 +24,11 @@ const CASES: ReadonlyArray<{ name: string; options: ColoModelOptions; violated: 
     violated: ['no-released-cache-access', 'split-brain'],
   },
   {
+    name: 'multifd 1, every fault kind, with the proposed recv-kick-on-exit: nothing but split brain',
+    options: { multifd: 1, withFix: ['recv-kick-on-exit'] },
+    violated: ['split-brain'],
+  },
+  {
     name: 'multifd 2, multifd-kick-on-exit off, a yank of the primary: the send-side sync hang',
     options: {
       multifd: 2,
