@@ -46,4 +46,5 @@ export function expectedStates(options: ColoModelOptions, steps: readonly ColoAc
 }
 
 /** The fixes a trace's nodes run with (model/colo's names mapped to machines/node's switches). @public */
-export const traceFixes = (options: ColoModelOptions): NodeFixes => fixesWithout(options.withoutFix ?? []);
+export const traceFixes = (options: ColoModelOptions): NodeFixes =>
+  fixesWithout(options.withoutFix ?? [], options.withFix ?? []);

@@ -6,7 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type NodeThread, PROFILE_NAMES } from '../machines/index.js';
-import { type ColoAction, type ColoModelOptions, FAULT_KINDS, FIX_NAMES } from '../model/index.js';
+import {
+  type ColoAction,
+  type ColoModelOptions,
+  FAULT_KINDS,
+  FIX_NAMES,
+  PROPOSED_FIX_NAMES,
+} from '../model/index.js';
 import { fail } from '../runtime/errors.js';
 
 /** A counterexample as `lockstep check` writes it. @public */
@@ -65,6 +71,9 @@ export function parseTrace(value: unknown, path = '<trace>'): CounterexampleTrac
   const off = options.withoutFix ?? [];
   if (!Array.isArray(off) || off.some((f) => !FIX_NAMES.some((n) => n === f)))
     bad('options.withoutFix', off, `a list of ${FIX_NAMES.join(', ')}`);
+  const on = options.withFix ?? [];
+  if (!Array.isArray(on) || on.some((f) => !PROPOSED_FIX_NAMES.some((n) => n === f)))
+    bad('options.withFix', on, `a list of ${PROPOSED_FIX_NAMES.join(', ')}`);
   if (typeof value.property !== 'string') bad('property', value.property, 'a property name');
   if (!Array.isArray(value.steps)) return bad('steps', value.steps, 'a list of {action}');
   const steps = value.steps.map((step: unknown, i) =>
