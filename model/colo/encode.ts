@@ -68,3 +68,59 @@ export function encodeColo(st: ColoState): WordEncoding {
   encoding.length = at;
   return encoding;
 }
+
+const ITEMS: readonly MainItem[] = [...COLO_MESSAGES, 'ram', 'device'];
+const bit = (word: number, i: number): boolean => ((word >>> i) & 1) === 1;
+
+/** A state's encoding turned back into its parts, the nodes still as their key hashes. @internal */
+export interface DecodedColo {
+  readonly p: readonly [number, number];
+  readonly s: readonly [number, number];
+  readonly rest: Omit<ColoState, 'p' | 's'>;
+}
+
+/**
+ * The inverse of {@link encodeColo} for a state that crossed to another worker: the words are all a
+ * worker receives (one small typed array per state, cheap to clone), the nodes are looked up by hash.
+ * @internal
+ */
+export function decodeColo(words: Uint32Array, channels: number): DecodedColo {
+  const flags = words[4]!;
+  const counters = words[5]!;
+  let at = 6;
+  const list = <T>(of: (code: number) => T): T[] => {
+    const n = words[at++]!;
+    const out: T[] = [];
+    for (let i = 0; i < n; i++) out.push(of(words[at++]!));
+    return out;
+  };
+  const item = (code: number) => ITEMS[code - 1]!;
+  const toS = list(item);
+  const toP = list(item) as ColoState['toP'][number][];
+  const packet = (code: number): 'data' | 'sync' => (code === 1 ? 'data' : 'sync');
+  const mfd = Array.from({ length: channels }, () => list(packet));
+  return {
+    p: [words[0]!, words[1]!],
+    s: [words[2]!, words[3]!],
+    rest: {
+      dead: { primary: bit(flags, 0), secondary: bit(flags, 1) },
+      toS,
+      toP,
+      mfd,
+      broken: bit(flags, 2),
+      shut: {
+        primary: { main: bit(flags, 3), multifd: bit(flags, 4) },
+        secondary: { main: bit(flags, 5), multifd: bit(flags, 6) },
+      },
+      errored: { primary: bit(flags, 7), secondary: bit(flags, 8) },
+      hb: { primary: bit(flags, 9), secondary: bit(flags, 10) },
+      hbRefused: { primary: bit(flags, 11), secondary: bit(flags, 12) },
+      cacheUaf: bit(flags, 13),
+      fileUaf: bit(flags, 14),
+      faults: counters & 0xff,
+      triggers: (counters >>> 8) & 0xff,
+      blobs: (counters >>> 16) & 0xff,
+      flushes: (counters >>> 24) & 0xff,
+    },
+  };
+}

@@ -16,7 +16,7 @@ export {
   type ProposedFixInfo,
   type ProposedFixName,
 } from './fixes.js';
-export { ColoModel, createColoModel, type PackedColoState } from './model.js';
+export { ColoModel, createColoModel, type NodeDictionary, type PackedColoState } from './model.js';
 export type { NodeFacts } from './node-facts.js';
 export { COLO_PROPERTIES, type ColoProperty, isService, type PropertyClass } from './properties.js';
 export {

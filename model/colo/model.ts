@@ -1,12 +1,14 @@
 import { type NodeConfig, type NodeInput, type NodeRole, PROFILES } from '../../machines/index.js';
+import type { NodeEntry } from '../compile/index.js';
 import type { Property, WordEncoding } from '../engine/index.js';
 import type { Model } from '../engine/types.js';
 import { ActionSet } from './action-set.js';
 import { bringUp } from './bring-up.js';
 import { Composition } from './composition.js';
-import { encodeColo } from './encode.js';
+import { decodeColo, encodeColo } from './encode.js';
 import { fixesWithout } from './fixes.js';
 import { mainRead, multifdRead, writeFails } from './links.js';
+import type { NodeFacts } from './node-facts.js';
 import { COLO_PROPERTIES } from './properties.js';
 import {
   type ColoAction,
@@ -18,8 +20,18 @@ import {
   type FaultKind,
 } from './state.js';
 
-/** A composed state as a worker thread receives it: the nodes by key, the rest as it is. @public */
-export type PackedColoState = Omit<ColoState, 'p' | 's'> & { readonly p: string; readonly s: string };
+/**
+ * A composed state as a worker thread receives it: its fingerprint words (each node by its key's hash;
+ * the key itself goes once per destination in a {@link NodeDictionary}).
+ * @public
+ */
+export type PackedColoState = Uint32Array;
+
+/** Node keys a worker has not sent to a destination yet, per side. @public */
+export interface NodeDictionary {
+  primary: string[];
+  secondary: string[];
+}
 
 /**
  * The composed COLO system (primary and secondary node, main channel and return path, multifd channels,
@@ -40,6 +52,9 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   readonly composition: Composition;
   private readonly kinds: ReadonlySet<FaultKind>;
   private readonly actionSet: ActionSet;
+  /** Per destination worker: the node entries whose keys went there, and those still to send. */
+  private readonly sent: Array<Set<NodeEntry<NodeFacts>>> = [];
+  private readonly unsent: NodeDictionary[] = [];
   private init: ColoState | null = null;
 
   constructor(readonly options: ColoModelOptions = {}) {
@@ -204,14 +219,41 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     return encodeColo(st);
   }
 
-  pack(st: ColoState): PackedColoState {
-    return { ...st, p: st.p.key, s: st.s.key };
+  pack(st: ColoState, owner: number): PackedColoState {
+    const known = (this.sent[owner] ??= new Set());
+    const dictionary = (this.unsent[owner] ??= { primary: [], secondary: [] });
+    for (const [side, entry] of [
+      ['primary', st.p],
+      ['secondary', st.s],
+    ] as const) {
+      if (known.has(entry)) continue;
+      known.add(entry);
+      dictionary[side].push(entry.key);
+    }
+    const { words, length } = encodeColo(st);
+    return words.slice(0, length);
+  }
+
+  dictionary(owner: number): NodeDictionary {
+    const dictionary = this.unsent[owner] ?? { primary: [], secondary: [] };
+    this.unsent[owner] = { primary: [], secondary: [] };
+    return dictionary;
+  }
+
+  learn(dictionary: unknown): void {
+    const { primary, secondary } = dictionary as NodeDictionary;
+    for (const key of primary) this.composition.tables.primary.fromKey(key);
+    for (const key of secondary) this.composition.tables.secondary.fromKey(key);
   }
 
   unpack(packed: unknown): ColoState {
-    const st = packed as PackedColoState;
+    const { p: ph, s: sh, rest } = decodeColo(packed as PackedColoState, this.channels);
     const { primary, secondary } = this.composition.tables;
-    return { ...st, p: primary.fromKey(st.p), s: secondary.fromKey(st.s) };
+    const p = primary.fromHash(ph[0], ph[1]);
+    const s = secondary.fromHash(sh[0], sh[1]);
+    if (!p || !s) throw new Error('colo model: a state arrived before the dictionary naming its nodes');
+    // through draftOf: the same object shape as every other state, so the hot path stays monomorphic
+    return draftOf({ p, s, ...rest });
   }
 
   isEndState(st: ColoState): boolean {

@@ -44,6 +44,7 @@ export interface NodeStep<F> {
 export class NodeTable<F> {
   readonly entries: NodeEntry<F>[] = [];
   private readonly byKey = new Map<string, NodeEntry<F>>();
+  private readonly byHash = new Map<string, NodeEntry<F>>();
   private computed = 0;
   private readonly words = new Uint32Array(2);
 
@@ -60,6 +61,11 @@ export class NodeTable<F> {
   /** The entry a key names (a state handed over by another thread), rebuilt from the key when new. */
   fromKey(key: string): NodeEntry<F> {
     return this.byKey.get(key) ?? this.entry(key, decodeNode(key, this.config));
+  }
+
+  /** The entry whose key hashes to (h0, h1), once this table has met or learnt it. */
+  fromHash(h0: number, h1: number): NodeEntry<F> | undefined {
+    return this.byHash.get(`${h0}.${h1}`);
   }
 
   /** The compiled step of `input` from `from`; runs the machines only the first time. */
@@ -93,6 +99,7 @@ export class NodeTable<F> {
     };
     this.entries.push(entry);
     this.byKey.set(key, entry);
+    this.byHash.set(`${entry.h0}.${entry.h1}`, entry);
     return entry;
   }
 }

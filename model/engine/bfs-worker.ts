@@ -89,7 +89,7 @@ function expand(): FromWorker<unknown> {
       if (owner === index) insert(t, ref, k);
       else {
         const b = outbox[owner]!;
-        b.states.push(model.pack ? model.pack(t) : t);
+        b.states.push(model.pack ? model.pack(t, owner) : t);
         b.fingerprints.push(fp[0]!, fp[1]!);
         b.parents.push(ref);
         b.actions.push(k);
@@ -101,6 +101,10 @@ function expand(): FromWorker<unknown> {
     }
   }
   levelStart += frontier.length;
+  if (model.dictionary)
+    outbox.forEach((b, owner) => {
+      if (b.states.length > 0) b.dictionary = model.dictionary!(owner);
+    });
   return { type: 'expanded', outbox, transitions, findings: take() };
 }
 
@@ -127,6 +131,7 @@ parentPort!.on('message', (m: ToWorker<unknown>) => {
   } else if (m.type === 'expand') parentPort!.postMessage(expand());
   else if (m.type === 'insert') {
     for (const b of m.batches) {
+      if (b.dictionary !== undefined) model.learn?.(b.dictionary);
       for (let j = 0; j < b.states.length; j++) {
         if (!seen.add(b.fingerprints[2 * j]!, b.fingerprints[2 * j + 1]!)) continue;
         const packed = b.states[j];

@@ -37,10 +37,15 @@ export interface Model<S, A> {
   /** True when a state without successors is an accepted end, not a deadlock. */
   isEndState?(state: S): boolean;
   /**
-   * The state as another worker thread can receive it (structured-cloneable), for models whose states
-   * point into per-thread tables. Identity when absent.
+   * The state as worker `owner` can receive it (structured-cloneable), for models whose states point
+   * into per-thread tables. Identity when absent. What the receiver needs to resolve the references
+   * goes in the dictionary `dictionary(owner)` hands over with the batch.
    */
-  pack?(state: S): unknown;
+  pack?(state: S, owner: number): unknown;
+  /** What worker `owner` must learn before the states packed for it since the last call: sent once. */
+  dictionary?(owner: number): unknown;
+  /** Takes in a dictionary from another worker (before that batch's states are unpacked). */
+  learn?(dictionary: unknown): void;
   /** Rebuilds in this thread a state `pack` made in another. */
   unpack?(packed: unknown): S;
   /** A human-readable action label for traces. */

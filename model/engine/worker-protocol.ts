@@ -14,6 +14,8 @@ export type ToWorker<S> =
  * reference and the action index.
  */
 export interface Batch<S> {
+  /** The model's dictionary for these states (Model.dictionary), learnt before they are unpacked. */
+  dictionary?: unknown;
   states: S[];
   fingerprints: number[];
   parents: number[];
