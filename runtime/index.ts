@@ -24,6 +24,7 @@ export {
   encodeMultifdPacket,
   MultifdDecoder,
   type MultifdPacket,
+  type PagesInFlight,
   StreamDecoder,
   type StreamDecoderOptions,
   sha256,

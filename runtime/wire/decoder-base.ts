@@ -28,7 +28,7 @@ export interface BaseDecoderOptions {
   readonly streamPages?: boolean;
 }
 
-/** The pages still to yield of an item decoded with `streamPages`. @internal */
+/** The pages still to yield of an item decoded with `streamPages`. @public */
 export interface PagesInFlight {
   readonly indexes: Uint32Array;
   /** Pages of `indexes` already yielded. */

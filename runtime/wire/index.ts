@@ -5,7 +5,7 @@
  */
 export { ByteQueue } from './byte-queue.js';
 export { StreamDecoder, type StreamDecoderOptions } from './decode.js';
-export { BaseDecoder, type BaseDecoderOptions } from './decoder-base.js';
+export { BaseDecoder, type BaseDecoderOptions, type PagesInFlight } from './decoder-base.js';
 export { digestFrame, sha256 } from './digest.js';
 export * from './encode.js';
 export * from './format.js';
