@@ -4,29 +4,14 @@
  * @packageDocumentation
  */
 import type { NodeInput } from '../machines/index.js';
-import type { ColoAction } from '../model/index.js';
+import { type ColoAction, describeColoAction } from '../model/index.js';
 import { quiet } from './network.js';
 import type { World } from './world.js';
 
 const same = (a: ColoAction, b: ColoAction): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** A step as the message sequence chart names it. @public */
-export function describeStep(a: ColoAction): string {
-  switch (a.t) {
-    case 'step':
-      return `${a.side} ${a.thread} steps`;
-    case 'deliver':
-      return `link delivers to ${a.to}`;
-    case 'channel-error':
-      return `${a.to} reads a channel error`;
-    case 'multifd':
-      return `multifd channel ${a.channel} delivers to secondary`;
-    case 'trigger':
-      return 'checkpoint trigger (colo_checkpoint_event)';
-    case 'fault':
-      return a.fault === 'link-break' ? 'FAULT link break' : `FAULT ${a.fault} ${a.side}`;
-  }
-}
+export const describeStep = describeColoAction;
 
 const qmp = (command: string, id: string, oob = false): NodeInput => ({
   kind: 'qmp',

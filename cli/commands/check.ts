@@ -9,7 +9,6 @@ import {
   type ColoState,
   checker,
   createColoModel,
-  FIX_NAMES,
   FIXES,
   messageSequenceChart,
   nodeOf,

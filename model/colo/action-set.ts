@@ -45,3 +45,21 @@ export class ActionSet {
     return action;
   }
 }
+
+/** A step as traces and message sequence charts name it (`primary colo steps`, `FAULT yank secondary`). @public */
+export function describeColoAction(a: ColoAction): string {
+  switch (a.t) {
+    case 'step':
+      return `${a.side} ${a.thread} steps`;
+    case 'deliver':
+      return `link delivers to ${a.to}`;
+    case 'channel-error':
+      return `${a.to} reads a channel error`;
+    case 'multifd':
+      return `multifd channel ${a.channel} delivers to secondary`;
+    case 'trigger':
+      return 'checkpoint trigger (colo_checkpoint_event)';
+    case 'fault':
+      return a.fault === 'link-break' ? 'FAULT link break' : `FAULT ${a.fault} ${a.side}`;
+  }
+}

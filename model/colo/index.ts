@@ -3,6 +3,7 @@
  * tables), the links as FIFO queues, a fault injector, the fixes as switches, and the properties.
  * @module
  */
+export { describeColoAction } from './action-set.js';
 export { messageSequenceChart } from './chart.js';
 export { Composition } from './composition.js';
 export {

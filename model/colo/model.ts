@@ -2,7 +2,7 @@ import { type NodeConfig, type NodeInput, type NodeRole, PROFILES } from '../../
 import type { NodeEntry } from '../compile/index.js';
 import type { Property, WordEncoding } from '../engine/index.js';
 import type { Model } from '../engine/types.js';
-import { ActionSet } from './action-set.js';
+import { ActionSet, describeColoAction } from './action-set.js';
 import { bringUp } from './bring-up.js';
 import { Composition } from './composition.js';
 import { decodeColo, encodeColo } from './encode.js';
@@ -220,8 +220,12 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   }
 
   pack(st: ColoState, owner: number): PackedColoState {
-    const known = (this.sent[owner] ??= new Set());
-    const dictionary = (this.unsent[owner] ??= { primary: [], secondary: [] });
+    if (!this.sent[owner]) {
+      this.sent[owner] = new Set();
+      this.unsent[owner] = { primary: [], secondary: [] };
+    }
+    const known = this.sent[owner];
+    const dictionary = this.unsent[owner]!;
     for (const [side, entry] of [
       ['primary', st.p],
       ['secondary', st.s],
@@ -263,20 +267,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   }
 
   describeAction(a: ColoAction): string {
-    switch (a.t) {
-      case 'step':
-        return `${a.side} ${a.thread} steps`;
-      case 'deliver':
-        return `link delivers to ${a.to}`;
-      case 'channel-error':
-        return `${a.to} reads a channel error`;
-      case 'multifd':
-        return `multifd channel ${a.channel} delivers to secondary`;
-      case 'trigger':
-        return 'checkpoint trigger (colo_checkpoint_event)';
-      case 'fault':
-        return a.fault === 'link-break' ? 'FAULT link break' : `FAULT ${a.fault} ${a.side}`;
-    }
+    return describeColoAction(a);
   }
 
   process(a: ColoAction): number {

@@ -38,7 +38,11 @@ export class InputAlphabet {
   }
 
   multifd(channel: number, event: MultifdEvent): NodeInput {
-    const events = (this.channels[channel] ??= new Map());
+    let events = this.channels[channel];
+    if (!events) {
+      events = new Map();
+      this.channels[channel] = events;
+    }
     return (
       events.get(event) ??
       this.add(events, event, `multifd ${channel} ${event}`, { kind: 'multifd', channel, event })
