@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { exportPromela, PROMELA_PROPERTIES, promelaPropertyNumber } from '../../model/promela/index.js';
-import { crossCheck, spinAvailable } from '../../model/spin/index.js';
+import { crossCheckExport, spinAvailable } from '../../model/spin/index.js';
 import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
@@ -22,6 +22,10 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
   const file = flags.out ?? 'colo.pml';
   if (!file.endsWith('.pml')) throw new UsageError(`--out must name a .pml file, got "${file}"`);
   const tablesFile = `${basename(file, '.pml')}-tables.h`;
+  if (!/^[\w.-]+$/.test(tablesFile))
+    throw new UsageError(
+      `--out: the file name may use letters, digits, '.', '-' and '_' only, got "${basename(file)}"`,
+    );
   const model = exportPromela(options, tablesFile);
   await writeFile(file, model.text);
   await writeFile(join(dirname(file), tablesFile), model.tables);
@@ -34,11 +38,11 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     entries: model.entries,
     properties,
   };
-  let spin: Awaited<ReturnType<typeof crossCheck>> | null = null;
+  let spin: Awaited<ReturnType<typeof crossCheckExport>> | null = null;
   if (flags.spin) {
     if (!(await spinAvailable()))
       throw new Error('--spin needs spin and gcc on the PATH (Debian: apt-get install spin gcc)');
-    spin = await crossCheck(options);
+    spin = await crossCheckExport(options, model); // the very text and tables just written
     if (!spin.agree) setExit(EXIT_FAILURE);
   }
   if (flags.json) {
@@ -48,13 +52,14 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
   const lines = [
     `wrote ${file} and ${summary.tables}: ${model.entries.primary} primary and ${model.entries.secondary} secondary node states`,
     `lockstep's BFS: ${model.report.states} states, ${model.report.transitions} transitions`,
-    `run: cd ${dirname(file)} && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m10000000`,
+    `run: cd '${dirname(file)}' && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000`,
     `  n: 0 (count states), ${properties.map((p) => `${p.prop} ${p.name}`).join(', ')}`,
   ];
   if (spin) {
     const violated = (list: readonly string[]) => (list.length > 0 ? list.join(', ') : 'none');
     lines.push(
       `spin: ${spin.spin.states} states (lockstep ${spin.lockstep.states}); violated: ${violated(spin.spin.violated)} (lockstep: ${violated(spin.lockstep.violated)})`,
+      ...spin.problems.map((p) => `problem: ${p}`),
       spin.agree ? 'spin and lockstep agree' : 'spin and lockstep DISAGREE',
     );
   }

@@ -31,7 +31,8 @@ export function multifdRead(
   return null;
 }
 
-const WRITING = new Set(['write-job', 'write-sync', 'init']);
+/** The send thread's states that write to its socket (a dead reader turns their step into a write error). @internal */
+export const WRITING: ReadonlySet<string> = new Set(['write-job', 'write-sync', 'init']);
 
 /** A primary send thread writing to a channel nobody reads gets the write error instead of a step. @internal */
 export function writeFails(st: ColoState, channel: number): boolean {

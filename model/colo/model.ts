@@ -50,7 +50,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   readonly channels: number;
   /** The two nodes' compiled tables and the input alphabet (what the Promela export prints). */
   readonly composition: Composition;
-  private readonly kinds: ReadonlySet<FaultKind>;
+  /** The faults the injector may fire. */
+  readonly kinds: ReadonlySet<FaultKind>;
   private readonly actionSet: ActionSet;
   /** Per destination worker: the node entries whose keys went there, and those still to send. */
   private readonly sent: Array<Set<NodeEntry<NodeFacts>>> = [];

@@ -37,7 +37,7 @@ export function nodeKey(node: NodeState): string {
   const data: Record<string, unknown> = { ...rest };
   for (const field of SNAPSHOTS) delete data[field];
   const plain = stableJson(data);
-  // the snapshots spliced into the object's text, in sorted key order like the rest
+  // the snapshots first (in sorted order), then the other fields (sorted): canonical, though not one sort
   const snapshots = [...SNAPSHOTS].sort().map((field) => `${JSON.stringify(field)}:${textOf(node[field])}`);
   return `{${snapshots.join(',')},${plain.slice(1)}`;
 }

@@ -9,7 +9,10 @@ import type { MainItem } from '../colo/index.js';
 export function itemCode(item: MainItem): number {
   if (item === 'ram') return COLO_MESSAGES.length + 1;
   if (item === 'device') return COLO_MESSAGES.length + 2;
-  return COLO_MESSAGES.indexOf(item) + 1;
+  const index = COLO_MESSAGES.indexOf(item);
+  // 0 ends an effect list: an unknown message must not silently cut the list short
+  if (index < 0) throw new Error(`promela export: no code for the COLO message "${String(item)}"`);
+  return index + 1;
 }
 
 /** The Promela name of a COLO message's code (`M_CHECKPOINT_REQUEST`). @internal */
@@ -34,7 +37,7 @@ export const EFFECT = {
 export function effectCode(effect: Effect): number | null {
   switch (effect.kind) {
     case 'send':
-      return COLO_MESSAGES.indexOf(effect.message) + 1;
+      return itemCode(effect.message);
     case 'send-ram':
       return EFFECT.sendRam;
     case 'send-device-state':

@@ -54,23 +54,33 @@ const constName = (key: string): string => `IN_${key.toUpperCase().replace(/[^A-
 /**
  * The composed system as Promela, from the same compiled machines the checker steps through. The
  * tables are compiled by one BFS of the model (every (node state, input) pair that search meets); the
- * glue (links, faults, effects) is written out as Promela, one `d_step` per action of ColoModel, so each
+ * glue (links, faults, effects) is written out as Promela, one `atomic` step per action of ColoModel, so each
  * Spin state is one checker state. A transition Spin reaches that the search never compiled fails an
  * assertion: the two explorations cannot disagree silently.
  * @example
  * ```ts
  * const { text, tables, tablesFile, report } = exportPromela({ multifd: 1 });
  * await writeFile('colo.pml', text);
- * await writeFile(tablesFile, tables); // spin -a -DPROP=1 colo.pml && gcc -O2 -o pan pan.c && ./pan
+ * await writeFile(tablesFile, tables); // spin -a colo.pml && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=1 ./pan
  * ```
  * @public
  */
 export function exportPromela(options: ColoModelOptions = {}, tablesFile = 'colo-tables.h'): PromelaExport {
+  if (!/^[\w.-]+$/.test(tablesFile))
+    throw new Error(
+      `promela export: the tables file name "${tablesFile}" must be letters, digits, '.', '-' or '_'`,
+    );
   const model = createColoModel(options);
   const report = checker(model).spawnBfs();
   const [init] = model.initStates();
   const inputs = model.composition.inputs;
-  const input = (value: NodeInput): string => constName(inputs.describe(value));
+  const names = new Map<string, NodeInput>();
+  const input = (value: NodeInput): string => {
+    const name = constName(inputs.describe(value));
+    if ((names.get(name) ?? value) !== value) throw new Error(`promela export: two inputs are named ${name}`);
+    names.set(name, value);
+    return name;
+  };
   const glue: GlueInput = { model, init: init!, input };
   // the glue first: it registers every input it feeds, so the tables below have a column for each
   const options_ = loopOptions(glue, (side) => peerInput(glue, side));
@@ -118,6 +128,8 @@ export function exportPromela(options: ColoModelOptions = {}, tablesFile = 'colo
  * Tables: ${primary.entries.length} primary and ${secondary.entries.length} secondary node states, ${inputs.all.length} inputs.
  * lockstep's BFS: ${report.states} states, ${report.transitions} transitions.
  * Run: spin -a this.pml && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000
+ * The initial state is not asserted here (an assertion before the loop would add a state); lockstep
+ * checks it, so a property false there would show as a disagreement.
  * (or spin -a -DPROP=n to build one property in)
  * PROP: 0 none (count states), ${PROMELA_PROPERTIES.map((p) => `${promelaPropertyNumber(p)} ${p}`).join(', ')}.
  */

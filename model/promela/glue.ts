@@ -36,6 +36,7 @@ const peer = (side: NodeRole): NodeRole => (side === 'primary' ? 'secondary' : '
 export const canWrite = (side: NodeRole, channel: 'm' | 'f') =>
   `(!broken && !shut${S(side)}${channel} && !dead${S(peer(side))} && !shut${S(peer(side))}${channel})`;
 
+/** The composed state as Promela globals (initialised to the model's initial state) and the scratch. @internal */
 function declarations({ model, init }: GlueInput): string {
   const c = Math.max(model.channels, 1);
   const facts = (side: NodeRole) => {
@@ -46,7 +47,7 @@ function declarations({ model, init }: GlueInput): string {
     throw new Error('promela export: the initial state must have empty links and no fault');
   return `
 /* the composed state: each node as its table entry, the links, the fault injector's bookkeeping */
-short p = ${init.p.id}; short s = ${init.s.id};
+int p = ${init.p.id}; int s = ${init.s.id};
 bit deadP; bit deadS;
 byte toS[${QUEUE.main}]; byte toSn;
 byte toP[${QUEUE.returnPath}]; byte toPn;
@@ -63,7 +64,7 @@ ${facts('primary')}
 ${facts('secondary')}
 byte pCh[${c}] = ${channelInit(init.p.facts.channels)}; byte sCh[${c}] = ${channelInit(init.s.facts.channels)};
 /* scratch, only inside one d_step */
-hidden short tIn; hidden short tNext; hidden int tAt0; hidden int tAt1; hidden byte tE0; hidden byte tE1;
+hidden short tIn; hidden int tNext; hidden int tAt0; hidden int tAt1; hidden byte tE0; hidden byte tE1;
 hidden byte tI; hidden byte tItem; hidden byte tSide;`;
 }
 
@@ -75,6 +76,7 @@ function channelInit(channels: readonly (string | undefined)[]): number {
   return [...codes][0] ?? 0;
 }
 
+/** Copies a side's facts from its table row into the state vector after each step. @internal */
 function factsInline(side: NodeRole, channels: number): string {
   const x = v(side);
   const copies = FACTS.map(([name]) => `now.${x}${name} = ${S(side)}_${name.toUpperCase()}[now.${x}];`);
@@ -104,11 +106,13 @@ function applyInline(side: NodeRole, level: 0 | 1): string {
 }`;
 }
 
+/** book of model/colo/composition.ts: each effect code of the step onto the links and flags. @internal */
 function bookInline({ model, input }: GlueInput, side: NodeRole, level: 0 | 1): string {
   const X = S(side);
   const e = `tE${level}`;
   const queue = side === 'primary' ? 'S' : 'P';
-  const nested = (inp: string) => (level === 0 ? `apply${X}1(${inp})` : 'assert(false)');
+  const nested = (inp: string) =>
+    level === 0 ? `apply${X}1(${inp})` : `assert(${e} < 0) /* a RAM send inside a RAM send */`;
   const inputs = model.composition.inputs;
   const cases = [
     `:: ${e} >= 1 && ${e} <= ${COLO_MESSAGES.length} -> if :: ${canWrite(side, 'm')} -> push${queue}(${e}) :: else -> skip fi`,
@@ -125,7 +129,7 @@ function bookInline({ model, input }: GlueInput, side: NodeRole, level: 0 | 1): 
       `:: ${e} == ${EFFECT.multifdWrite + 2 * i} -> pushMfd(${i}, PK_DATA)`,
       `:: ${e} == ${EFFECT.multifdWrite + 2 * i + 1} -> pushMfd(${i}, PK_SYNC)`,
     ]).flat(),
-    `:: else -> assert(false) /* an effect code the glue does not know */`,
+    `:: else -> assert(${e} < 0) /* an effect code the glue does not know */`,
   ];
   return `inline book${X}${level}() {
   c_code { ${e} = EFFECTS[tAt${level}]; };
@@ -141,6 +145,7 @@ function bookInline({ model, input }: GlueInput, side: NodeRole, level: 0 | 1): 
 }`;
 }
 
+/** Push, pop and clear of the link queues; a push past capacity is an assertion, not a drop. @internal */
 function queueInlines(channels: number): string {
   const pop = (q: string, n: string) =>
     `tI = 0; do :: tI + 1 < ${n} -> ${q}[tI] = ${q}[tI + 1]; tI++ :: else -> break od; ${n}--; ${q}[${n}] = 0; tI = 0`;
@@ -158,7 +163,7 @@ inline clearP() { ${clear('toP', QUEUE.returnPath)}; toPn = 0 }
 inline clearMfd() { ${clear('mfd', c * QUEUE.multifd)}; ${clear('mfdn', c)} }`;
 }
 
-/** `peer` input of the message in `tItem`, as an if over the seven codes. */
+/** `peer` input of the message in `tItem`, as an if over the seven codes. @internal */
 function peerInput({ model, input }: GlueInput, side: NodeRole): string {
   const inputs = model.composition.inputs;
   const options = COLO_MESSAGES.map(

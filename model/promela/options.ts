@@ -1,11 +1,10 @@
 import type { NodeRole } from '../../machines/index.js';
+import { THREAD_BIT } from './codes.js';
 import { canWrite, type GlueInput, S, v } from './glue.js';
 
 /** Hands an input to the shared apply block at the end of the step (one copy of it, not one per option). */
 const feed = (side: NodeRole, input: string): string =>
   `tSide = ${side === 'primary' ? 1 : 2}; tIn = ${input}`;
-
-import { THREAD_BIT } from './codes.js';
 
 /** One option of the main loop: the guard (the action is enabled) and what the step does. */
 export interface LoopOption {
@@ -114,7 +113,7 @@ export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => stri
 
 function faultOptions({ model, input }: GlueInput): LoopOption[] {
   const inputs = model.composition.inputs;
-  const kinds = new Set(model.options.faultKinds ?? ['yank', 'kill', 'heartbeat', 'cancel', 'link-break']);
+  const kinds = model.kinds;
   const budget = `faults < ${model.faultBudget}`;
   const out: LoopOption[] = [];
   for (const side of model.options.faultSides ?? SIDES) {

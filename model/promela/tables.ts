@@ -1,9 +1,8 @@
 import type { NodeInput } from '../../machines/index.js';
 import type { NodeFacts } from '../colo/index.js';
+import { WRITING } from '../colo/links.js';
 import type { NodeEntry, NodeTable } from '../compile/index.js';
 import { effectCode, THREAD_BIT } from './codes.js';
-
-const WRITING = new Set(['write-job', 'write-sync', 'init']);
 
 /** A channel thread's state as the Promela guards need it: 1 blocked reading, 2 writing, 0 otherwise. @internal */
 export function channelCode(state: string | undefined): number {
@@ -72,7 +71,7 @@ export function tableDecl(
     }
   }
   const lines = [
-    array('short', `${prefix}_NEXT`, next),
+    array('int', `${prefix}_NEXT`, next),
     array('int', `${prefix}_AT`, at),
     ...FACTS.map(([name, of]) =>
       array(

@@ -4,4 +4,4 @@
  */
 
 export { type CrossCheck, crossCheck, crossCheckExport } from './cross-check.js';
-export { buildPan, type PanBuild, type PanResult, runPan, spinAvailable } from './run-spin.js';
+export { buildPan, type PanBuild, type PanResult, removePan, runPan, spinAvailable } from './run-spin.js';

@@ -1,14 +1,41 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PromelaExport } from '../promela/index.js';
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+
+/** Generous bounds: a hung spin, gcc or pan must end the run, not the CI job. */
+const TIMEOUT_MS = { build: 300_000, search: 600_000 } as const;
+
+/** Runs a tool; a failure says what the tool printed (spin reports its syntax errors on stdout). */
+async function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; timeout: number; env?: NodeJS.ProcessEnv },
+): Promise<string> {
+  try {
+    const { stdout } = await exec(command, args, { ...options, maxBuffer: 64 * 2 ** 20 });
+    return stdout;
+  } catch (error) {
+    const {
+      stdout = '',
+      stderr = '',
+      killed,
+    } = error as { stdout?: string; stderr?: string; killed?: boolean };
+    const why = killed ? `timed out after ${options.timeout / 1000} s` : 'failed';
+    throw new Error(
+      `${command} ${args.join(' ')} ${why} in ${options.cwd}:\n${`${stdout}\n${stderr}`.trim().slice(0, 4000)}`,
+    );
+  }
+}
 
 /** What one pan run reports. @public */
 export interface PanResult {
+  /** The assertion pan stopped on (its text, e.g. `(toSn<8)`), when it found an error. */
+  readonly assertion: string | null;
   readonly states: number;
   readonly transitions: number;
   readonly errors: number;
@@ -23,6 +50,7 @@ export interface PanResult {
 
 /** A model compiled by spin -a and gcc, ready to run. @public */
 export interface PanBuild {
+  /** The directory with the model, pan.c and pan; {@link removePan} deletes it. */
   readonly dir: string;
   readonly pan: string;
   /** spin -a plus gcc, seconds. */
@@ -32,8 +60,8 @@ export interface PanBuild {
 /** Whether `spin` and `gcc` are on the PATH. @public */
 export async function spinAvailable(): Promise<boolean> {
   try {
-    await run('spin', ['-V']);
-    await run('gcc', ['--version']);
+    await exec('spin', ['-V']);
+    await exec('gcc', ['--version']);
     return true;
   } catch {
     return false;
@@ -50,9 +78,22 @@ export async function buildPan(model: PromelaExport, flags: readonly string[] = 
   await writeFile(join(dir, 'colo.pml'), model.text);
   await writeFile(join(dir, model.tablesFile), model.tables);
   const start = performance.now();
-  await run('spin', ['-a', 'colo.pml'], { cwd: dir });
-  await run('gcc', ['-O2', '-w', '-DSAFETY', ...flags, '-o', 'pan', 'pan.c'], { cwd: dir });
+  try {
+    await run('spin', ['-a', 'colo.pml'], { cwd: dir, timeout: TIMEOUT_MS.build });
+    await run('gcc', ['-O2', '-w', '-DSAFETY', ...flags, '-o', 'pan', 'pan.c'], {
+      cwd: dir,
+      timeout: TIMEOUT_MS.build,
+    });
+  } catch (error) {
+    await removePan({ dir });
+    throw error;
+  }
   return { dir, pan: join(dir, 'pan'), buildSeconds: (performance.now() - start) / 1000 };
+}
+
+/** Deletes a build's directory. @public */
+export async function removePan(build: Pick<PanBuild, 'dir'>): Promise<void> {
+  await rm(build.dir, { recursive: true, force: true });
 }
 
 const number = (text: string, pattern: RegExp): number => {
@@ -63,7 +104,8 @@ const number = (text: string, pattern: RegExp): number => {
 
 /**
  * Runs pan with property `prop` asserted (0: none, a pure count; see promelaPropertyNumber) and parses
- * its report. The depth limit is 10^6 (pan allocates its stack for it: 10^7 costs ~0.45 s per run). pan stops at the first error, so `errors > 0` is a violation with a partial count.
+ * its report. The depth limit is 10^6 (pan allocates its stack for it: 10^7 costs ~0.45 s per run).
+ * pan stops at the first error, so `errors > 0` comes with a partial count and the failed `assertion`.
  * @public
  */
 export async function runPan(
@@ -72,14 +114,15 @@ export async function runPan(
   args: readonly string[] = [],
 ): Promise<PanResult> {
   const start = performance.now();
-  const { stdout } = await run(build.pan, ['-m1000000', ...args], {
+  const stdout = await run(build.pan, ['-m1000000', ...args], {
     cwd: build.dir,
     env: { ...process.env, LOCKSTEP_PROP: String(prop) },
-    maxBuffer: 64 * 2 ** 20,
+    timeout: TIMEOUT_MS.search,
   });
   const seconds = (performance.now() - start) / 1000;
   const errors = number(stdout, /errors: (\d+)/);
   return {
+    assertion: /assertion violated (.*?) \(at depth/.exec(stdout)?.[1] ?? null,
     states: number(stdout, /(\d+) states, stored/),
     transitions: number(stdout, /(\d+) transitions \(= stored\+matched\)/),
     errors,

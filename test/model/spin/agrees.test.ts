@@ -8,6 +8,12 @@ import { requireSpin } from './support.js';
 // it must find exactly lockstep's distinct states and the same verdict for every safety property.
 const CASES: ReadonlyArray<{ name: string; options: ColoModelOptions; violated: PromelaProperty[] }> = [
   { name: 'plain, every fix, one fault of any kind', options: {}, violated: ['split-brain'] },
+  { name: 'plain, QEMU 7.2', options: { profile: 'qemu-7.2' }, violated: ['split-brain'] },
+  {
+    name: 'plain, two checkpoints, faults on the secondary only',
+    options: { checkpoints: 2, faultSides: ['secondary'] },
+    violated: ['split-brain'],
+  },
   {
     name: 'return-path-reuse off: heartbeat then migrate_cancel',
     options: { faults: 2, faultKinds: ['heartbeat', 'cancel'], withoutFix: ['return-path-reuse'] },
