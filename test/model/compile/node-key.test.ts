@@ -1,26 +1,46 @@
 import { describe, expect, it } from 'vitest';
+import type { AnyMachineSnapshot } from 'xstate';
 import { applyInput } from '../../../machines/index.js';
 import { decodeNode, nodeKey } from '../../../model/compile/index.js';
-import { checker, createColoModel } from '../../../model/index.js';
+import { type ColoModelOptions, checker, createColoModel } from '../../../model/index.js';
+
+const SNAPSHOTS = ['source', 'incoming', 'failover', 'colo', 'multifdSend', 'multifdRecv'] as const;
+
+function tablesAfter(options: ColoModelOptions, maxDepth?: number) {
+  const model = createColoModel(options);
+  const builder = checker(model);
+  if (maxDepth !== undefined) builder.targetMaxDepth(maxDepth);
+  builder.spawnBfs();
+  return [model.composition.tables.primary, model.composition.tables.secondary];
+}
 
 // Worker threads rebuild node states from their keys, so a key must carry the whole future of a node.
-describe('a node key names a node state completely', () => {
-  const model = createColoModel({ multifd: 1 });
-  checker(model).targetMaxDepth(12).spawnBfs();
-  const tables = [model.composition.tables.primary, model.composition.tables.secondary];
+describe.each([
+  { name: 'plain, qemu-11.0, whole search', options: {} },
+  { name: 'plain, qemu-7.2, whole search', options: { profile: 'qemu-7.2' } },
+  { name: 'multifd 2 to depth 30', options: { multifd: 2 }, depth: 30 },
+] as const)('a node key names a node state completely: $name', ({ options, depth }) => {
+  const tables = tablesAfter(options as ColoModelOptions, depth);
 
-  it('decodes to a node with the same key', () => {
-    for (const table of tables) {
-      expect(table.entries.length).toBeGreaterThan(10);
-      for (const entry of table.entries) expect(nodeKey(decodeNode(entry.key, table.config))).toBe(entry.key);
-    }
+  it('keeps only what resolveState restores: no children, history or output in any machine', () => {
+    for (const table of tables)
+      for (const entry of table.entries)
+        for (const field of SNAPSHOTS) {
+          const snapshot = entry.node[field] as (AnyMachineSnapshot & { historyValue?: object }) | null;
+          if (!snapshot) continue;
+          expect(Object.keys(snapshot.children)).toEqual([]);
+          expect(Object.keys(snapshot.historyValue ?? {})).toEqual([]);
+          expect(snapshot.output).toBeUndefined();
+        }
   });
 
-  it('decoded nodes take every compiled step to the same next node', () => {
+  it('decodes to a node with the same key, which takes every compiled step to the same next node', () => {
     let steps = 0;
     for (const table of tables) {
+      expect(table.entries.length).toBeGreaterThan(10);
       for (const entry of table.entries) {
         const decoded = decodeNode(entry.key, table.config);
+        expect(nodeKey(decoded)).toBe(entry.key);
         for (const [input, step] of entry.steps) {
           const { node, effects } = applyInput(decoded, input);
           expect(nodeKey(node)).toBe(step.next.key);
@@ -29,6 +49,6 @@ describe('a node key names a node state completely', () => {
         }
       }
     }
-    expect(steps).toBeGreaterThan(50);
+    expect(steps).toBeGreaterThan(100);
   });
 });
