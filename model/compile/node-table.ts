@@ -97,9 +97,12 @@ export class NodeTable<F> {
       facts: this.derive(node),
       steps: new Map(),
     };
+    const hash = `${entry.h0}.${entry.h1}`;
+    // workers name nodes by this hash: two keys sharing it must stop the run, not merge two nodes
+    if (this.byHash.has(hash)) throw new Error(`node table: two node keys share the 64-bit hash ${hash}`);
     this.entries.push(entry);
     this.byKey.set(key, entry);
-    this.byHash.set(`${entry.h0}.${entry.h1}`, entry);
+    this.byHash.set(hash, entry);
     return entry;
   }
 }
