@@ -45,8 +45,8 @@ async function ram(pages: number, multifd: number): Promise<void> {
   const into = cache!;
   server = await listenLink('tcp:127.0.0.1:0', multifd, (link) => {
     new RamReceiver(link, pages, {
-      storePage: (index, data) => into.store(index, data),
       storeRun: (first, data) => into.storeRun(first, data),
+      storePages: (indexes, data) => into.storePages(indexes, data),
       storeZero: (index) => into.storeZero(index),
       // eof comes after the multifd barrier, so every page of every channel is in the cache by then
       frame: (frame) => frame.kind === 'eof' && reply({ kind: 'done', at: performance.now() }),

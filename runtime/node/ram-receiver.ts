@@ -1,23 +1,20 @@
 import type { Socket } from 'node:net';
 import type { Frame, MultifdPacket } from '../wire/index.js';
-import { MultifdDecoder, PAGE_SIZE, StreamDecoder } from '../wire/index.js';
+import { MultifdDecoder, StreamDecoder } from '../wire/index.js';
 import type { Link } from './link.js';
 
 /** Where received pages and frames go. @public */
 export interface ReceiverSink {
-  /** A page's data (a view valid only during the call). */
-  storePage(index: number, data: Uint8Array): void;
   /**
-   * Optional: pages `first`, `first + 1`, … at once (`data` is whole pages, a view valid only during the
-   * call); the same as {@link ReceiverSink.storePage} of each. Without it every page goes to `storePage`.
+   * Pages `first`, `first + 1`, … (`data` is whole pages, a view valid only during the call): precopy's
+   * runs, and a single page as a run of one.
    */
-  storeRun?(first: number, data: Uint8Array): void;
+  storeRun(first: number, data: Uint8Array): void;
   /**
-   * Optional: pages `indexes[0]`, `indexes[1]`, … at once, page `i` of `data` each (views valid only during
-   * the call); the same as {@link ReceiverSink.storePage} of each. Scattered pages (a checkpoint's) go here
-   * in one call per piece instead of one call and one view per page.
+   * Pages `indexes[0]`, `indexes[1]`, … at once, page `i` of `data` each (views valid only during the
+   * call): a checkpoint's scattered pages, one call per piece instead of one call and one view per page.
    */
-  storePages?(indexes: Uint32Array, data: Uint8Array): void;
+  storePages(indexes: Uint32Array, data: Uint8Array): void;
   storeZero(index: number): void;
   /** Any other frame of the main channel, in order, after the multifd barrier where there is one. */
   frame(frame: Frame): void;
@@ -94,41 +91,20 @@ export class RamReceiver {
   }
 
   private handle(frame: Frame): void {
-    if (frame.kind === 'page') this.sink.storePage(frame.index, frame.data);
+    if (frame.kind === 'page') this.sink.storeRun(frame.index, frame.data);
     else if (frame.kind === 'zero') this.sink.storeZero(frame.index);
     else if (frame.kind === 'batch') this.store(frame.indexes, frame.data);
     else if (frame.kind === 'flush') this.flushes++;
     else this.sink.frame(frame);
   }
 
-  /** Pages in order; runs of consecutive indexes go to the sink's `storeRun` when it has one. */
+  /** A batch's pages: one run (precopy's pages) to `storeRun`, anything else to `storePages`. */
   private store(indexes: Uint32Array, data: Uint8Array): void {
-    const { sink } = this;
     const count = indexes.length;
     if (count === 0) return;
-    // one run (precopy's pages) to storeRun; anything else, when the sink takes lists, in one call
-    if (sink.storeRun !== undefined && indexes[count - 1] === indexes[0]! + count - 1 && isRun(indexes)) {
-      if (count === 1) sink.storePage(indexes[0]!, data);
-      else sink.storeRun(indexes[0]!, data);
-      return;
-    }
-    if (sink.storePages !== undefined) {
-      sink.storePages(indexes, data);
-      return;
-    }
-    if (sink.storeRun === undefined) {
-      for (let i = 0; i < count; i++)
-        sink.storePage(indexes[i]!, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-      return;
-    }
-    for (let start = 0; start < count; ) {
-      let end = start + 1;
-      while (end < count && indexes[end] === indexes[start]! + (end - start)) end++;
-      const view = data.subarray(start * PAGE_SIZE, end * PAGE_SIZE);
-      if (end - start === 1) sink.storePage(indexes[start]!, view);
-      else sink.storeRun(indexes[start]!, view);
-      start = end;
-    }
+    if (indexes[count - 1] === indexes[0]! + count - 1 && isRun(indexes))
+      this.sink.storeRun(indexes[0]!, data);
+    else this.sink.storePages(indexes, data);
   }
 
   private waitingForSync(): boolean {

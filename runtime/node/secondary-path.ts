@@ -77,8 +77,6 @@ export function attachSecondary(node: NodeRuntime): void {
             }
           };
           new RamReceiver(link, node.guest.pageCount, {
-            storePage: (index, data) =>
-              colo() ? storeRun(index, data) : node.guest.writePage(index, data, false),
             storeRun,
             storePages: (indexes, data) => {
               if (!colo() || cache.mode !== 'colo') {
