@@ -62,6 +62,23 @@ function yankThenHeartbeat(side: Role): Scenario {
   };
 }
 
+/** COLO, then `survivor`'s peer killed and x-colo-lost-heartbeat on the survivor. */
+function killThenHeartbeat(survivor: Role): Scenario {
+  const killed: Role = survivor === 'primary' ? 'secondary' : 'primary';
+  return {
+    name: `colo-${survivor}-failover`,
+    summary: `COLO, then the ${killed} killed and x-colo-lost-heartbeat on the ${survivor}`,
+    async run(ctx) {
+      if (!(await reachColo(ctx))) return;
+      await ctx.sleep(1000);
+      await ctx.kill(killed);
+      await ctx.waitEvent(survivor, 'COLO_EXIT', 3000);
+      await heartbeat(ctx, survivor);
+      await settle(ctx, survivor);
+    },
+  };
+}
+
 /** The scenarios, in the order the suite runs them. @public */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -117,18 +134,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await ctx.exec('primary', 'query-status');
     },
   },
-  {
-    name: 'colo-secondary-failover',
-    summary: 'COLO, then the primary killed and x-colo-lost-heartbeat on the secondary',
-    async run(ctx) {
-      if (!(await reachColo(ctx))) return;
-      await ctx.sleep(1000);
-      await ctx.kill('primary');
-      await ctx.waitEvent('secondary', 'COLO_EXIT', 3000);
-      await heartbeat(ctx, 'secondary');
-      await settle(ctx, 'secondary');
-    },
-  },
+  killThenHeartbeat('secondary'),
   {
     name: 'colo-checkpoints',
     summary: 'COLO with x-checkpoint-delay 300 ms for 1.5 s, then query-status on both sides',
@@ -140,18 +146,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await ctx.exec('secondary', 'query-status');
     },
   },
-  {
-    name: 'colo-primary-failover',
-    summary: 'COLO, then the secondary killed and x-colo-lost-heartbeat on the primary',
-    async run(ctx) {
-      if (!(await reachColo(ctx))) return;
-      await ctx.sleep(1000);
-      await ctx.kill('secondary');
-      await ctx.waitEvent('primary', 'COLO_EXIT', 3000);
-      await heartbeat(ctx, 'primary');
-      await settle(ctx, 'primary');
-    },
-  },
+  killThenHeartbeat('primary'),
   {
     name: 'failover-in-checkpoint',
     summary: 'the primary killed while a checkpoint is in flight (after its STOP), failover on the secondary',
