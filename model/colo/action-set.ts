@@ -19,10 +19,13 @@ export class ActionSet {
   };
   readonly trigger: ColoAction = { t: 'trigger' };
   readonly multifd: readonly ColoAction[];
+  /** `multifd-0`, `multifd-1`, …: the channel threads' names, made once. */
+  readonly channelThreads: readonly NodeThread[];
   readonly fault: Record<FaultKind, PerRole<ColoAction>>;
   private readonly steps: PerRole<Map<NodeThread, ColoAction>> = { primary: new Map(), secondary: new Map() };
 
   constructor(channels: number) {
+    this.channelThreads = Array.from({ length: channels }, (_, i): NodeThread => `multifd-${i}`);
     this.multifd = Array.from({ length: channels }, (_, channel) => ({ t: 'multifd', channel }) as const);
     const fault = (kind: FaultKind): PerRole<ColoAction> => ({
       primary: { t: 'fault', fault: kind, side: 'primary' },

@@ -11,6 +11,8 @@ const ITEM = new Map<MainItem, number>([
 // Room for the fixed words and the links; grown when a state needs more.
 let words = new Uint32Array(64);
 const encoding = { words, length: 0 };
+// the engine encodes a state for its fingerprint and, on worker threads, packs it right after
+let encoded: ColoState | null = null;
 
 /** A link's items, a word each after its length (links are short: a few items at most). */
 function items(queue: readonly MainItem[], at: number): number {
@@ -32,6 +34,7 @@ function packets(queue: readonly ('data' | 'sync')[], at: number): number {
  * @internal
  */
 export function encodeColo(st: ColoState): WordEncoding {
+  if (st === encoded) return encoding;
   const need = 8 + st.toS.length + st.toP.length + st.mfd.reduce((n, q) => n + q.length + 1, 0);
   if (words.length < need) {
     words = new Uint32Array(need * 2);
@@ -66,6 +69,7 @@ export function encodeColo(st: ColoState): WordEncoding {
   at = items(st.toP, at);
   for (const q of st.mfd) at = packets(q, at);
   encoding.length = at;
+  encoded = st;
   return encoding;
 }
 

@@ -94,8 +94,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
       for (const thread of entry.facts.threads) out.push(set.step(side, thread));
       if (side === 'primary') {
         for (let i = 0; i < this.channels; i++) {
-          if (writeFails(st, i) && !entry.facts.threads.includes(`multifd-${i}`))
-            out.push(set.step(side, `multifd-${i}`));
+          const thread = set.channelThreads[i]!;
+          if (writeFails(st, i) && !entry.facts.threads.includes(thread)) out.push(set.step(side, thread));
         }
       }
       const read = mainRead(st, side);
