@@ -10,9 +10,6 @@ import type { World } from './world.js';
 
 const same = (a: ColoAction, b: ColoAction): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** A step as the message sequence chart names it. @public */
-export const describeStep = describeColoAction;
-
 const qmp = (command: string, id: string, oob = false): NodeInput => ({
   kind: 'qmp',
   command,
@@ -46,8 +43,8 @@ function refusal(world: World, action: ColoAction): string | null {
   if (action.t === 'fault') return world.node(action.side).dead ? `the ${action.side} is dead` : null;
   const movable = world.movable();
   if (movable.some((m) => same(m, action))) return null;
-  const could = movable.map(describeStep).join('; ') || 'nothing';
-  return `the runtime cannot take "${describeStep(action)}" (it could: ${could})`;
+  const could = movable.map(describeColoAction).join('; ') || 'nothing';
+  return `the runtime cannot take "${describeColoAction(action)}" (it could: ${could})`;
 }
 
 function apply(world: World, action: ColoAction): void {

@@ -9,13 +9,14 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type NodeRole, PROFILES } from '../machines/index.js';
+import { describeColoAction } from '../model/index.js';
 import { bringUp, closeWorld, openWorld } from './bring-up.js';
 import { diffNodes } from './compare.js';
 import type { RuntimeFinding, RuntimeOutcome } from './findings.js';
 import { hangDetail, probeMainLoop } from './hang.js';
 import { expectedStates, type SideStates, traceFixes } from './oracle.js';
 import { expectedOutcome, failoverStall, takeoverMismatch } from './outcome.js';
-import { describeStep, performStep } from './perform.js';
+import { performStep } from './perform.js';
 import { type CounterexampleTrace, readTrace } from './trace-file.js';
 import type { World } from './world.js';
 
@@ -109,7 +110,7 @@ export async function replayTrace(trace: CounterexampleTrace, options: ReplayOpt
       world.findings.step = i + 1;
       const model = expected.after[i] ?? null;
       const refused = await performStep(world, action);
-      const at = { step: i + 1, action: describeStep(action), side: null, field: 'step' };
+      const at = { step: i + 1, action: describeColoAction(action), side: null, field: 'step' };
       if (refused)
         divergence = {
           ...at,
@@ -118,7 +119,7 @@ export async function replayTrace(trace: CounterexampleTrace, options: ReplayOpt
         };
       else if (!model)
         divergence = { ...at, expected: 'no such step: the model refuses it', actual: 'the runtime took it' };
-      else divergence = compare(world, i + 1, describeStep(action), model);
+      else divergence = compare(world, i + 1, describeColoAction(action), model);
       if (!refused) replayed++;
     }
     // awaited here, so the finally below closes the world only after the end checks ran on it

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { exportPromela, PROMELA_PROPERTIES, promelaPropertyNumber } from '../../model/promela/index.js';
-import { crossCheckExport, spinAvailable } from '../../model/spin/index.js';
+import { type CrossCheck, crossCheckExport, spinAvailable } from '../../model/spin/index.js';
 import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
@@ -38,7 +38,7 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     entries: model.entries,
     properties,
   };
-  let spin: Awaited<ReturnType<typeof crossCheckExport>> | null = null;
+  let spin: CrossCheck | null = null;
   if (flags.spin) {
     if (!(await spinAvailable()))
       throw new Error('--spin needs spin and gcc on the PATH (Debian: apt-get install spin gcc)');

@@ -6,7 +6,7 @@ import {
   type PromelaProperty,
   promelaPropertyNumber,
 } from '../promela/index.js';
-import { buildPan, removePan, runPan } from './run-spin.js';
+import { buildPan, type PanResult, removePan, runPan } from './run-spin.js';
 
 /** lockstep and Spin on one configuration: distinct states and each property's verdict. @public */
 export interface CrossCheck {
@@ -46,7 +46,7 @@ export async function crossCheckExport(options: ColoModelOptions, model: Promela
   const build = await buildPan(model);
   const problems = new Set<string>();
   const violated: PromelaProperty[] = [];
-  let count: Awaited<ReturnType<typeof runPan>>;
+  let count: PanResult;
   try {
     count = await runPan(build, 0);
     const countProblem = machinery(count.assertion);
