@@ -5,15 +5,14 @@
  * @packageDocumentation
  */
 import type { NodeRole, NodeState } from '../machines/index.js';
-import { channelState } from '../machines/index.js';
+import {
+  channelState,
+  IDLE_COLO_STATES,
+  IDLE_MULTIFD_MAIN_STATES,
+  isQuiescent,
+  multifdMainState,
+} from '../machines/index.js';
 import type { World } from './world.js';
-
-/** colo.c's idle waits: the COLO thread may block there for good without anything being wrong. */
-const IDLE_COLO: Record<NodeRole, ReadonlySet<string>> = {
-  primary: new Set(['wait-checkpoint-event', 'wait-exit-event']), // colo_checkpoint_event, colo_exit_event
-  secondary: new Set(['wait-checkpoint-request', 'wait-incoming-event']), // colo_receive_message, colo_incoming_event
-};
-const MULTIFD_IDLE = new Set(['idle', 'synced', 'failed']);
 
 /** multifd.c: where a multifd main-thread state blocks. */
 const MULTIFD_WAIT: Record<string, string> = {
@@ -23,17 +22,14 @@ const MULTIFD_WAIT: Record<string, string> = {
   'sync-wait': 'multifd_recv_sync_main: qemu_sem_wait(&multifd_recv_state->sem_sync)',
 };
 
-const mainOf = (n: NodeState): string | undefined =>
-  ((n.multifdSend ?? n.multifdRecv)?.value as Record<string, string> | undefined)?.main;
-
 /** Where a live node waits that it should not: empty when it is quiescent. @public */
 export function stuckWaits(role: NodeRole, n: NodeState): string[] {
   const out: string[] = [];
   const colo = n.colo?.status === 'active' ? String(n.colo.value) : null;
-  if (colo !== null && !IDLE_COLO[role].has(colo))
+  if (colo !== null && !IDLE_COLO_STATES[role].has(colo))
     out.push(`COLO thread in ${colo}${n.colo?.hasTag('bql') ? ' holding the BQL' : ''}`);
-  const main = mainOf(n);
-  if (main !== undefined && !MULTIFD_IDLE.has(main)) {
+  const main = multifdMainState(n);
+  if (main !== undefined && !IDLE_MULTIFD_MAIN_STATES.has(main)) {
     const context = (n.multifdSend ?? n.multifdRecv)?.context as { index?: number } | undefined;
     const wait = MULTIFD_WAIT[main] ?? main;
     const channels = Array.from({ length: n.config.multifd ?? 0 }, (_, i) => `${i} ${channelState(n, i)}`);
@@ -45,6 +41,8 @@ export function stuckWaits(role: NodeRole, n: NodeState): string[] {
   if (n.failoverBh) out.push('failover bottom half scheduled and not run (colo_failover_bh)');
   if (n.qmpQueue.length > 0)
     out.push(`in-band QMP waiting for the main loop: ${n.qmpQueue.map((q) => q.command).join(', ')}`);
+  // the same definition as the checker's: whatever isQuiescent objects to is named
+  if (out.length === 0 && !isQuiescent(n)) out.push(`the thread moving RAM inside multifd (${n.ramPhase})`);
   return out;
 }
 

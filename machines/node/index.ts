@@ -7,6 +7,12 @@
 export { applyInput } from './apply.js';
 export { createNode } from './create.js';
 export { channelState } from './multifd.js';
+export {
+  IDLE_COLO_STATES,
+  IDLE_MULTIFD_MAIN_STATES,
+  isQuiescent,
+  multifdMainState,
+} from './quiescent.js';
 export { enabledThreads } from './threads.js';
 export type {
   Applied,

@@ -1,4 +1,10 @@
-import { channelState, enabledThreads, type NodeState, type NodeThread } from '../../machines/index.js';
+import {
+  channelState,
+  enabledThreads,
+  isQuiescent,
+  type NodeState,
+  type NodeThread,
+} from '../../machines/index.js';
 
 /** What the composition reads of a node, derived once per distinct node state. @public */
 export interface NodeFacts {
@@ -19,31 +25,13 @@ export interface NodeFacts {
   readonly checkpointEvent: boolean;
 }
 
-const PRIMARY_IDLE = new Set(['wait-checkpoint-event', 'wait-exit-event']);
-const SECONDARY_IDLE = new Set(['wait-checkpoint-request', 'wait-incoming-event']);
-const MULTIFD_MAIN_IDLE = new Set(['idle', 'synced', 'failed']);
-
-/** A live node with nothing to do is quiescent, not hung: its threads wait only where waiting is legitimate. */
-function quiescent(node: NodeState): boolean {
-  if (node.joiningColo || node.qmpQueue.length > 0 || node.ramPhase !== 'idle' || node.failoverBh)
-    return false;
-  const colo = node.colo;
-  if (colo && colo.status === 'active') {
-    const idle = node.config.role === 'primary' ? PRIMARY_IDLE : SECONDARY_IDLE;
-    if (!idle.has(String(colo.value))) return false;
-  }
-  const multifd = node.multifdSend ?? node.multifdRecv;
-  if (multifd && !MULTIFD_MAIN_IDLE.has((multifd.value as Record<string, string>).main ?? '')) return false;
-  return true;
-}
-
 /** The facts of one node state. @internal */
 export function nodeFacts(node: NodeState): NodeFacts {
   return {
     threads: enabledThreads(node),
     coloActive: node.colo?.status === 'active',
     channels: Array.from({ length: node.config.multifd ?? 0 }, (_, i) => channelState(node, i)),
-    quiescent: quiescent(node),
+    quiescent: isQuiescent(node),
     running: node.vm === 'running',
     leftColo: node.incoming.value !== 'colo',
     failoverCompleted: node.failover.value === 'completed',
