@@ -9,6 +9,7 @@ import {
   type ColoState,
   createColoModel,
   FIX_NAMES,
+  linkHead,
   nodeOf,
 } from '../model/index.js';
 import { machineStates } from './states.js';
@@ -151,7 +152,7 @@ function stepOf(step: SavedTrace['steps'][number], i: number, states: ColoState[
       return { n, lane: a.side, text: `${a.thread} → ${colo ?? '-'}`, states: full };
     }
     case 'deliver': {
-      const item = before ? String((a.to === 'primary' ? before.toP[0] : before.toS[0]) ?? '?') : 'message';
+      const item = before ? String(linkHead(before, a.to) ?? '?') : 'message';
       return {
         n,
         lane: 'link',

@@ -1,4 +1,6 @@
 import type { NodeRole, NodeThread } from '../../machines/index.js';
+import type { NodeEntry } from '../compile/index.js';
+import type { NodeFacts } from './node-facts.js';
 import { type ColoAction, FAULT_KINDS, type FaultKind } from './state.js';
 
 type PerRole<T> = Record<NodeRole, T>;
@@ -23,6 +25,9 @@ export class ActionSet {
   readonly channelThreads: readonly NodeThread[];
   readonly fault: Record<FaultKind, PerRole<ColoAction>>;
   private readonly steps: PerRole<Map<NodeThread, ColoAction>> = { primary: new Map(), secondary: new Map() };
+  /** Per side, by node entry id: the steps of the threads that entry enables. */
+  private readonly enabledSteps: PerRole<ColoAction[][]> = { primary: [], secondary: [] };
+  private readonly channels = new Map<ColoAction, number>();
 
   constructor(channels: number) {
     this.channelThreads = Array.from({ length: channels }, (_, i): NodeThread => `multifd-${i}`);
@@ -44,8 +49,25 @@ export class ActionSet {
     if (!action) {
       action = { t: 'step', side, thread };
       steps.set(thread, action);
+      if (thread.startsWith('multifd-')) this.channels.set(action, Number(thread.slice('multifd-'.length)));
     }
     return action;
+  }
+
+  /** The steps of the threads a node entry enables, made once per entry. */
+  stepsOf(side: NodeRole, entry: NodeEntry<NodeFacts>): readonly ColoAction[] {
+    const bySide = this.enabledSteps[side];
+    let steps = bySide[entry.id];
+    if (!steps) {
+      steps = entry.facts.threads.map((thread) => this.step(side, thread));
+      bySide[entry.id] = steps;
+    }
+    return steps;
+  }
+
+  /** The multifd channel a step's thread serves, -1 for the COLO thread and the main loop. */
+  channelOf(a: Extract<ColoAction, { t: 'step' }>): number {
+    return this.channels.get(a) ?? this.channels.get(this.step(a.side, a.thread)) ?? -1;
   }
 }
 

@@ -21,21 +21,11 @@ export function bringUp(
   const st: Draft = {
     p: primary.intern(createNode(primary.config)),
     s: secondary.intern(createNode(secondary.config)),
-    dead: { primary: false, secondary: false },
-    toS: [],
-    toP: [],
-    mfd: Array.from({ length: multifd }, () => []),
-    broken: false,
-    shut: { primary: { main: false, multifd: false }, secondary: { main: false, multifd: false } },
-    errored: { primary: false, secondary: false },
-    faults: 0,
-    triggers: 0,
-    hb: { primary: false, secondary: false },
-    hbRefused: { primary: false, secondary: false },
-    blobs: 0,
-    flushes: 0,
-    cacheUaf: false,
-    fileUaf: false,
+    flags: 0,
+    counters: 0,
+    toS: 0,
+    toP: 0,
+    mfd: Object.freeze(Array.from({ length: multifd }, () => 0)),
   };
   const input = (side: NodeRole, value: NodeInput) => composition.apply(st, side, value);
   const qmp = (side: NodeRole, command: string, args?: Record<string, unknown>) =>

@@ -1,6 +1,7 @@
 import type { Trace } from '../engine/types.js';
 import type { ColoModel } from './model.js';
 import { type ColoAction, type ColoState, nodeOf } from './state.js';
+import { linkHead } from './view.js';
 
 const W = 44;
 
@@ -38,7 +39,7 @@ export function messageSequenceChart(model: ColoModel, trace: Trace<ColoState, C
       }
       case 'deliver': {
         const before = trace.states[i]!;
-        const item = a.to === 'primary' ? before.toP[0] : before.toS[0];
+        const item = linkHead(before, a.to);
         mid = a.to === 'primary' ? `${n} <-- ${item}` : `${n} ${item} -->`;
         break;
       }

@@ -2,7 +2,11 @@ import type { Effect, NodeConfig, NodeInput, NodeRole } from '../../machines/ind
 import { InputAlphabet, NodeTable } from '../compile/index.js';
 import { canWrite } from './links.js';
 import { type NodeFacts, nodeFacts } from './node-facts.js';
+import { bitOf, FLAG, increment, itemCode, PACKET, pushMain, pushPacket } from './packing.js';
 import { type Draft, entryOf } from './state.js';
+
+const RAM = itemCode('ram');
+const DEVICE = itemCode('device');
 
 /**
  * The two nodes' compiled tables and the routing of what they emit: messages onto the FIFO links,
@@ -23,7 +27,7 @@ export class Composition {
 
   /** Applies an input to one node of a draft state and books its effects. @internal */
   apply(st: Draft, side: NodeRole, input: NodeInput): void {
-    if (st.dead[side]) return;
+    if ((st.flags & bitOf(FLAG.dead, side)) !== 0) return;
     const { next, effects } = this.tables[side].apply(entryOf(st, side), input);
     if (side === 'primary') st.p = next;
     else st.s = next;
@@ -34,39 +38,41 @@ export class Composition {
     switch (effect.kind) {
       case 'send':
         if (!canWrite(st, side, 'main')) return;
-        if (side === 'primary') st.toS = [...st.toS, effect.message];
-        else st.toP = [...st.toP, effect.message];
+        if (side === 'primary') st.toS = pushMain(st.toS, itemCode(effect.message), 'main channel');
+        else st.toP = pushMain(st.toP, itemCode(effect.message), 'return path');
         return;
       case 'send-ram':
         if (canWrite(st, side, 'main')) {
-          st.toS = [...st.toS, 'ram'];
+          st.toS = pushMain(st.toS, RAM, 'main channel');
           this.apply(st, side, this.inputs.io('ram-sent'));
         } else this.apply(st, side, this.inputs.io('channel-error'));
         return;
       case 'send-device-state':
-        if (canWrite(st, side, 'main')) st.toS = [...st.toS, 'device'];
+        if (canWrite(st, side, 'main')) st.toS = pushMain(st.toS, DEVICE, 'main channel');
         return;
-      case 'multifd-write':
-        st.mfd = st.mfd.map((q, i) => (i === effect.channel ? [...q, effect.packet] : q));
+      case 'multifd-write': {
+        const mfd = st.mfd.slice();
+        mfd[effect.channel] = pushPacket(mfd[effect.channel]!, PACKET[effect.packet], effect.channel);
+        st.mfd = mfd;
         return;
+      }
       case 'shutdown-channels': {
         const scope = effect.scope ?? 'all';
-        const old = st.shut[side];
-        const next = { main: old.main || scope !== 'multifd', multifd: old.multifd || scope !== 'main' };
-        st.shut = { ...st.shut, [side]: next };
+        if (scope !== 'multifd') st.flags |= bitOf(FLAG.shutMain, side);
+        if (scope !== 'main') st.flags |= bitOf(FLAG.shutMultifd, side);
         return;
       }
       case 'store-pages':
-        if (st.s.facts.cacheReleased) st.cacheUaf = true;
+        if (st.s.facts.cacheReleased) st.flags |= FLAG.cacheUaf;
         return;
       case 'file-access':
-        if (effect.freed) st.fileUaf = true;
+        if (effect.freed) st.flags |= FLAG.fileUaf;
         return;
       case 'flush-ram-cache':
-        st.flushes += 1;
+        st.counters = increment(st.counters, 'flushes');
         return;
       case 'qmp-reply':
-        if (effect.id === 'hb' && 'error' in effect.reply) st.hbRefused = { ...st.hbRefused, [side]: true };
+        if (effect.id === 'hb' && 'error' in effect.reply) st.flags |= bitOf(FLAG.hbRefused, side);
         return;
       default:
         return;

@@ -28,6 +28,5 @@ export {
   type FaultKind,
   type MainItem,
   nodeOf,
-  type PerSide,
-  type Shut,
 } from './state.js';
+export { type ColoView, coloView, linkHead, type PerSide, type Shut } from './view.js';

@@ -1,33 +1,67 @@
 import type { NodeRole } from '../../machines/index.js';
+import { bitOf, FLAG } from './packing.js';
 import { type ColoState, entryOf, peerOf } from './state.js';
 
+type Channel = 'main' | 'multifd';
+const shutFlag = (channel: Channel) => (channel === 'main' ? FLAG.shutMain : FLAG.shutMultifd);
+
+// A write fails if any of these is set: the link broke, this end or the peer's end is shut, the peer died.
+const writeBlocked = (side: NodeRole, channel: Channel): number =>
+  FLAG.broken |
+  bitOf(shutFlag(channel), side) |
+  bitOf(FLAG.dead, peerOf(side)) |
+  bitOf(shutFlag(channel), peerOf(side));
+const WRITE_BLOCKED = {
+  primary: { main: writeBlocked('primary', 'main'), multifd: writeBlocked('primary', 'multifd') },
+  secondary: { main: writeBlocked('secondary', 'main'), multifd: writeBlocked('secondary', 'multifd') },
+} as const;
+
 /** A side can write on a channel: the link holds, neither end shut it, the peer lives. @internal */
-export function canWrite(st: ColoState, side: NodeRole, channel: 'main' | 'multifd'): boolean {
-  return !st.broken && !st.shut[side][channel] && !st.dead[peerOf(side)] && !st.shut[peerOf(side)][channel];
+export function canWrite(st: ColoState, side: NodeRole, channel: Channel): boolean {
+  return (st.flags & WRITE_BLOCKED[side][channel]) === 0;
 }
+
+const READ = {
+  primary: {
+    dead: FLAG.dead,
+    local: bitOf(FLAG.shutMain, 'primary') | FLAG.broken,
+    errored: bitOf(FLAG.errored, 'primary'),
+    peerGone: bitOf(FLAG.dead, 'secondary') | bitOf(FLAG.shutMain, 'secondary'),
+  },
+  secondary: {
+    dead: bitOf(FLAG.dead, 'secondary'),
+    local: bitOf(FLAG.shutMain, 'secondary') | FLAG.broken,
+    errored: bitOf(FLAG.errored, 'secondary'),
+    peerGone: FLAG.dead | FLAG.shutMain,
+  },
+} as const;
 
 /** Where a side's main-channel read stands: an item to deliver, an error to report, or nothing yet. @internal */
 export function mainRead(st: ColoState, side: NodeRole): 'deliver' | 'error' | null {
-  if (st.dead[side] || !entryOf(st, side).facts.coloActive) return null;
-  const queue = side === 'primary' ? st.toP : st.toS;
-  const local = st.shut[side].main || st.broken;
-  if (!local && queue.length > 0) return 'deliver';
-  if (st.errored[side]) return null;
-  const peer = peerOf(side);
-  if (local || st.dead[peer] || st.shut[peer].main) return 'error';
+  const flags = st.flags;
+  const read = READ[side];
+  if ((flags & read.dead) !== 0 || !entryOf(st, side).facts.coloActive) return null;
+  const local = (flags & read.local) !== 0;
+  if (!local && (side === 'primary' ? st.toP : st.toS) !== 0) return 'deliver';
+  if ((flags & read.errored) !== 0) return null;
+  if (local || (flags & read.peerGone) !== 0) return 'error';
   return null;
 }
+
+const RECV_BROKEN = bitOf(FLAG.shutMultifd, 'secondary') | FLAG.broken;
+const SENDER_GONE = FLAG.dead | FLAG.shutMultifd;
+const SECONDARY_DEAD = bitOf(FLAG.dead, 'secondary');
 
 /** What the secondary's multifd channel `i`, blocked reading, gets next. @internal */
 export function multifdRead(
   st: ColoState,
   i: number,
 ): 'packet' | 'sync-packet' | 'eof' | 'read-error' | null {
-  if (st.dead.secondary || st.s.facts.channels[i] !== 'read') return null;
-  if (st.shut.secondary.multifd || st.broken) return 'read-error';
-  const head = st.mfd[i]?.[0];
-  if (head) return head === 'data' ? 'packet' : 'sync-packet';
-  if (st.dead.primary || st.shut.primary.multifd) return 'eof';
+  if ((st.flags & SECONDARY_DEAD) !== 0 || st.s.facts.channels[i] !== 'read') return null;
+  if ((st.flags & RECV_BROKEN) !== 0) return 'read-error';
+  const link = st.mfd[i] ?? 0;
+  if (link !== 0) return (link & 3) === 1 ? 'packet' : 'sync-packet';
+  if ((st.flags & SENDER_GONE) !== 0) return 'eof';
   return null;
 }
 

@@ -1,4 +1,4 @@
-import { type NodeConfig, type NodeInput, type NodeRole, PROFILES } from '../../machines/index.js';
+import { type ColoMessage, type NodeConfig, type NodeRole, PROFILES } from '../../machines/index.js';
 import type { NodeEntry } from '../compile/index.js';
 import type { Property, WordEncoding } from '../engine/index.js';
 import type { Model } from '../engine/types.js';
@@ -9,6 +9,7 @@ import { decodeColo, encodeColo } from './encode.js';
 import { fixesWithout } from './fixes.js';
 import { mainRead, multifdRead, writeFails } from './links.js';
 import type { NodeFacts } from './node-facts.js';
+import { bitOf, counter, FLAG, increment, itemOf } from './packing.js';
 import { COLO_PROPERTIES } from './properties.js';
 import {
   type ColoAction,
@@ -19,6 +20,8 @@ import {
   FAULT_KINDS,
   type FaultKind,
 } from './state.js';
+
+const SECONDARY_DEAD = bitOf(FLAG.dead, 'secondary');
 
 /**
  * A composed state as a worker thread receives it: its fingerprint words (each node by its key's hash;
@@ -57,6 +60,9 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   private readonly sent: Array<Set<NodeEntry<NodeFacts>>> = [];
   private readonly unsent: NodeDictionary[] = [];
   private init: ColoState | null = null;
+  private readonly faultSides: readonly NodeRole[];
+  /** Every multifd link empty: shared by the states that cleared them. */
+  private readonly emptyLinks: readonly number[];
 
   constructor(readonly options: ColoModelOptions = {}) {
     this.faultBudget = options.faults ?? 1;
@@ -64,6 +70,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     this.channels = options.multifd ?? 0;
     this.kinds = new Set(options.faultKinds ?? FAULT_KINDS);
     this.actionSet = new ActionSet(this.channels);
+    this.faultSides = options.faultSides ?? ['primary', 'secondary'];
+    this.emptyLinks = Object.freeze(Array.from({ length: this.channels }, () => 0));
     const config = (role: NodeRole): NodeConfig => ({
       role,
       profile: PROFILES[options.profile ?? 'qemu-11.0'],
@@ -88,94 +96,100 @@ export class ColoModel implements Model<ColoState, ColoAction> {
 
   private enabled(st: ColoState, out: ColoAction[], injector: boolean): void {
     const set = this.actionSet;
-    for (const side of ['primary', 'secondary'] as const) {
-      if (st.dead[side]) continue;
-      const entry = side === 'primary' ? st.p : st.s;
-      for (const thread of entry.facts.threads) out.push(set.step(side, thread));
-      if (side === 'primary') {
-        for (let i = 0; i < this.channels; i++) {
-          const thread = set.channelThreads[i]!;
-          if (writeFails(st, i) && !entry.facts.threads.includes(thread)) out.push(set.step(side, thread));
-        }
+    const flags = st.flags;
+    const primaryAlive = (flags & FLAG.dead) === 0;
+    const secondaryAlive = (flags & SECONDARY_DEAD) === 0;
+    if (primaryAlive) {
+      const steps = set.stepsOf('primary', st.p);
+      for (let i = 0; i < steps.length; i++) out.push(steps[i]!);
+      for (let i = 0; i < this.channels; i++) {
+        const thread = set.channelThreads[i]!;
+        if (writeFails(st, i) && !st.p.facts.threads.includes(thread)) out.push(set.step('primary', thread));
       }
-      const read = mainRead(st, side);
-      if (read === 'deliver') out.push(set.deliver[side]);
-      else if (read === 'error') out.push(set.channelError[side]);
+      const read = mainRead(st, 'primary');
+      if (read === 'deliver') out.push(set.deliver.primary);
+      else if (read === 'error') out.push(set.channelError.primary);
+    }
+    if (secondaryAlive) {
+      const steps = set.stepsOf('secondary', st.s);
+      for (let i = 0; i < steps.length; i++) out.push(steps[i]!);
+      const read = mainRead(st, 'secondary');
+      if (read === 'deliver') out.push(set.deliver.secondary);
+      else if (read === 'error') out.push(set.channelError.secondary);
     }
     for (let i = 0; i < this.channels; i++) if (multifdRead(st, i)) out.push(set.multifd[i]!);
     if (!injector) return;
+    const counters = st.counters;
     if (
-      st.triggers < this.checkpointBudget &&
-      !st.dead.primary &&
+      counter(counters, 'triggers') < this.checkpointBudget &&
+      primaryAlive &&
       st.p.facts.coloActive &&
       !st.p.facts.checkpointEvent
     )
       out.push(set.trigger);
-    if (st.faults >= this.faultBudget) return;
+    if (counter(counters, 'faults') >= this.faultBudget) return;
     const k = this.kinds;
-    for (const side of this.options.faultSides ?? (['primary', 'secondary'] as const)) {
-      if (st.dead[side]) continue;
+    for (const side of this.faultSides) {
+      if ((flags & bitOf(FLAG.dead, side)) !== 0) continue;
       if (k.has('yank')) out.push(set.fault.yank[side]);
       if (k.has('kill')) out.push(set.fault.kill[side]);
-      if (k.has('heartbeat') && !st.hb[side]) out.push(set.fault.heartbeat[side]);
+      if (k.has('heartbeat') && (flags & bitOf(FLAG.hb, side)) === 0) out.push(set.fault.heartbeat[side]);
     }
-    if (k.has('cancel') && !st.dead.primary) out.push(set.fault.cancel.primary);
-    if (k.has('link-break') && !st.broken) out.push(set.fault['link-break'].primary);
+    if (k.has('cancel') && primaryAlive) out.push(set.fault.cancel.primary);
+    if (k.has('link-break') && (flags & FLAG.broken) === 0) out.push(set.fault['link-break'].primary);
   }
 
   nextState(prev: ColoState, a: ColoAction): ColoState | null {
     const st = draftOf(prev);
     const composition = this.composition;
     const inputs = composition.inputs;
-    const apply = (side: NodeRole, input: NodeInput) => composition.apply(st, side, input);
     switch (a.t) {
       case 'step': {
-        if (a.side === 'primary' && a.thread.startsWith('multifd-')) {
-          const channel = Number(a.thread.slice('multifd-'.length));
-          if (writeFails(st, channel)) {
-            apply('primary', inputs.multifd(channel, 'write-error'));
-            break;
-          }
-        }
-        apply(a.side, inputs.step(a.thread));
+        const channel = a.side === 'primary' ? this.actionSet.channelOf(a) : -1;
+        if (channel >= 0 && writeFails(st, channel))
+          composition.apply(st, 'primary', inputs.multifd(channel, 'write-error'));
+        else composition.apply(st, a.side, inputs.step(a.thread));
         break;
       }
       case 'deliver': {
         if (a.to === 'primary') {
-          const [message, ...rest] = st.toP;
-          if (message === undefined) return null;
-          st.toP = rest;
-          apply('primary', inputs.peer(message));
+          if (st.toP === 0) return null;
+          const message = itemOf(st.toP & 15) as ColoMessage;
+          st.toP >>>= 4;
+          composition.apply(st, 'primary', inputs.peer(message));
         } else {
-          const [item, ...rest] = st.toS;
-          if (item === undefined) return null;
-          st.toS = rest;
-          if (item === 'ram') apply('secondary', inputs.io('ram-loaded'));
+          if (st.toS === 0) return null;
+          const item = itemOf(st.toS & 15);
+          st.toS >>>= 4;
+          if (item === 'ram') composition.apply(st, 'secondary', inputs.io('ram-loaded'));
           else if (item === 'device') {
-            st.blobs += 1;
-            apply('secondary', inputs.io('device-state-received'));
-          } else apply('secondary', inputs.peer(item));
+            st.counters = increment(st.counters, 'blobs');
+            composition.apply(st, 'secondary', inputs.io('device-state-received'));
+          } else composition.apply(st, 'secondary', inputs.peer(item));
         }
         break;
       }
       case 'channel-error':
-        st.errored = { ...st.errored, [a.to]: true };
-        apply(a.to, inputs.io('channel-error'));
+        st.flags |= bitOf(FLAG.errored, a.to);
+        composition.apply(st, a.to, inputs.io('channel-error'));
         break;
       case 'multifd': {
         const event = multifdRead(st, a.channel);
         if (!event) return null;
-        if (event === 'packet' || event === 'sync-packet')
-          st.mfd = st.mfd.map((q, i) => (i === a.channel ? q.slice(1) : q));
-        apply('secondary', inputs.multifd(a.channel, event));
+        if (event === 'packet' || event === 'sync-packet') {
+          const mfd = st.mfd.slice();
+          mfd[a.channel] = mfd[a.channel]! >>> 2;
+          st.mfd = mfd;
+        }
+        composition.apply(st, 'secondary', inputs.multifd(a.channel, event));
         break;
       }
       case 'trigger':
-        st.triggers += 1;
-        apply('primary', inputs.timer());
+        st.counters = increment(st.counters, 'triggers');
+        composition.apply(st, 'primary', inputs.timer());
         break;
       case 'fault':
-        st.faults += 1;
+        st.counters = increment(st.counters, 'faults');
         this.fault(st, a.fault, a.side);
         break;
     }
@@ -189,25 +203,25 @@ export class ColoModel implements Model<ColoState, ColoAction> {
         this.composition.apply(st, side, inputs.qmp('yank', 'yank', true));
         return;
       case 'kill':
-        st.dead = { ...st.dead, [side]: true };
+        st.flags |= bitOf(FLAG.dead, side);
         // what was in flight to the dead side is gone; what it sent before dying still arrives
         if (side === 'secondary') {
-          st.toS = [];
-          st.mfd = st.mfd.map(() => []);
-        } else st.toP = [];
+          st.toS = 0;
+          st.mfd = this.emptyLinks;
+        } else st.toP = 0;
         return;
       case 'heartbeat':
-        st.hb = { ...st.hb, [side]: true };
+        st.flags |= bitOf(FLAG.hb, side);
         this.composition.apply(st, side, inputs.qmp('x-colo-lost-heartbeat', 'hb'));
         return;
       case 'cancel':
         this.composition.apply(st, side, inputs.qmp('migrate_cancel', 'cancel'));
         return;
       case 'link-break':
-        st.broken = true;
-        st.toS = [];
-        st.toP = [];
-        st.mfd = st.mfd.map(() => []);
+        st.flags |= FLAG.broken;
+        st.toS = 0;
+        st.toP = 0;
+        st.mfd = this.emptyLinks;
         return;
     }
   }
@@ -258,12 +272,13 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     const s = secondary.fromHash(sh[0], sh[1]);
     if (!p || !s) throw new Error('colo model: a state arrived before the dictionary naming its nodes');
     // through draftOf: the same object shape as every other state, so the hot path stays monomorphic
-    return draftOf({ p, s, ...rest });
+    return draftOf({ p, s, ...rest, mfd: Object.freeze(rest.mfd) });
   }
 
   isEndState(st: ColoState): boolean {
-    return (['primary', 'secondary'] as const).every(
-      (side) => st.dead[side] || (side === 'primary' ? st.p : st.s).facts.quiescent,
+    return (
+      ((st.flags & FLAG.dead) !== 0 || st.p.facts.quiescent) &&
+      ((st.flags & SECONDARY_DEAD) !== 0 || st.s.facts.quiescent)
     );
   }
 

@@ -1,10 +1,13 @@
 import type { NodeRole } from '../../machines/index.js';
 import { Property } from '../engine/index.js';
+import { bitOf, counter, FLAG } from './packing.js';
 import { type ColoState, entryOf } from './state.js';
+
+const has = (st: ColoState, flag: number, side: NodeRole) => (st.flags & bitOf(flag, side)) !== 0;
 
 /** The side runs as the service: the PVM whenever it runs; the SVM once it left COLO. @public */
 export function isService(st: ColoState, side: NodeRole): boolean {
-  if (st.dead[side]) return false;
+  if (has(st, FLAG.dead, side)) return false;
   const facts = entryOf(st, side).facts;
   return facts.running && (side === 'primary' || facts.leftColo);
 }
@@ -34,7 +37,7 @@ export const COLO_PROPERTIES: readonly ColoProperty[] = [
       Property.always(
         'takeover-holds-complete-checkpoint',
         (st) =>
-          st.flushes <= st.blobs &&
+          counter(st.counters, 'flushes') <= counter(st.counters, 'blobs') &&
           (!isService(st, 'secondary') || st.s.facts.checkpoints >= st.p.facts.checkpoints),
       ),
   },
@@ -52,14 +55,14 @@ export const COLO_PROPERTIES: readonly ColoProperty[] = [
     kind: 'safety',
     counts: 'violation',
     description: 'no multifd receive thread stores pages into the colo cache after colo_release_ram_cache',
-    property: () => Property.always('no-released-cache-access', (st) => !st.cacheUaf),
+    property: () => Property.always('no-released-cache-access', (st) => (st.flags & FLAG.cacheUaf) === 0),
   },
   {
     name: 'no-closed-file-access',
     kind: 'safety',
     counts: 'violation',
     description: "no thread shuts down the primary's return-path QEMUFile after it was fclosed",
-    property: () => Property.always('no-closed-file-access', (st) => !st.fileUaf),
+    property: () => Property.always('no-closed-file-access', (st) => (st.flags & FLAG.fileUaf) === 0),
   },
   {
     name: 'split-brain',
@@ -78,12 +81,12 @@ export const COLO_PROPERTIES: readonly ColoProperty[] = [
       'after an accepted x-colo-lost-heartbeat on a surviving side, that side eventually runs as the service (weak fairness per thread)',
     property: (model) =>
       Property.eventually('heartbeat-side-runs', (st) => {
-        const sides = (['primary', 'secondary'] as const).filter((side) => st.hb[side]);
-        if (sides.length === 0) return st.faults >= model.faultBudget;
+        const sides = (['primary', 'secondary'] as const).filter((side) => has(st, FLAG.hb, side));
+        if (sides.length === 0) return counter(st.counters, 'faults') >= model.faultBudget;
         return sides.every(
           (side) =>
-            st.dead[side] ||
-            st.hbRefused[side] ||
+            has(st, FLAG.dead, side) ||
+            has(st, FLAG.hbRefused, side) ||
             (isService(st, side) && entryOf(st, side).facts.failoverCompleted),
         );
       }),

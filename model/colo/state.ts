@@ -40,49 +40,26 @@ export type ColoAction =
   | { readonly t: 'trigger' }
   | { readonly t: 'fault'; readonly fault: FaultKind; readonly side: NodeRole };
 
-/** Which of a node's channels were shut (yank, failover, cancel). @public */
-export interface Shut {
-  readonly main: boolean;
-  readonly multifd: boolean;
-}
-
-/** Per side: one flag for the primary, one for the secondary. @public */
-export interface PerSide<T> {
-  readonly primary: T;
-  readonly secondary: T;
-}
-
 /**
  * The composed system: two QEMU processes (each an entry of its compiled node table), the links
- * between them, the fault injector's bookkeeping. Read a side's node with {@link nodeOf}.
+ * between them, the fault injector's bookkeeping. The bookkeeping is packed into small integers (the
+ * checker copies and fingerprints millions of states); read it with {@link coloView}, a side's node
+ * with {@link nodeOf}.
  * @public
  */
 export interface ColoState {
   readonly p: NodeEntry<NodeFacts>;
   readonly s: NodeEntry<NodeFacts>;
-  readonly dead: PerSide<boolean>;
+  /** Who is dead, the link broken, channels shut, errors reported, heartbeats, the use-after-frees. */
+  readonly flags: number;
+  /** Faults fired, checkpoint triggers, device blobs received whole, colo cache flushes. */
+  readonly counters: number;
   /** Main channel, primary -> secondary (COLO messages, the RAM stream with its EOF, the device blob). */
-  readonly toS: readonly MainItem[];
+  readonly toS: number;
   /** Return path, secondary -> primary. */
-  readonly toP: readonly ColoMessage[];
-  /** Multifd channels, primary -> secondary. */
-  readonly mfd: readonly (readonly ('data' | 'sync')[])[];
-  readonly broken: boolean;
-  readonly shut: PerSide<Shut>;
-  /** The main channel's error has been reported to that side. */
-  readonly errored: PerSide<boolean>;
-  readonly faults: number;
-  readonly triggers: number;
-  /** x-colo-lost-heartbeat issued (and refused) per side. */
-  readonly hb: PerSide<boolean>;
-  readonly hbRefused: PerSide<boolean>;
-  /** Device blobs the secondary received whole, and colo cache flushes it made. */
-  readonly blobs: number;
-  readonly flushes: number;
-  /** A multifd receive thread stored pages into a released colo cache. */
-  readonly cacheUaf: boolean;
-  /** The primary's return-path QEMUFile was dereferenced after qemu_fclose. */
-  readonly fileUaf: boolean;
+  readonly toP: number;
+  /** Multifd channels, primary -> secondary, one link each. */
+  readonly mfd: readonly number[];
 }
 
 /** A mutable copy of a state, for the one action that builds the next one. @internal */
@@ -90,29 +67,11 @@ export type Draft = { -readonly [K in keyof ColoState]: ColoState[K] };
 
 /**
  * A copy of a state to build the next one from. Written out field by field: one object shape for every
- * state, which V8 copies far faster than a spread of this many fields (the checker's hot path).
+ * state, which V8 copies far faster than a spread (the checker's hot path).
  * @internal
  */
 export function draftOf(st: ColoState): Draft {
-  return {
-    p: st.p,
-    s: st.s,
-    dead: st.dead,
-    toS: st.toS,
-    toP: st.toP,
-    mfd: st.mfd,
-    broken: st.broken,
-    shut: st.shut,
-    errored: st.errored,
-    faults: st.faults,
-    triggers: st.triggers,
-    hb: st.hb,
-    hbRefused: st.hbRefused,
-    blobs: st.blobs,
-    flushes: st.flushes,
-    cacheUaf: st.cacheUaf,
-    fileUaf: st.fileUaf,
-  };
+  return { p: st.p, s: st.s, flags: st.flags, counters: st.counters, toS: st.toS, toP: st.toP, mfd: st.mfd };
 }
 
 /** The other side. @internal */

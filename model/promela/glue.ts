@@ -1,5 +1,5 @@
 import { COLO_MESSAGES, type NodeInput, type NodeRole } from '../../machines/index.js';
-import type { ColoModel, ColoState } from '../colo/index.js';
+import { type ColoModel, type ColoState, coloView } from '../colo/index.js';
 import { EFFECT, messageName } from './codes.js';
 import { channelCode, FACTS } from './tables.js';
 
@@ -43,7 +43,8 @@ function declarations({ model, init }: GlueInput): string {
     const entry = side === 'primary' ? init.p : init.s;
     return FACTS.map(([name, of]) => `byte ${v(side)}${name} = ${of(entry.facts)};`).join(' ');
   };
-  if (init.toS.length + init.toP.length + init.mfd.flat().length > 0 || init.broken || init.faults > 0)
+  const view = coloView(init);
+  if (view.toS.length + view.toP.length + view.mfd.flat().length > 0 || view.broken || view.faults > 0)
     throw new Error('promela export: the initial state must have empty links and no fault');
   return `
 /* the composed state: each node as its table entry, the links, the fault injector's bookkeeping */
@@ -57,7 +58,7 @@ bit shutPm; bit shutPf; bit shutSm; bit shutSf;
 bit errP; bit errS;
 byte faults; byte triggers;
 bit hbP; bit hbS; bit hbRefP; bit hbRefS;
-byte blobs = ${init.blobs}; byte flushes = ${init.flushes};
+byte blobs = ${view.blobs}; byte flushes = ${view.flushes};
 bit cacheUaf; bit fileUaf;
 /* facts of p and s, copied from the tables after each step: functions of p and s, they add no state */
 ${facts('primary')}
