@@ -60,7 +60,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   private readonly sent: Array<Set<NodeEntry<NodeFacts>>> = [];
   private readonly unsent: NodeDictionary[] = [];
   private init: ColoState | null = null;
-  private readonly faultSides: readonly NodeRole[];
+  /** Every fault the injector may fire, with the flags that rule it out (its side dead, …). */
+  private readonly faultActions: readonly { readonly action: ColoAction; readonly blockedBy: number }[];
   /** Every multifd link empty: shared by the states that cleared them. */
   private readonly emptyLinks: readonly number[];
 
@@ -70,7 +71,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     this.channels = options.multifd ?? 0;
     this.kinds = new Set(options.faultKinds ?? FAULT_KINDS);
     this.actionSet = new ActionSet(this.channels);
-    this.faultSides = options.faultSides ?? ['primary', 'secondary'];
+    this.faultActions = faultActions(this.actionSet, this.kinds, options.faultSides);
     this.emptyLinks = Object.freeze(Array.from({ length: this.channels }, () => 0));
     const config = (role: NodeRole): NodeConfig => ({
       role,
@@ -128,15 +129,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     )
       out.push(set.trigger);
     if (counter(counters, 'faults') >= this.faultBudget) return;
-    const k = this.kinds;
-    for (const side of this.faultSides) {
-      if ((flags & bitOf(FLAG.dead, side)) !== 0) continue;
-      if (k.has('yank')) out.push(set.fault.yank[side]);
-      if (k.has('kill')) out.push(set.fault.kill[side]);
-      if (k.has('heartbeat') && (flags & bitOf(FLAG.hb, side)) === 0) out.push(set.fault.heartbeat[side]);
-    }
-    if (k.has('cancel') && primaryAlive) out.push(set.fault.cancel.primary);
-    if (k.has('link-break') && (flags & FLAG.broken) === 0) out.push(set.fault['link-break'].primary);
+    for (const fault of this.faultActions) if ((flags & fault.blockedBy) === 0) out.push(fault.action);
   }
 
   nextState(prev: ColoState, a: ColoAction): ColoState | null {
@@ -306,6 +299,25 @@ export class ColoModel implements Model<ColoState, ColoAction> {
         return 400;
     }
   }
+}
+
+/** The injector's faults in the order traces have always listed them, each with what rules it out. */
+function faultActions(
+  set: ActionSet,
+  kinds: ReadonlySet<FaultKind>,
+  sides: readonly NodeRole[] = ['primary', 'secondary'],
+): { action: ColoAction; blockedBy: number }[] {
+  const out: { action: ColoAction; blockedBy: number }[] = [];
+  for (const side of sides) {
+    const dead = bitOf(FLAG.dead, side);
+    if (kinds.has('yank')) out.push({ action: set.fault.yank[side], blockedBy: dead });
+    if (kinds.has('kill')) out.push({ action: set.fault.kill[side], blockedBy: dead });
+    if (kinds.has('heartbeat'))
+      out.push({ action: set.fault.heartbeat[side], blockedBy: dead | bitOf(FLAG.hb, side) });
+  }
+  if (kinds.has('cancel')) out.push({ action: set.fault.cancel.primary, blockedBy: FLAG.dead });
+  if (kinds.has('link-break')) out.push({ action: set.fault['link-break'].primary, blockedBy: FLAG.broken });
+  return out;
 }
 
 /** Builds the composed model; the factory worker threads call. @public */
