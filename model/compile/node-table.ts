@@ -46,6 +46,7 @@ export class NodeTable<F> {
   private readonly byKey = new Map<string, NodeEntry<F>>();
   private readonly byHash = new Map<string, NodeEntry<F>>();
   private computed = 0;
+  private compiling = 0;
   private readonly words = new Uint32Array(2);
 
   constructor(
@@ -72,16 +73,23 @@ export class NodeTable<F> {
   apply(from: NodeEntry<F>, input: NodeInput): NodeStep<F> {
     const known = from.steps.get(input);
     if (known) return known;
+    const start = performance.now();
     const { node, effects } = applyInput(from.node, input);
     const step = { next: this.intern(node), effects };
     from.steps.set(input, step);
     this.computed++;
+    this.compiling += performance.now() - start;
     return step;
   }
 
   /** How many transitions were compiled (machine runs). */
   get transitions(): number {
     return this.computed;
+  }
+
+  /** Time spent compiling transitions (running the machines, interning the nodes they reach), in seconds. */
+  get compileSeconds(): number {
+    return this.compiling / 1000;
   }
 
   private entry(key: string, node: NodeState): NodeEntry<F> {

@@ -9,11 +9,16 @@ describe('compiled node tables', () => {
     const first = checker(model).spawnBfs();
     const { primary, secondary } = model.composition.tables;
     const compiled = primary.transitions + secondary.transitions;
+    const compileSeconds = primary.compileSeconds + secondary.compileSeconds;
     expect(compiled).toBeGreaterThan(0);
+    expect(compileSeconds).toBeGreaterThan(0);
+    expect(compileSeconds).toBeLessThan(first.seconds);
     expect(compiled).toBeLessThan(first.transitions);
     const second = checker(model).spawnBfs();
     expect(second.states).toBe(first.states);
     expect(second.transitions).toBe(first.transitions);
     expect(primary.transitions + secondary.transitions).toBe(compiled);
+    // the compile clock runs only while machines run: the second search adds nothing to it
+    expect(primary.compileSeconds + secondary.compileSeconds).toBe(compileSeconds);
   });
 });
