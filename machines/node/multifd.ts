@@ -1,4 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
+import { memoCan } from './transition-memo.js';
 import type { Tx } from './tx.js';
 import type { NodeInput, NodeState } from './types.js';
 
@@ -34,7 +35,8 @@ export function startRamLoad(tx: Tx): void {
 
 /** The COLO thread inside multifd_send / multifd_send_sync_main / multifd_recv_sync_main can run. @internal */
 export function ramPhaseReady(node: NodeState): boolean {
-  return multifdOf(node)?.can({ type: 'main.step' }) === true;
+  const snapshot = multifdOf(node);
+  return snapshot !== null && memoCan(snapshot, { type: 'main.step' });
 }
 
 /** One step of the main thread's multifd code, then what QEMU does when that call returns. @internal */
@@ -67,7 +69,8 @@ function settleRamPhase(tx: Tx): void {
 
 /** Whether multifd channel thread `channel` has a step it can take without input. @internal */
 export function channelReady(node: NodeState, channel: number): boolean {
-  return multifdOf(node)?.can({ type: `channel-${channel}.step` }) === true;
+  const snapshot = multifdOf(node);
+  return snapshot !== null && memoCan(snapshot, { type: `channel-${channel}.step` });
 }
 
 /** The channel's thread state (`write-job`, `read`, …), for the edge. @public */
@@ -90,7 +93,7 @@ export function stepChannel(tx: Tx, channel: number): void {
 export function channelInput(tx: Tx, input: MultifdInput): void {
   const event = { type: `channel-${input.channel}.${input.event}` };
   const snapshot = multifdOf(tx.node);
-  if (!snapshot?.can(event)) return;
+  if (!snapshot || !memoCan(snapshot, event)) return;
   perform(tx, input.channel, tx.send(keyOf(tx.node), event));
 }
 

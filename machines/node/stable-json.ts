@@ -1,6 +1,7 @@
 /**
  * JSON with object keys in sorted order, so two equal values always give the same text whatever order
- * their properties were built in. Node keys are made of it; they name a node state across threads.
+ * their properties were built in. Node keys are made of it (they name a node state across threads), and
+ * the node's transition memo interns machine snapshots by it.
  * @public
  */
 export function stableJson(value: unknown): string {

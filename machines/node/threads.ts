@@ -1,4 +1,5 @@
 import { channelReady, ramPhaseReady, recvThreadsExited } from './multifd.js';
+import { memoCan } from './transition-memo.js';
 import { type AnyEvent, hasTag, type Tx } from './tx.js';
 import type { IoCompletion, NodeState, NodeThread } from './types.js';
 
@@ -14,19 +15,20 @@ export function coloNextEvent(node: NodeState): AnyEvent | null {
   const head = node.inbox[0];
   if (head) {
     const event: AnyEvent = { type: 'message', ...head };
-    if (colo.can(event)) return event;
+    if (memoCan(colo, event)) return event;
   }
   const completion = node.completions.find(
-    (done) => (done !== 'channel-error' || node.inbox.length === 0) && colo.can({ type: done }),
+    (done) => (done !== 'channel-error' || node.inbox.length === 0) && memoCan(colo, { type: done }),
   );
   if (completion) return { type: completion };
   const migration = node.config.role === 'primary' ? node.source.value : node.incoming.value;
   const checkpoint: AnyEvent = { type: 'checkpoint-event', migration };
-  if (node.qemuEvents.checkpoint && colo.can(checkpoint)) return checkpoint;
-  if (node.qemuEvents.exit && colo.can({ type: 'exit-event' })) return { type: 'exit-event' };
-  if (node.qemuEvents.incoming && colo.can({ type: 'incoming-event' })) return { type: 'incoming-event' };
+  if (node.qemuEvents.checkpoint && memoCan(colo, checkpoint)) return checkpoint;
+  if (node.qemuEvents.exit && memoCan(colo, { type: 'exit-event' })) return { type: 'exit-event' };
+  if (node.qemuEvents.incoming && memoCan(colo, { type: 'incoming-event' }))
+    return { type: 'incoming-event' };
   const step: AnyEvent = { type: 'step', failover: node.failover.value, migration };
-  return colo.can(step) ? step : null;
+  return memoCan(colo, step) ? step : null;
 }
 
 /** The COLO thread can run: its next event, a step inside multifd, or the NULL store after an fclose. @internal */

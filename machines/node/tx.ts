@@ -1,19 +1,16 @@
-import { type AnyMachineSnapshot, type EventObject, transition } from 'xstate';
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import type { MigrationStatus } from '../vocabulary.js';
 import { multifdMachines, nodeMachines } from './definitions.js';
+import { type DescribedAction, memoTransition } from './transition-memo.js';
 import type { Effect, NodeState } from './types.js';
+
+export type { DescribedAction } from './transition-memo.js';
 
 /** The machines of a node a transaction can move. @internal */
 export type MachineKey = 'source' | 'incoming' | 'failover' | 'colo' | 'multifdSend' | 'multifdRecv';
 
 /** An event with any payload, as the node routes it to a machine. @internal */
 export type AnyEvent = EventObject & Readonly<Record<string, unknown>>;
-
-/** A described action as XState returns it from transition(). @internal */
-export interface DescribedAction {
-  readonly type: string;
-  readonly params?: unknown;
-}
 
 /**
  * @internal One input's worth of change to a node: snapshots are replaced, never mutated, and the
@@ -35,18 +32,20 @@ export class Tx {
     this.effects.push(effect);
   }
 
-  /** Sends an event to one machine; returns the actions it described (empty if nothing moved). */
-  send(key: MachineKey, event: AnyEvent): DescribedAction[] {
+  /**
+   * Sends an event to one machine; returns the actions it described (empty if nothing moved). The
+   * snapshot and actions come from the transition memo, shared with every equal step: read-only.
+   */
+  send(key: MachineKey, event: AnyEvent): readonly DescribedAction[] {
     const snapshot = this.node[key];
     if (!snapshot) return [];
-    const machine = this.machineFor(key);
-    const [next, actions] = transition(machine, snapshot, event);
+    const { next, actions } = memoTransition(this.machineFor(key), snapshot, event);
     this.set({ [key]: next } as Partial<NodeState>);
     if ((key === 'source' || key === 'incoming') && next.value !== snapshot.value) {
       // migration.c:migrate_set_state -> migrate_generate_event
       this.emit({ kind: 'qmp-event', event: 'MIGRATION', data: { status: next.value as MigrationStatus } });
     }
-    return actions as DescribedAction[];
+    return actions;
   }
 
   status(key: 'source' | 'incoming'): MigrationStatus {

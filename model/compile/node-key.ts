@@ -1,7 +1,8 @@
 import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
 import type { NodeConfig, NodeState } from '../../machines/index.js';
 import { multifdMachines, nodeMachines } from '../../machines/node/definitions.js';
-import { stableJson } from './stable-json.js';
+import { stableJson } from '../../machines/node/stable-json.js';
+import { snapshotText } from '../../machines/node/transition-memo.js';
 
 /** The node's machine snapshots, by field. */
 const SNAPSHOTS = ['source', 'incoming', 'failover', 'colo', 'multifdSend', 'multifdRecv'] as const;
@@ -13,18 +14,9 @@ interface SnapshotData {
   readonly status: AnyMachineSnapshot['status'];
 }
 
-// Snapshots a step leaves alone are shared by the next node state: their text is made once.
-const snapshotText = new WeakMap<AnyMachineSnapshot, string>();
-
-function textOf(s: AnyMachineSnapshot | null): string {
-  if (!s) return 'null';
-  let text = snapshotText.get(s);
-  if (text === undefined) {
-    text = stableJson({ value: s.value, context: s.context, status: s.status } satisfies SnapshotData);
-    snapshotText.set(s, text);
-  }
-  return text;
-}
+// The transition memo's text: made once per interned snapshot, and the snapshots of a node state are
+// the memo's shared objects, so a new node key mostly reuses texts it already has.
+const textOf = (s: AnyMachineSnapshot | null): string => (s ? snapshotText(s) : 'null');
 
 /**
  * The canonical text of a node state: every field but the config (fixed per table), each machine as
