@@ -18,6 +18,23 @@ interface SnapshotData {
 // the memo's shared objects, so a new node key mostly reuses texts it already has.
 const textOf = (s: AnyMachineSnapshot | null): string => (s ? snapshotText(s) : 'null');
 
+// Fields a step leaves alone are the same objects in the next node state (nodes are replaced, never
+// mutated): their text is made once per object.
+const fieldText = new WeakMap<object, string>();
+
+function valueText(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  let text = fieldText.get(value);
+  if (text === undefined) {
+    text = stableJson(value);
+    fieldText.set(value, text);
+  }
+  return text;
+}
+
+const SNAPSHOT_FIELDS: ReadonlySet<string> = new Set(SNAPSHOTS);
+const SORTED_SNAPSHOTS = [...SNAPSHOTS].sort();
+
 /**
  * The canonical text of a node state: every field but the config (fixed per table), each machine as
  * its value, context and status. Equal keys mean equal futures, which is what lets the checker store a
@@ -25,13 +42,16 @@ const textOf = (s: AnyMachineSnapshot | null): string => (s ? snapshotText(s) : 
  * @public
  */
 export function nodeKey(node: NodeState): string {
-  const { config: _config, ...rest } = node;
-  const data: Record<string, unknown> = { ...rest };
-  for (const field of SNAPSHOTS) delete data[field];
-  const plain = stableJson(data);
   // the snapshots first (in sorted order), then the other fields (sorted): canonical, though not one sort
-  const snapshots = [...SNAPSHOTS].sort().map((field) => `${JSON.stringify(field)}:${textOf(node[field])}`);
-  return `{${snapshots.join(',')},${plain.slice(1)}`;
+  const parts = SORTED_SNAPSHOTS.map((field) => `${JSON.stringify(field)}:${textOf(node[field])}`);
+  const record = node as unknown as Readonly<Record<string, unknown>>;
+  for (const name of Object.keys(record).sort()) {
+    if (name === 'config' || SNAPSHOT_FIELDS.has(name)) continue;
+    const value = record[name];
+    if (value === undefined || typeof value === 'function') continue;
+    parts.push(`${JSON.stringify(name)}:${valueText(value)}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 function machineOf(config: NodeConfig, field: SnapshotField): AnyStateMachine {

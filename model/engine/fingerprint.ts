@@ -40,13 +40,7 @@ function finish(length: number, out: Uint32Array): void {
  */
 export function fingerprint(input: Fingerprintable, out: Uint32Array): void {
   if (typeof input === 'string') {
-    a = 0x811c9dc5;
-    b = 0x01000193;
-    const n = input.length;
-    let i = 0;
-    for (; i + 1 < n; i += 2) word(input.charCodeAt(i) | (input.charCodeAt(i + 1) << 16));
-    if (i < n) word(input.charCodeAt(i));
-    finish(n, out);
+    fingerprintString(input, out);
   } else if (typeof input === 'bigint') {
     a = 0x2545f491;
     b = 0x6c8e9cf5;
@@ -93,4 +87,22 @@ function fingerprintWords(words: Uint32Array, length: number, out: Uint32Array):
   a = x;
   b = y;
   finish(length, out);
+}
+
+/** The fingerprint of a string, two UTF-16 units a word: lanes in locals as in {@link fingerprintWords}. */
+function fingerprintString(input: string, out: Uint32Array): void {
+  let x = 0x811c9dc5;
+  let y = 0x01000193;
+  const n = input.length;
+  let i = 0;
+  for (; i < n; i += 2) {
+    const k = i + 1 < n ? input.charCodeAt(i) | (input.charCodeAt(i + 1) << 16) : input.charCodeAt(i);
+    x = Math.imul(x ^ k, 0x9e3779b1);
+    x = ((x << 13) | (x >>> 19)) + y;
+    y = Math.imul(y ^ k, 0x85ebca77);
+    y = ((y << 17) | (y >>> 15)) ^ x;
+  }
+  a = x;
+  b = y;
+  finish(n, out);
 }
