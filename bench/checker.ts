@@ -1,10 +1,12 @@
 /**
- * The model checker beside Spin, in one process run: the standard configurations (plain and multifd 2,
- * one fault, every fix) explored by lockstep's BFS (one thread, then two workers) and by pan built from
- * `lockstep export promela` with gcc -O2. One JSON line per configuration; the ratios are the figures.
+ * The model checker beside Spin, in one run: the standard configurations (plain and multifd 2, one
+ * fault, every fix) explored by lockstep's BFS (one thread in a fresh process, as `lockstep check` runs,
+ * then two workers) and by pan built from `lockstep export promela` with gcc -O2. One JSON line per configuration; the ratios are the figures.
  * Run alone: `npx tsx bench/checker.ts`.
  */
-import { checker, createColoModel } from '../model/index.js';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { type ColoModelOptions, checker, createColoModel } from '../model/index.js';
 import { exportPromela } from '../model/promela/index.js';
 import { buildPan, runPan, spinAvailable } from '../model/spin/index.js';
 
@@ -19,11 +21,10 @@ if (!(await spinAvailable())) {
   print({ figure: 'checker-vs-spin', skipped: 'spin or gcc missing (apt-get install spin gcc)' });
 } else {
   for (const { name, options } of CONFIGS) {
+    const one = await coldSearch(options);
     const exported = exportPromela(options); // compiles the tables; not timed
     const build = await buildPan(exported);
     const spin = await runPan(build, 0);
-    const model = createColoModel(options);
-    const one = checker(model).spawnBfs();
     const workers = await checker(createColoModel(options))
       .workers(2, {
         module: new URL('../model/colo/model.js', import.meta.url).href,
@@ -35,8 +36,7 @@ if (!(await spinAvailable())) {
     const spinSeconds = Math.min(spin.seconds, spinAgain.seconds);
     // compiling the machines into tables happens during the search (first visit of each node state and
     // input): lockstep's counterpart of spin -a and gcc, timed inside the node tables
-    const { primary, secondary } = model.composition.tables;
-    const compileSeconds = primary.compileSeconds + secondary.compileSeconds;
+    const compileSeconds = one.compileSeconds;
     print({
       figure: 'checker-vs-spin',
       config: name,
@@ -66,6 +66,27 @@ if (!(await spinAvailable())) {
       spinStatesPerSecond: Math.round(spin.states / spinSeconds),
     });
   }
+}
+
+interface ColdSearch {
+  states: number;
+  seconds: number;
+  compileSeconds: number;
+  bytesPerState: number;
+}
+
+/** lockstep's one-thread search in a fresh process (bench/checker-cold.ts): cold memo, cold JIT. */
+async function coldSearch(options: ColoModelOptions): Promise<ColdSearch> {
+  const child = fork(new URL('./checker-cold.ts', import.meta.url), [JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`bench/checker-cold.ts exited with ${code}`);
+  return JSON.parse(out) as ColdSearch;
 }
 
 function round(x: number): number {
