@@ -1,29 +1,27 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { type Batch, BatchReader, BatchWriter } from './batch.js';
 import { fingerprint } from './fingerprint.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import type { WorkerSource } from './options.js';
 import { NO_PARENT, ParentLinks } from './parent-links.js';
 import type { Property } from './property.js';
 import type { Model } from './types.js';
-import {
-  type Batch,
-  type FromWorker,
-  globalRef,
-  type ToWorker,
-  type WorkerFinding,
-} from './worker-protocol.js';
+import { livenessInWorker } from './worker-liveness.js';
+import { type FromWorker, globalRef, type ToWorker, type WorkerFinding } from './worker-protocol.js';
 
 /*
  * One BFS worker: owns the states whose fingerprint's low word is its index modulo the worker count.
- * It keeps their visited set, parent links and frontier; successors owned by others go back to the
- * coordinator in batches. Everything here runs once per state, so it mirrors bfs.ts's hot loop.
+ * It keeps their visited set, parent links and frontier; successors owned by others go straight to their
+ * owner through a MessagePort per peer (a flat buffer per flush, transferred), so the coordinator only
+ * runs the level barrier. Everything here runs once per state, so it mirrors bfs.ts's hot loop.
  */
-const { source, index, count, symmetry, deadlock } = workerData as {
+const { source, index, count, symmetry, deadlock, peers } = workerData as {
   source: WorkerSource;
   index: number;
   count: number;
   symmetry: boolean;
   deadlock: boolean;
+  peers: (MessagePort | null)[];
 };
 const exported: unknown = ((await import(source.module)) as Record<string, unknown>)[source.export];
 if (typeof exported !== 'function')
@@ -32,12 +30,23 @@ const model = (exported as (o: unknown) => Model<unknown, unknown>)(source.optio
 const props: Property<unknown>[] = model.properties().filter((p) => p.kind !== 'eventually');
 const found = new Set<string>();
 const seen = new FingerprintSet();
+// Fingerprints already sent to their owner: a state sent once is in its owner's visited set from that
+// level on, so sending it again (about half of all foreign successors) would only be deduplicated there.
+const sent = new FingerprintSet();
 const links = new ParentLinks();
 const fp = new Uint32Array(2);
+const outbox = peers.map((p) => (p ? new BatchWriter() : null));
+const reader = new BatchReader();
+// a flush every this many words lets an idle peer insert while the sender is still expanding
+const FLUSH_WORDS = 1 << 16;
 let frontier: unknown[] = [];
 let next: unknown[] = [];
 let levelStart = 0;
 let findings: WorkerFinding[] = [];
+let transitions = 0;
+// the level ends once this worker has expanded its frontier and every peer has sent its last batch
+let expanded = false;
+let peersDone = 0;
 
 function hash(s: unknown): void {
   fingerprint(model.encode(symmetry && model.representative ? model.representative(s) : s), fp);
@@ -48,12 +57,7 @@ function note(property: string, kind: WorkerFinding['kind'], violation: boolean,
   findings.push({ property, kind, violation, ref: globalRef(local, index, count) });
 }
 
-// Inserts an owned state (fingerprint already in fp); checks properties on new ones.
-function insert(s: unknown, parent: number, action: number): void {
-  if (!seen.add(fp[0]!, fp[1]!)) return;
-  admit(s, parent, action);
-}
-
+// A state new to this worker: it gets the next local id, joins the next frontier, is checked.
 function admit(s: unknown, parent: number, action: number): void {
   const local = links.push(parent, action);
   next.push(s);
@@ -65,15 +69,15 @@ function admit(s: unknown, parent: number, action: number): void {
   }
 }
 
-function expand(): FromWorker<unknown> {
-  const outbox: Batch<unknown>[] = Array.from({ length: count }, () => ({
-    states: [],
-    fingerprints: [],
-    parents: [],
-    actions: [],
-  }));
+function flush(owner: number, last: boolean): void {
+  const w = outbox[owner]!;
+  const batch: Batch = { ...w.take(), last };
+  if (model.dictionary) batch.dictionary = model.dictionary(owner);
+  peers[owner]!.postMessage(batch, [batch.words.buffer]);
+}
+
+function expand(): void {
   const out: unknown[] = [];
-  let transitions = 0;
   for (let i = 0; i < frontier.length; i++) {
     const s = frontier[i];
     const ref = globalRef(levelStart + i, index, count);
@@ -86,14 +90,14 @@ function expand(): FromWorker<unknown> {
       enabled++;
       hash(t);
       const owner = fp[1]! % count;
-      if (owner === index) insert(t, ref, k);
-      else {
-        const b = outbox[owner]!;
-        b.states.push(model.pack ? model.pack(t, owner) : t);
-        b.fingerprints.push(fp[0]!, fp[1]!);
-        b.parents.push(ref);
-        b.actions.push(k);
+      if (owner === index) {
+        if (seen.add(fp[0]!, fp[1]!)) admit(t, ref, k);
+        continue;
       }
+      if (!sent.add(fp[0]!, fp[1]!)) continue;
+      const w = outbox[owner]!;
+      w.add(fp[0]!, fp[1]!, ref, k, model.pack ? model.pack(t, owner) : t);
+      if (w.length >= FLUSH_WORDS) flush(owner, false);
     }
     transitions += enabled;
     if (enabled === 0 && deadlock && !found.has('deadlock') && !model.isEndState?.(s)) {
@@ -101,45 +105,66 @@ function expand(): FromWorker<unknown> {
     }
   }
   levelStart += frontier.length;
-  if (model.dictionary)
-    outbox.forEach((b, owner) => {
-      if (b.states.length > 0) b.dictionary = model.dictionary!(owner);
-    });
-  return { type: 'expanded', outbox, transitions, findings: take() };
+  for (let owner = 0; owner < count; owner++) if (owner !== index) flush(owner, true);
 }
 
-function take(): WorkerFinding[] {
-  const f = findings;
-  findings = [];
-  return f;
+// States a peer found for the next level: only fingerprints new here are unpacked.
+function receive(batch: Batch): void {
+  if (batch.dictionary !== undefined) model.learn?.(batch.dictionary);
+  reader.reset(batch);
+  while (reader.next()) {
+    if (!seen.add(reader.hi, reader.lo)) continue;
+    const packed = reader.packed();
+    admit(model.unpack ? model.unpack(packed) : packed, reader.parent, reader.action);
+  }
+  if (batch.last) peersDone++;
+  settle();
 }
 
-function inserted(): FromWorker<unknown> {
-  const added = next.length;
+// Answers the level once both halves are in: a peer's batches may arrive before this worker's own
+// 'expand' (its level starts when the coordinator's message gets here), never from the level after.
+function settle(): void {
+  if (!expanded || peersDone < count - 1) return;
+  const done: FromWorker = {
+    type: 'level',
+    added: next.length,
+    size: seen.size,
+    bytes: seen.bytes + sent.bytes + links.bytes,
+    transitions,
+    findings,
+  };
   frontier = next;
   next = [];
-  return { type: 'inserted', added, size: seen.size, bytes: seen.bytes + links.bytes, findings: take() };
+  findings = [];
+  transitions = 0;
+  expanded = false;
+  peersDone = 0;
+  parentPort!.postMessage(done);
 }
 
-parentPort!.on('message', (m: ToWorker<unknown>) => {
+for (const port of peers) port?.on('message', receive);
+
+parentPort!.on('message', (m: ToWorker) => {
   if (m.type === 'init') {
+    // every worker walks the initial states; each keeps the ones it owns, so there is nothing to send
     model.initStates().forEach((s, i) => {
       hash(s);
-      if (fp[1]! % count === index) insert(s, NO_PARENT, i);
+      if (fp[1]! % count === index && seen.add(fp[0]!, fp[1]!)) admit(s, NO_PARENT, i);
     });
-    parentPort!.postMessage(inserted());
-  } else if (m.type === 'expand') parentPort!.postMessage(expand());
-  else if (m.type === 'insert') {
-    for (const b of m.batches) {
-      if (b.dictionary !== undefined) model.learn?.(b.dictionary);
-      for (let j = 0; j < b.states.length; j++) {
-        if (!seen.add(b.fingerprints[2 * j]!, b.fingerprints[2 * j + 1]!)) continue;
-        const packed = b.states[j];
-        admit(model.unpack ? model.unpack(packed) : packed, b.parents[j]!, b.actions[j]!);
-      }
-    }
-    parentPort!.postMessage(inserted());
+    expanded = true;
+    peersDone = count - 1;
+    settle();
+  } else if (m.type === 'expand') {
+    expand();
+    expanded = true;
+    settle();
   } else if (m.type === 'link') {
     parentPort!.postMessage({ type: 'link', parent: links.parent(m.local), action: links.action(m.local) });
-  } else parentPort!.close();
+  } else if (m.type === 'liveness') {
+    const traces = livenessInWorker(model, symmetry, (position) => position % count === index);
+    parentPort!.postMessage({ type: 'liveness', traces });
+  } else {
+    for (const port of peers) port?.close();
+    parentPort!.close();
+  }
 });

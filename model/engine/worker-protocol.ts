@@ -1,26 +1,17 @@
 import type { DiscoveryKind } from './types.js';
-
-/** What the coordinator sends a BFS worker. */
-export type ToWorker<S> =
-  | { type: 'init' }
-  | { type: 'expand' }
-  | { type: 'insert'; batches: Batch<S>[] }
-  | { type: 'link'; local: number }
-  | { type: 'stop' };
+import type { IndexedTrace } from './worker-liveness.js';
 
 /**
- * States bound for one owner: the state (packed by the model when it has `pack`), its fingerprint
- * (two words per state, so the owner unpacks only states it has not seen), its parent's global
- * reference and the action index.
+ * What the coordinator sends a BFS worker: `init` and `expand` each run one level (the initial states,
+ * then one frontier) and are answered by `level`; `link` asks for one parent link of a trace; `liveness`
+ * runs the liveness pass for this worker's share of the eventually properties once the search is complete.
  */
-export interface Batch<S> {
-  /** The model's dictionary for these states (Model.dictionary), learnt before they are unpacked. */
-  dictionary?: unknown;
-  states: S[];
-  fingerprints: number[];
-  parents: number[];
-  actions: number[];
-}
+export type ToWorker =
+  | { type: 'init' }
+  | { type: 'expand' }
+  | { type: 'link'; local: number }
+  | { type: 'liveness' }
+  | { type: 'stop' };
 
 /** A property hit inside a worker, by global state reference; the coordinator replays the trace. */
 export interface WorkerFinding {
@@ -30,11 +21,24 @@ export interface WorkerFinding {
   ref: number;
 }
 
+/**
+ * A worker's answer to a level once it has expanded its frontier and inserted every state its peers sent
+ * for the next level: how many it added, its visited-set size and bytes, transitions generated, findings.
+ */
+export interface LevelDone {
+  type: 'level';
+  added: number;
+  size: number;
+  bytes: number;
+  transitions: number;
+  findings: WorkerFinding[];
+}
+
 /** What a BFS worker answers. */
-export type FromWorker<S> =
-  | { type: 'inserted'; added: number; size: number; bytes: number; findings: WorkerFinding[] }
-  | { type: 'expanded'; outbox: Batch<S>[]; transitions: number; findings: WorkerFinding[] }
-  | { type: 'link'; parent: number; action: number };
+export type FromWorker =
+  | LevelDone
+  | { type: 'link'; parent: number; action: number }
+  | { type: 'liveness'; traces: IndexedTrace[] };
 
 /** Global reference of a worker's local state id: ids interleave so any worker can name any state. */
 export function globalRef(local: number, worker: number, workers: number): number {
