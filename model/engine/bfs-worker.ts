@@ -30,9 +30,6 @@ const model = (exported as (o: unknown) => Model<unknown, unknown>)(source.optio
 const props: Property<unknown>[] = model.properties().filter((p) => p.kind !== 'eventually');
 const found = new Set<string>();
 const seen = new FingerprintSet();
-// Fingerprints already sent to their owner: a state sent once is in its owner's visited set from that
-// level on, so sending it again (about half of all foreign successors) would only be deduplicated there.
-const sent = new FingerprintSet();
 const links = new ParentLinks();
 const fp = new Uint32Array(2);
 const outbox = peers.map((p) => (p ? new BatchWriter() : null));
@@ -94,7 +91,6 @@ function expand(): void {
         if (seen.add(fp[0]!, fp[1]!)) admit(t, ref, k);
         continue;
       }
-      if (!sent.add(fp[0]!, fp[1]!)) continue;
       const w = outbox[owner]!;
       w.add(fp[0]!, fp[1]!, ref, k, model.pack ? model.pack(t, owner) : t);
       if (w.length >= FLUSH_WORDS) flush(owner, false);
@@ -129,7 +125,7 @@ function settle(): void {
     type: 'level',
     added: next.length,
     size: seen.size,
-    bytes: seen.bytes + sent.bytes + links.bytes,
+    bytes: seen.bytes + links.bytes,
     transitions,
     findings,
   };
