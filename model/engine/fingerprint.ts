@@ -72,11 +72,19 @@ export function fingerprint(input: Fingerprintable, out: Uint32Array): void {
 /**
  * The fingerprint of 32-bit words: the same lanes and finish as {@link fingerprint}, with the lanes in
  * locals instead of the module's scratch (this is the checker's hottest function: it runs on every
- * transition, and local lanes stay in registers).
+ * transition, and local lanes stay in registers). `seedA`/`seedB` say what the words stand for and
+ * `count` is the length the finish mixes in (a string's length in UTF-16 units, not in words).
  */
-function fingerprintWords(words: Uint32Array, length: number, out: Uint32Array): void {
-  let x = 0x510e527f;
-  let y = 0x9b05688c;
+function fingerprintWords(
+  words: Uint32Array,
+  length: number,
+  out: Uint32Array,
+  seedA = 0x510e527f,
+  seedB = 0x9b05688c,
+  count = length,
+): void {
+  let x = seedA;
+  let y = seedB;
   for (let i = 0; i < length; i++) {
     const k = words[i]!;
     x = Math.imul(x ^ k, 0x9e3779b1);
@@ -86,23 +94,17 @@ function fingerprintWords(words: Uint32Array, length: number, out: Uint32Array):
   }
   a = x;
   b = y;
-  finish(length, out);
+  finish(count, out);
 }
 
-/** The fingerprint of a string, two UTF-16 units a word: lanes in locals as in {@link fingerprintWords}. */
+let stringWords = new Uint32Array(1024);
+
+/** The fingerprint of a string, two UTF-16 units a word (node keys: a few thousand per search). */
 function fingerprintString(input: string, out: Uint32Array): void {
-  let x = 0x811c9dc5;
-  let y = 0x01000193;
   const n = input.length;
-  let i = 0;
-  for (; i < n; i += 2) {
-    const k = i + 1 < n ? input.charCodeAt(i) | (input.charCodeAt(i + 1) << 16) : input.charCodeAt(i);
-    x = Math.imul(x ^ k, 0x9e3779b1);
-    x = ((x << 13) | (x >>> 19)) + y;
-    y = Math.imul(y ^ k, 0x85ebca77);
-    y = ((y << 17) | (y >>> 15)) ^ x;
-  }
-  a = x;
-  b = y;
-  finish(n, out);
+  const length = (n + 1) >> 1;
+  if (stringWords.length < length) stringWords = new Uint32Array(length * 2);
+  for (let i = 0, w = 0; i < n; i += 2, w++)
+    stringWords[w] = i + 1 < n ? input.charCodeAt(i) | (input.charCodeAt(i + 1) << 16) : input.charCodeAt(i);
+  fingerprintWords(stringWords, length, out, 0x811c9dc5, 0x01000193, n);
 }
