@@ -4,7 +4,7 @@
  * the sockets' flags), never from the model: a trace step the runtime cannot take is a divergence.
  * @packageDocumentation
  */
-import { channelState, enabledThreads, type NodeRole } from '../machines/index.js';
+import { channelState, channelWrites, enabledThreads, type NodeRole } from '../machines/index.js';
 import type { ColoAction } from '../model/index.js';
 import type { Endpoint } from './endpoint.js';
 import type { Findings } from './findings.js';
@@ -14,8 +14,6 @@ import type { ReplayNode } from './replay-node.js';
 import type { SecondaryEdge } from './secondary-edge.js';
 
 type MultifdRead = 'packet' | 'sync-packet' | 'eof' | 'read-error';
-/** multifd.c:multifd_send_thread states that write on the channel (the initial packet, a job, a SYNC). */
-const WRITING = new Set(['init', 'write-job', 'write-sync']);
 
 /** Two nodes of one replay and the channels between them. @public */
 export class World {
@@ -80,9 +78,8 @@ export class World {
 
   /** multifd.c:multifd_send_thread about to write on a channel that no longer takes writes. */
   writeFails(channel: number): boolean {
-    const state = channelState(this.primary.state, channel);
     const end = this.primaryEdge.multifd[channel];
-    return !this.primary.dead && state !== undefined && WRITING.has(state) && end?.writable !== true;
+    return !this.primary.dead && channelWrites(this.primary.state, channel) && end?.writable !== true;
   }
 
   /** What can move now on the runtime, in the order a deterministic scheduler takes it. */

@@ -6,7 +6,7 @@
  */
 export { applyInput } from './apply.js';
 export { createNode } from './create.js';
-export { channelState } from './multifd.js';
+export { channelState, channelWrites } from './multifd.js';
 export {
   IDLE_COLO_STATES,
   IDLE_MULTIFD_MAIN_STATES,

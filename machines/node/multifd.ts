@@ -78,6 +78,18 @@ export function channelState(node: NodeState, channel: number): string | undefin
   return region(multifdOf(node), `channel-${channel}`);
 }
 
+/** multifd.c:multifd_send_thread states that write on the channel: the initial packet, a job, a SYNC. */
+const WRITING: ReadonlySet<string> = new Set(['init', 'write-job', 'write-sync']);
+
+/**
+ * Whether the channel's send thread is about to write on its socket: a step it takes when nobody reads
+ * the channel any more is the write error, not the write. @public
+ */
+export function channelWrites(node: NodeState, channel: number): boolean {
+  const state = channelState(node, channel);
+  return state !== undefined && WRITING.has(state);
+}
+
 /** Runs one step of a multifd channel thread. @internal */
 export function stepChannel(tx: Tx, channel: number): void {
   const before = channelState(tx.node, channel);

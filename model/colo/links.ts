@@ -65,11 +65,7 @@ export function multifdRead(
   return null;
 }
 
-/** The send thread's states that write to its socket (a dead reader turns their step into a write error). @internal */
-export const WRITING: ReadonlySet<string> = new Set(['write-job', 'write-sync', 'init']);
-
 /** A primary send thread writing to a channel nobody reads gets the write error instead of a step. @internal */
 export function writeFails(st: ColoState, channel: number): boolean {
-  const state = st.p.facts.channels[channel];
-  return state !== undefined && WRITING.has(state) && !canWrite(st, 'primary', 'multifd');
+  return st.p.facts.writing[channel] === true && !canWrite(st, 'primary', 'multifd');
 }

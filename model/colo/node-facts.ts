@@ -1,5 +1,6 @@
 import {
   channelState,
+  channelWrites,
   enabledThreads,
   isQuiescent,
   type NodeState,
@@ -13,6 +14,8 @@ export interface NodeFacts {
   readonly coloActive: boolean;
   /** Each multifd channel thread's state. */
   readonly channels: readonly (string | undefined)[];
+  /** Each multifd channel's send thread is about to write on its socket. */
+  readonly writing: readonly boolean[];
   /** Alive with nothing to do, waiting only where waiting is legitimate (not hung). */
   readonly quiescent: boolean;
   readonly running: boolean;
@@ -31,6 +34,7 @@ export function nodeFacts(node: NodeState): NodeFacts {
     threads: enabledThreads(node),
     coloActive: node.colo?.status === 'active',
     channels: Array.from({ length: node.config.multifd ?? 0 }, (_, i) => channelState(node, i)),
+    writing: Array.from({ length: node.config.multifd ?? 0 }, (_, i) => channelWrites(node, i)),
     quiescent: isQuiescent(node),
     running: node.vm === 'running',
     leftColo: node.incoming.value !== 'colo',

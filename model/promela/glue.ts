@@ -1,5 +1,5 @@
 import { COLO_MESSAGES, type NodeInput, type NodeRole } from '../../machines/index.js';
-import { type ColoModel, type ColoState, coloView } from '../colo/index.js';
+import { type ColoModel, type ColoState, coloView, type NodeFacts } from '../colo/index.js';
 import { EFFECT, messageName } from './codes.js';
 import { channelCode, FACTS } from './tables.js';
 
@@ -63,15 +63,15 @@ bit cacheUaf; bit fileUaf;
 /* facts of p and s, copied from the tables after each step: functions of p and s, they add no state */
 ${facts('primary')}
 ${facts('secondary')}
-byte pCh[${c}] = ${channelInit(init.p.facts.channels)}; byte sCh[${c}] = ${channelInit(init.s.facts.channels)};
+byte pCh[${c}] = ${channelInit(init.p.facts)}; byte sCh[${c}] = ${channelInit(init.s.facts)};
 /* scratch, only inside one d_step */
 hidden short tIn; hidden int tNext; hidden int tAt0; hidden int tAt1; hidden byte tE0; hidden byte tE1;
 hidden byte tI; hidden byte tItem; hidden byte tSide;`;
 }
 
 /** Promela initialises an array with one value: the initial channels must all be in the same state. */
-function channelInit(channels: readonly (string | undefined)[]): number {
-  const codes = new Set(channels.map(channelCode));
+function channelInit(facts: NodeFacts): number {
+  const codes = new Set(facts.channels.map((_, i) => channelCode(facts, i)));
   if (codes.size > 1)
     throw new Error('promela export: the initial multifd channels differ; Promela cannot initialise them');
   return [...codes][0] ?? 0;

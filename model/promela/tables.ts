@@ -1,13 +1,12 @@
 import type { NodeInput } from '../../machines/index.js';
 import type { NodeFacts } from '../colo/index.js';
-import { WRITING } from '../colo/links.js';
 import type { NodeEntry, NodeTable } from '../compile/index.js';
 import { effectCode, THREAD_BIT } from './codes.js';
 
 /** A channel thread's state as the Promela guards need it: 1 blocked reading, 2 writing, 0 otherwise. @internal */
-export function channelCode(state: string | undefined): number {
-  if (state === 'read') return 1;
-  return state !== undefined && WRITING.has(state) ? 2 : 0;
+export function channelCode(facts: NodeFacts, channel: number): number {
+  if (facts.channels[channel] === 'read') return 1;
+  return facts.writing[channel] ? 2 : 0;
 }
 
 function threadBits(facts: NodeFacts): number {
@@ -83,9 +82,7 @@ export function tableDecl(
     array(
       'unsigned char',
       `${prefix}_CH`,
-      table.entries.flatMap((e) =>
-        Array.from({ length: channels }, (_, i) => channelCode(e.facts.channels[i])),
-      ),
+      table.entries.flatMap((e) => Array.from({ length: channels }, (_, i) => channelCode(e.facts, i))),
     ),
   ];
   return lines.join('\n');
