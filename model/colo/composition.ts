@@ -2,7 +2,7 @@ import type { Effect, NodeConfig, NodeInput, NodeRole } from '../../machines/ind
 import { InputAlphabet, NodeTable } from '../compile/index.js';
 import { canWrite } from './links.js';
 import { type NodeFacts, nodeFacts } from './node-facts.js';
-import { bitOf, FLAG, increment, itemCode, PACKET, pushMain, pushPacket } from './packing.js';
+import { bitOf, DEAD, FLAG, increment, itemCode, PACKET, pushMain, pushPacket } from './packing.js';
 import { type Draft, entryOf } from './state.js';
 
 const RAM = itemCode('ram');
@@ -27,7 +27,7 @@ export class Composition {
 
   /** Applies an input to one node of a draft state and books its effects. @internal */
   apply(st: Draft, side: NodeRole, input: NodeInput): void {
-    if ((st.flags & bitOf(FLAG.dead, side)) !== 0) return;
+    if ((st.flags & DEAD[side]) !== 0) return;
     const { next, effects } = this.tables[side].apply(entryOf(st, side), input);
     if (side === 'primary') st.p = next;
     else st.s = next;

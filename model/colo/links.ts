@@ -1,5 +1,5 @@
 import type { NodeRole } from '../../machines/index.js';
-import { bitOf, FLAG } from './packing.js';
+import { bitOf, DEAD, FLAG } from './packing.js';
 import { type ColoState, entryOf, peerOf } from './state.js';
 
 type Channel = 'main' | 'multifd';
@@ -7,10 +7,7 @@ const shutFlag = (channel: Channel) => (channel === 'main' ? FLAG.shutMain : FLA
 
 // A write fails if any of these is set: the link broke, this end or the peer's end is shut, the peer died.
 const writeBlocked = (side: NodeRole, channel: Channel): number =>
-  FLAG.broken |
-  bitOf(shutFlag(channel), side) |
-  bitOf(FLAG.dead, peerOf(side)) |
-  bitOf(shutFlag(channel), peerOf(side));
+  FLAG.broken | bitOf(shutFlag(channel), side) | DEAD[peerOf(side)] | bitOf(shutFlag(channel), peerOf(side));
 const WRITE_BLOCKED = {
   primary: { main: writeBlocked('primary', 'main'), multifd: writeBlocked('primary', 'multifd') },
   secondary: { main: writeBlocked('secondary', 'main'), multifd: writeBlocked('secondary', 'multifd') },
@@ -21,20 +18,15 @@ export function canWrite(st: ColoState, side: NodeRole, channel: Channel): boole
   return (st.flags & WRITE_BLOCKED[side][channel]) === 0;
 }
 
-const READ = {
-  primary: {
-    dead: FLAG.dead,
-    local: bitOf(FLAG.shutMain, 'primary') | FLAG.broken,
-    errored: bitOf(FLAG.errored, 'primary'),
-    peerGone: bitOf(FLAG.dead, 'secondary') | bitOf(FLAG.shutMain, 'secondary'),
-  },
-  secondary: {
-    dead: bitOf(FLAG.dead, 'secondary'),
-    local: bitOf(FLAG.shutMain, 'secondary') | FLAG.broken,
-    errored: bitOf(FLAG.errored, 'secondary'),
-    peerGone: FLAG.dead | FLAG.shutMain,
-  },
-} as const;
+// A side's main-channel read: it reads nothing once dead; its own end is gone when it shut the channel
+// or the link broke; the peer's end when the peer died or shut it.
+const readMasks = (side: NodeRole) => ({
+  dead: DEAD[side],
+  local: bitOf(FLAG.shutMain, side) | FLAG.broken,
+  errored: bitOf(FLAG.errored, side),
+  peerGone: DEAD[peerOf(side)] | bitOf(FLAG.shutMain, peerOf(side)),
+});
+const READ = { primary: readMasks('primary'), secondary: readMasks('secondary') } as const;
 
 /** Where a side's main-channel read stands: an item to deliver, an error to report, or nothing yet. @internal */
 export function mainRead(st: ColoState, side: NodeRole): 'deliver' | 'error' | null {
@@ -49,15 +41,14 @@ export function mainRead(st: ColoState, side: NodeRole): 'deliver' | 'error' | n
 }
 
 const RECV_BROKEN = bitOf(FLAG.shutMultifd, 'secondary') | FLAG.broken;
-const SENDER_GONE = FLAG.dead | FLAG.shutMultifd;
-const SECONDARY_DEAD = bitOf(FLAG.dead, 'secondary');
+const SENDER_GONE = DEAD.primary | bitOf(FLAG.shutMultifd, 'primary');
 
 /** What the secondary's multifd channel `i`, blocked reading, gets next. @internal */
 export function multifdRead(
   st: ColoState,
   i: number,
 ): 'packet' | 'sync-packet' | 'eof' | 'read-error' | null {
-  if ((st.flags & SECONDARY_DEAD) !== 0 || st.s.facts.channels[i] !== 'read') return null;
+  if ((st.flags & DEAD.secondary) !== 0 || st.s.facts.channels[i] !== 'read') return null;
   if ((st.flags & RECV_BROKEN) !== 0) return 'read-error';
   const link = st.mfd[i] ?? 0;
   if (link !== 0) return (link & 3) === 1 ? 'packet' : 'sync-packet';

@@ -9,7 +9,7 @@ import { decodeColo, encodeColo } from './encode.js';
 import { fixesWithout } from './fixes.js';
 import { mainRead, multifdRead, writeFails } from './links.js';
 import type { NodeFacts } from './node-facts.js';
-import { bitOf, counter, FLAG, increment, itemOf } from './packing.js';
+import { bitOf, counter, DEAD, FLAG, increment, itemOf } from './packing.js';
 import { COLO_PROPERTIES } from './properties.js';
 import {
   type ColoAction,
@@ -20,8 +20,6 @@ import {
   FAULT_KINDS,
   type FaultKind,
 } from './state.js';
-
-const SECONDARY_DEAD = bitOf(FLAG.dead, 'secondary');
 
 /**
  * A composed state as a worker thread receives it: its fingerprint words (each node by its key's hash;
@@ -98,8 +96,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   private enabled(st: ColoState, out: ColoAction[], injector: boolean): void {
     const set = this.actionSet;
     const flags = st.flags;
-    const primaryAlive = (flags & FLAG.dead) === 0;
-    const secondaryAlive = (flags & SECONDARY_DEAD) === 0;
+    const primaryAlive = (flags & DEAD.primary) === 0;
+    const secondaryAlive = (flags & DEAD.secondary) === 0;
     if (primaryAlive) {
       const steps = set.stepsOf('primary', st.p);
       for (let i = 0; i < steps.length; i++) out.push(steps[i]!);
@@ -196,7 +194,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
         this.composition.apply(st, side, inputs.qmp('yank', 'yank', true));
         return;
       case 'kill':
-        st.flags |= bitOf(FLAG.dead, side);
+        st.flags |= DEAD[side];
         // what was in flight to the dead side is gone; what it sent before dying still arrives
         if (side === 'secondary') {
           st.toS = 0;
@@ -270,8 +268,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
 
   isEndState(st: ColoState): boolean {
     return (
-      ((st.flags & FLAG.dead) !== 0 || st.p.facts.quiescent) &&
-      ((st.flags & SECONDARY_DEAD) !== 0 || st.s.facts.quiescent)
+      ((st.flags & DEAD.primary) !== 0 || st.p.facts.quiescent) &&
+      ((st.flags & DEAD.secondary) !== 0 || st.s.facts.quiescent)
     );
   }
 
@@ -283,9 +281,9 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     switch (a.t) {
       case 'step': {
         const base = a.side === 'primary' ? 0 : 100;
-        if (a.thread === 'colo') return base;
-        if (a.thread === 'main-loop') return base + 1;
-        return base + 10 + Number(a.thread.slice('multifd-'.length));
+        const channel = this.actionSet.channelOf(a);
+        if (channel >= 0) return base + 10 + channel;
+        return a.thread === 'colo' ? base : base + 1;
       }
       case 'deliver':
         return a.to === 'primary' ? 200 : 201;
@@ -309,13 +307,13 @@ function faultActions(
 ): { action: ColoAction; blockedBy: number }[] {
   const out: { action: ColoAction; blockedBy: number }[] = [];
   for (const side of sides) {
-    const dead = bitOf(FLAG.dead, side);
+    const dead = DEAD[side];
     if (kinds.has('yank')) out.push({ action: set.fault.yank[side], blockedBy: dead });
     if (kinds.has('kill')) out.push({ action: set.fault.kill[side], blockedBy: dead });
     if (kinds.has('heartbeat'))
       out.push({ action: set.fault.heartbeat[side], blockedBy: dead | bitOf(FLAG.hb, side) });
   }
-  if (kinds.has('cancel')) out.push({ action: set.fault.cancel.primary, blockedBy: FLAG.dead });
+  if (kinds.has('cancel')) out.push({ action: set.fault.cancel.primary, blockedBy: DEAD.primary });
   if (kinds.has('link-break')) out.push({ action: set.fault['link-break'].primary, blockedBy: FLAG.broken });
   return out;
 }

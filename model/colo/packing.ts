@@ -29,6 +29,12 @@ export const FLAG = {
 /** A per-side flag's bit for one side. @internal */
 export const bitOf = (flag: number, side: NodeRole): number => (side === 'primary' ? flag : flag << 1);
 
+/** Each side's dead bit, the flag the hot path tests most. @internal */
+export const DEAD = {
+  primary: bitOf(FLAG.dead, 'primary'),
+  secondary: bitOf(FLAG.dead, 'secondary'),
+} as const;
+
 /** The counters' fields in one number, seven bits each. @internal */
 export const COUNTER = { faults: 0, triggers: 7, blobs: 14, flushes: 21 } as const;
 
