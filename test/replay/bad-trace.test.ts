@@ -2,19 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/run.js';
-import { saveTrace, tempDir } from './support.js';
+import { saveNamed, tempDir } from './support.js';
 
 describe('lockstep replay: a bad trace file is bad input (exit 2, naming what is wrong)', () => {
   let dir: string;
   let good: { steps: { action: Record<string, unknown> }[] };
   beforeAll(async () => {
     dir = await tempDir();
-    const path = await saveTrace(
-      dir,
-      { faults: 2, faultKinds: ['heartbeat', 'cancel'], withoutFix: ['return-path-reuse'] },
-      'no-closed-file-access',
-    );
-    good = JSON.parse(await readFile(path, 'utf8'));
+    good = JSON.parse(await readFile(await saveNamed(dir, 'closedFile'), 'utf8'));
   }, 30_000);
 
   const write = async (name: string, value: unknown) => {

@@ -1,18 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayReport, replayFile } from '../../replay/index.js';
-import { saveTrace, tempDir } from './support.js';
+import { saveNamed, tempDir } from './support.js';
 
 /** docs/checker.md: return-path-reuse off, heartbeat then migrate_cancel on the primary (6 steps). */
 describe('replay: return-path-reuse off (shutdown of an fclosed return path)', () => {
   let report: ReplayReport;
   beforeAll(async () => {
     const dir = await tempDir();
-    const options = {
-      faults: 2,
-      faultKinds: ['heartbeat' as const, 'cancel' as const],
-      withoutFix: ['return-path-reuse' as const],
-    };
-    report = await replayFile(await saveTrace(dir, options, 'no-closed-file-access'), { logDir: dir });
+    report = await replayFile(await saveNamed(dir, 'closedFile'), { logDir: dir });
   }, 30_000);
 
   it('matches the model at every step', () => {

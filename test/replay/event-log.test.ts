@@ -5,7 +5,7 @@ import { fixesWithout } from '../../model/index.js';
 import { diffNodes, type ReplayReport, readTrace, replayFile } from '../../replay/index.js';
 import { expectedStates } from '../../replay/oracle.js';
 import { readLog } from '../../runtime/log/index.js';
-import { saveTrace, tempDir } from './support.js';
+import { saveNamed, tempDir } from './support.js';
 
 /** Folds a replay log from its start line: role, profile, multifd and fixes, then every input. */
 async function fold(path: string): Promise<NodeState> {
@@ -32,12 +32,7 @@ describe('replay: every input is logged before it is applied', () => {
   let trace: string;
   beforeAll(async () => {
     const dir = await tempDir();
-    const options = {
-      multifd: 1,
-      faultKinds: ['heartbeat' as const],
-      withoutFix: ['release-cache-after-multifd' as const],
-    };
-    trace = await saveTrace(dir, options, 'no-released-cache-access');
+    trace = await saveNamed(dir, 'releasedCache');
     report = await replayFile(trace, { logDir: dir });
   }, 30_000);
 

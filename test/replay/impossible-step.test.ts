@@ -3,19 +3,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayFile } from '../../replay/index.js';
 import { run } from '../cli/run.js';
-import { saveTrace, tempDir } from './support.js';
+import { saveNamed, tempDir } from './support.js';
 
 describe('replay: a step the runtime cannot take is reported as the divergence', () => {
   let dir: string;
   let trace: { steps: { action: unknown }[] };
   beforeAll(async () => {
     dir = await tempDir();
-    const path = await saveTrace(
-      dir,
-      { faults: 2, faultKinds: ['heartbeat', 'cancel'], withoutFix: ['return-path-reuse'] },
-      'no-closed-file-access',
-    );
-    trace = JSON.parse(await readFile(path, 'utf8'));
+    trace = JSON.parse(await readFile(await saveNamed(dir, 'closedFile'), 'utf8'));
   }, 30_000);
 
   it('a delivery with nothing in flight stops the replay at that step, naming what could move', async () => {

@@ -1,19 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayReport, replayFile } from '../../replay/index.js';
-import { saveTrace, tempDir } from './support.js';
+import { saveNamed, tempDir } from './support.js';
 
 /** docs/checker.md: multifd-kick-on-exit off, two channels, a yank on the primary (29 steps). */
 describe('replay: multifd-kick-on-exit off (the send-side sync hang)', () => {
   let report: ReplayReport;
   beforeAll(async () => {
     const dir = await tempDir();
-    const options = {
-      multifd: 2,
-      withoutFix: ['multifd-kick-on-exit' as const],
-      faultKinds: ['yank' as const],
-      faultSides: ['primary' as const],
-    };
-    report = await replayFile(await saveTrace(dir, options, 'deadlock'), { logDir: dir });
+    report = await replayFile(await saveNamed(dir, 'sendSyncHang'), { logDir: dir });
   }, 30_000);
 
   it('takes every step, each leaving both nodes equal to the model', () => {

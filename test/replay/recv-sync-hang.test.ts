@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayReport, replayFile } from '../../replay/index.js';
-import { saveTrace, tempDir } from './support.js';
+import { saveNamed, tempDir } from './support.js';
 
 /**
  * docs/checker.md finding 3, every fix on: a link break loses channel 0's SYNC packet after the secondary
@@ -10,8 +10,7 @@ describe('replay: all fixes on, the receive-side multifd sync hang', () => {
   let report: ReplayReport;
   beforeAll(async () => {
     const dir = await tempDir();
-    const trace = await saveTrace(dir, { multifd: 1, faultKinds: ['link-break'] }, 'deadlock');
-    report = await replayFile(trace, { logDir: dir });
+    report = await replayFile(await saveNamed(dir, 'recvSyncHang'), { logDir: dir });
   }, 30_000);
 
   it('takes all 31 steps, the link break being a real reset of every socket', () => {

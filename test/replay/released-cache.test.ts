@@ -1,18 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayReport, replayFile } from '../../replay/index.js';
-import { saveTrace, tempDir } from './support.js';
+import { saveNamed, tempDir } from './support.js';
 
 /** docs/checker.md: release-cache-after-multifd off, one channel, a heartbeat on the secondary (21 steps). */
 describe('replay: release-cache-after-multifd off (use after free of the colo cache)', () => {
   let report: ReplayReport;
   beforeAll(async () => {
     const dir = await tempDir();
-    const options = {
-      multifd: 1,
-      faultKinds: ['heartbeat' as const],
-      withoutFix: ['release-cache-after-multifd' as const],
-    };
-    report = await replayFile(await saveTrace(dir, options, 'no-released-cache-access'), { logDir: dir });
+    report = await replayFile(await saveNamed(dir, 'releasedCache'), { logDir: dir });
   }, 30_000);
 
   it('matches the model at every step', () => {

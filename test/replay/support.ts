@@ -35,6 +35,36 @@ export async function saveTrace(dir: string, options: ColoModelOptions, property
   return path;
 }
 
+/** The four counterexamples docs/checker.md and replay.md name: how the checker is asked for each. */
+export const NAMED_TRACES = {
+  /** return-path-reuse off, heartbeat then migrate_cancel on the primary (6 steps). */
+  closedFile: {
+    options: { faults: 2, faultKinds: ['heartbeat', 'cancel'], withoutFix: ['return-path-reuse'] },
+    property: 'no-closed-file-access',
+  },
+  /** release-cache-after-multifd off, one channel, a heartbeat on the secondary (21 steps). */
+  releasedCache: {
+    options: { multifd: 1, faultKinds: ['heartbeat'], withoutFix: ['release-cache-after-multifd'] },
+    property: 'no-released-cache-access',
+  },
+  /** multifd-kick-on-exit off, two channels, a yank on the primary (29 steps). */
+  sendSyncHang: {
+    options: {
+      multifd: 2,
+      withoutFix: ['multifd-kick-on-exit'],
+      faultKinds: ['yank'],
+      faultSides: ['primary'],
+    },
+    property: 'deadlock',
+  },
+  /** every fix on, one channel, a link break: the receive-side sync hang (31 steps). */
+  recvSyncHang: { options: { multifd: 1, faultKinds: ['link-break'] }, property: 'deadlock' },
+} as const satisfies Record<string, { options: ColoModelOptions; property: string }>;
+
+/** Saves one of {@link NAMED_TRACES} as `lockstep check` would; returns the file's path. */
+export const saveNamed = (dir: string, name: keyof typeof NAMED_TRACES): Promise<string> =>
+  saveTrace(dir, NAMED_TRACES[name].options, NAMED_TRACES[name].property);
+
 /** A step of a scripted trace: one action, or `settle` (the first enabled action, never a fault or trigger, until none). */
 export type PlanStep = ColoAction | 'settle';
 
