@@ -133,8 +133,16 @@ async function migrate(dir: string, ramFile: string, channels: number) {
   }
 }
 
-/** The figure line: QEMU's times and lockstep's (from figure 1) as ratios; target lockstep ≤ 0.5 × QEMU multifd 2. */
-export async function qemuLine(lockstepSeconds: { plain: number; 'multifd-2': number }, rounds: number) {
+/**
+ * The figure line: QEMU's times and lockstep's (from figure 1) as ratios; target lockstep ≤ 0.5 × QEMU
+ * multifd 2. The loopback pump's time (figure 1's reference: one Node socket, nothing decoded, nothing
+ * copied) is set beside QEMU's too: no Node process on this loopback can beat it, so it is the floor of
+ * any lockstep ratio.
+ */
+export async function qemuLine(
+  lockstepSeconds: { plain: number; 'multifd-2': number; loopback: number },
+  rounds: number,
+) {
   if (!qemuInstalled()) return { figure: 'qemu-precopy', skipped: `${QEMU} not installed` };
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-bench-qemu-'));
   try {
@@ -170,6 +178,8 @@ export async function qemuLine(lockstepSeconds: { plain: number; 'multifd-2': nu
       lockstepPlainVsQemuPlain: Number((lockstepSeconds.plain / plain.seconds).toFixed(2)),
       lockstepMultifd2VsQemuMultifd2: Number((lockstepSeconds['multifd-2'] / multifd2.seconds).toFixed(2)),
       lockstepBestVsQemuMultifd2: Number((fastest / multifd2.seconds).toFixed(2)),
+      loopbackPumpSeconds: Number(lockstepSeconds.loopback.toFixed(3)),
+      loopbackPumpVsQemuMultifd2: Number((lockstepSeconds.loopback / multifd2.seconds).toFixed(2)),
       target: 'lockstep <= 0.5 x QEMU multifd 2',
     };
   } finally {
