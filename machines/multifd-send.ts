@@ -36,7 +36,8 @@ export interface MultifdSendContext {
 }
 
 /**
- * Events: `sync` and `send` are the calls the migration thread makes (multifd_send_sync_main, multifd_send);
+ * Events: `sync` and `send` are the calls the migration thread makes (multifd_send_sync_main, multifd_send,
+ * once per packet: a RAM round sends as many times as its dirty pages fill packets);
  * `main.step` and `channel-N.step` run one thread's next atomic step; `channel-N.write-error` is a failed
  * write on that channel's socket; `terminate` is multifd_send_terminate_threads at cleanup.
  * @public
@@ -50,6 +51,14 @@ export type MultifdSendEvent =
   | { type: `channel-${number}.write-error` };
 
 type Ctx = { context: MultifdSendContext };
+
+/**
+ * The channel multifd_send picks: the first without a pending job. QEMU searches round robin from a
+ * static next_channel; modelling that keeps the default checker counts (one send per checkpoint) but
+ * changes them from the second checkpoint on (`--multifd 2 --checkpoints 2`: 1,200,689 states become
+ * 1,316,917), so it waits for a decision (docs/machines.md). The runtime spreads jobs by scheduling.
+ */
+const freeChannel = (context: MultifdSendContext): number => context.pendingJob.indexOf(false);
 
 /**
  * multifd.c's send side: the migration thread's multifd_send and multifd_send_sync_main (region `main`)
@@ -178,7 +187,7 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       'take-sem-sync': assign({ semSync: ({ context }) => bump(context.semSync, context.index, -1) }),
       // multifd_send: the first channel without a pending job gets the batch
       'queue-job': assign(({ context }) => {
-        const channel = context.pendingJob.indexOf(false);
+        const channel = freeChannel(context);
         return { pendingJob: put(context.pendingJob, channel, true), sem: bump(context.sem, channel) };
       }),
       // multifd_send_sync_main, first loop: pending_sync = req; post(p->sem)
@@ -206,6 +215,8 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       })),
       // described for the runtime and the checker: the first error fails the migration (multifd_send_set_error)
       'multifd-send-error': () => {},
+      // described for the runtime: multifd_send swaps the caller's batch into that channel's p->data
+      'job-queued': (_, _params: ChannelParams) => {},
     },
   }).createMachine({
     id: 'multifd-send',
@@ -236,7 +247,15 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
             on: {
               'main.step': [
                 { target: 'failed', guard: 'exiting' },
-                { target: 'idle', guard: 'free-channel', actions: 'queue-job' },
+                {
+                  target: 'idle',
+                  guard: 'free-channel',
+                  // the description first: its channel is the one queue-job is about to take
+                  actions: [
+                    { type: 'job-queued', params: ({ context }) => ({ channel: freeChannel(context) }) },
+                    'queue-job',
+                  ],
+                },
               ],
             },
           },

@@ -1,5 +1,6 @@
 import type { ColoExitReason, ColoMessage } from '../vocabulary.js';
-import { hasMultifd, startRamSend } from './multifd.js';
+import { hasMultifd } from './multifd.js';
+import { startRamSend } from './ram-phase.js';
 import type { DescribedAction, Tx } from './tx.js';
 import type { Effect } from './types.js';
 import { fixesOf } from './types.js';

@@ -2,6 +2,7 @@ import { startColoThread, stepColoThread } from './colo-thread.js';
 import { failoverBottomHalf } from './failover.js';
 import { channelInput, hasMultifd, stepChannel, terminateRecv } from './multifd.js';
 import { executeQmp, OOB_COMMANDS } from './qmp.js';
+import { ramJobs } from './ram-phase.js';
 import { bqlHeld } from './threads.js';
 import { Tx } from './tx.js';
 import type { Applied, NodeInput, NodeState, QmpReply } from './types.js';
@@ -46,6 +47,9 @@ export function applyInput(node: NodeState, input: NodeInput): Applied {
       break;
     case 'multifd':
       channelInput(tx, input);
+      break;
+    case 'ram-jobs':
+      ramJobs(tx, input.jobs);
       break;
   }
   return { node: tx.node, effects: tx.effects };

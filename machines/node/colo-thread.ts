@@ -1,7 +1,8 @@
 import { initialTransition } from 'xstate';
 import { performColoActions } from './actions.js';
 import { nodeMachines } from './definitions.js';
-import { hasMultifd, startRamLoad, stepRamPhase } from './multifd.js';
+import { hasMultifd } from './multifd.js';
+import { startRamLoad, stepRamPhase } from './ram-phase.js';
 import { coloNextEvent, consume } from './threads.js';
 import type { DescribedAction, Tx } from './tx.js';
 

@@ -24,6 +24,7 @@ export function createNode(config: NodeConfig, capabilities: Partial<Capabilitie
         ? initialTransition(multifdMachines(config).recv)[0]
         : null,
     ramPhase: 'idle',
+    ramJobs: 0,
     joinPhase: 'colo',
     rp: 'none',
     vm: 'prelaunch',

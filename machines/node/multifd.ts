@@ -1,71 +1,24 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import { memoCan } from './transition-memo.js';
+import type { ChannelParams } from '../counters.js';
+import { type DescribedAction, memoCan } from './transition-memo.js';
 import type { Tx } from './tx.js';
 import type { NodeInput, NodeState } from './types.js';
 
 type MultifdInput = Extract<NodeInput, { kind: 'multifd' }>;
 
-const region = (snapshot: AnyMachineSnapshot | null, name: string): string | undefined =>
+/** @internal One region's state of a multifd machine (`main`, `channel-0`, …). */
+export const region = (snapshot: AnyMachineSnapshot | null, name: string): string | undefined =>
   snapshot ? (snapshot.value as Record<string, string>)[name] : undefined;
 
 /** @internal The multifd side of this node: send on the primary, receive on the secondary. */
-const multifdOf = (node: NodeState) => (node.config.role === 'primary' ? node.multifdSend : node.multifdRecv);
-const keyOf = (node: NodeState): 'multifdSend' | 'multifdRecv' =>
+export const multifdOf = (node: NodeState) =>
+  node.config.role === 'primary' ? node.multifdSend : node.multifdRecv;
+/** @internal Which of the node's fields holds {@link multifdOf}. */
+export const keyOf = (node: NodeState): 'multifdSend' | 'multifdRecv' =>
   node.config.role === 'primary' ? 'multifdSend' : 'multifdRecv';
 
 /** @internal The node moves checkpoint pages over multifd. */
 export const hasMultifd = (node: NodeState): boolean => multifdOf(node) !== null;
-
-/**
- * ram.c:ram_save_complete on the primary's COLO (migration) thread: the dirty pages go out with
- * multifd_send, then multifd_ram_flush_and_sync; the main channel's MULTIFD_FLUSH and EOF follow once
- * the sync returns. @internal
- */
-export function startRamSend(tx: Tx): void {
-  tx.set({ ramPhase: 'send' });
-  tx.send('multifdSend', { type: 'send' });
-  settleRamPhase(tx);
-}
-
-/** ram.c: RAM_SAVE_FLAG_MULTIFD_FLUSH read on the main channel -> multifd_recv_sync_main. @internal */
-export function startRamLoad(tx: Tx): void {
-  tx.set({ ramPhase: 'sync' });
-  tx.send('multifdRecv', { type: 'sync' });
-}
-
-/** The COLO thread inside multifd_send / multifd_send_sync_main / multifd_recv_sync_main can run. @internal */
-export function ramPhaseReady(node: NodeState): boolean {
-  const snapshot = multifdOf(node);
-  return snapshot !== null && memoCan(snapshot, { type: 'main.step' });
-}
-
-/** One step of the main thread's multifd code, then what QEMU does when that call returns. @internal */
-export function stepRamPhase(tx: Tx): void {
-  tx.send(keyOf(tx.node), { type: 'main.step' });
-  settleRamPhase(tx);
-}
-
-function settleRamPhase(tx: Tx): void {
-  const main = region(multifdOf(tx.node), 'main');
-  if (tx.node.config.role === 'secondary') {
-    if (main === 'synced') {
-      tx.set({ ramPhase: 'idle' });
-      tx.send('colo', { type: 'ram-loaded' }); // QEMU_VM_EOF: qemu_loadvm_state_main returns
-    }
-    return;
-  }
-  if (main === 'failed') {
-    // multifd_send or multifd_send_sync_main returned an error: qemu_savevm_live_state fails
-    tx.set({ ramPhase: 'idle', completions: [...tx.node.completions, 'channel-error'] });
-  } else if (tx.node.ramPhase === 'send' && main === 'idle') {
-    tx.set({ ramPhase: 'sync' }); // multifd_ram_flush_and_sync -> multifd_send_sync_main
-    tx.send('multifdSend', { type: 'sync' });
-    settleRamPhase(tx);
-  } else if (tx.node.ramPhase === 'sync' && main === 'synced') {
-    tx.set({ ramPhase: 'idle' });
-    tx.emit({ kind: 'send-ram' }); // MULTIFD_FLUSH and QEMU_VM_EOF on the main channel
-  }
-}
 
 /** Whether multifd channel thread `channel` has a step it can take without input. @internal */
 export function channelReady(node: NodeState, channel: number): boolean {
@@ -120,9 +73,13 @@ export function terminateRecv(tx: Tx): void {
   perform(tx, -1, tx.send('multifdRecv', { type: 'terminate' }));
 }
 
-function perform(tx: Tx, channel: number, actions: readonly { type: string }[]): void {
+/** @internal Carries out what a multifd machine described (`channel`: the thread that stepped, or -1). */
+export function perform(tx: Tx, channel: number, actions: readonly DescribedAction[]): void {
   for (const action of actions) {
     if (action.type === 'store-pages') tx.emit({ kind: 'store-pages', channel });
+    // multifd_send: the batch (one packet's pages) is now that channel's p->data
+    else if (action.type === 'job-queued')
+      tx.emit({ kind: 'multifd-job', channel: (action.params as ChannelParams).channel });
     // multifd_recv_terminate_threads: shut every channel
     else if (action.type === 'shutdown-channels') tx.emit({ kind: 'shutdown-channels', scope: 'multifd' });
     // multifd_send_set_error: in colo migrate_set_state does nothing, but the event goes to the machine

@@ -1,4 +1,5 @@
-import { channelReady, ramPhaseReady, recvThreadsExited } from './multifd.js';
+import { channelReady, recvThreadsExited } from './multifd.js';
+import { ramPhaseReady } from './ram-phase.js';
 import { memoCan } from './transition-memo.js';
 import { type AnyEvent, hasTag, type Tx } from './tx.js';
 import type { IoCompletion, NodeState, NodeThread } from './types.js';

@@ -95,6 +95,12 @@ export interface NodeState {
    */
   readonly ramPhase: 'idle' | 'send' | 'sync';
   /**
+   * multifd_send calls the primary's RAM round still makes after the one under way: ram_save_complete
+   * calls it once per packet of dirty pages, and the edge says how many packets (`ram-jobs`). 0 unless
+   * told, so a round sends one job, as the checker explores it.
+   */
+  readonly ramJobs: number;
+  /**
    * Secondary failover with multifd, after the COLO thread ended: `colo` (colo_incoming_co joins it),
    * `bh` (process_incoming_migration_bh), `destroy` (migration_incoming_state_destroy joins the receive threads).
    */
@@ -136,6 +142,11 @@ export type NodeInput =
   | { readonly kind: 'io'; readonly completion: IoCompletion }
   | { readonly kind: 'timer' }
   | { readonly kind: 'step'; readonly thread: NodeThread }
+  /**
+   * ram.c:migration_bitmap_sync at the start of a multifd RAM round (the answer to `bitmap-sync`): the
+   * dirty pages fill `jobs` packets, so ram_save_complete calls multifd_send `jobs` times (at least once).
+   */
+  | { readonly kind: 'ram-jobs'; readonly jobs: number }
   | {
       readonly kind: 'multifd';
       readonly channel: number;
@@ -173,6 +184,13 @@ export type Effect =
       /** `main`: the migration channel and its return path; `all`: also every multifd channel (yank). */
       readonly scope?: 'main' | 'multifd' | 'all';
     }
+  /**
+   * ram.c:ram_save_complete began a multifd RAM round: the edge syncs the dirty log (the VM is stopped)
+   * and answers with a `ram-jobs` input, before any thread steps again.
+   */
+  | { readonly kind: 'bitmap-sync' }
+  /** multifd_send handed the round's next job (one packet's pages) to this channel's p->data. */
+  | { readonly kind: 'multifd-job'; readonly channel: number }
   /** A multifd send thread wrote a page batch or a SYNC packet on its channel. */
   | { readonly kind: 'multifd-write'; readonly channel: number; readonly packet: 'data' | 'sync' }
   /** A multifd receive thread stored pages into the colo cache and its bitmap (multifd-colo.c). */
