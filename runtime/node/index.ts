@@ -7,5 +7,6 @@ export { type LoggedInput, NodeRuntime, recordTimeline } from './node-runtime.js
 export { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
+export { Scheduler, type StepGate } from './scheduler.js';
 export { attachSecondary } from './secondary-path.js';
 export { type CheckpointStats, EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';

@@ -71,8 +71,14 @@ export function listenLink(uri: string, channels: number, onLink: (link: Link) =
   });
 }
 
-/** Shuts every channel (yank, failover, cancel): reads and writes fail from now on. @public */
-export function shutdownLink(link: Link | undefined): void {
+/**
+ * Shuts channels: reads and writes on them fail from now on. `main` is the migration channel with its
+ * return path (failover, migrate_cancel), `multifd` every multifd channel (multifd_recv_terminate_threads),
+ * `all` both (yank, the default).
+ * @public
+ */
+export function shutdownLink(link: Link | undefined, scope: 'main' | 'multifd' | 'all' = 'all'): void {
   if (!link) return;
-  for (const socket of [link.main, ...link.multifd]) socket.destroy();
+  const sockets = [...(scope === 'multifd' ? [] : [link.main]), ...(scope === 'main' ? [] : link.multifd)];
+  for (const socket of sockets) socket.destroy();
 }

@@ -5,6 +5,7 @@ import {
   createNode,
   type Effect,
   enabledThreads,
+  type NodeConfig,
   type NodeInput,
   type NodeState,
   type QmpReply,
@@ -14,9 +15,35 @@ import { EventLog } from '../log/index.js';
 import type { Link } from './link.js';
 import type { RuntimeOptions } from './options.js';
 import { RamDigest } from './ram-digest.js';
+import { Scheduler, type StepGate } from './scheduler.js';
 import { EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';
 
 const GUEST_TICK_MS = 10;
+
+/**
+ * Effects that stay inside the process (bookkeeping between the node and its edge: the pages of a job,
+ * a packet stored, the dirty log, the device state saved or loaded). Every other effect is seen outside
+ * (a byte on a channel, a QMP reply or event), and the log is handed to the OS before it happens.
+ */
+const INTERNAL: ReadonlySet<Effect['kind']> = new Set<Effect['kind']>([
+  'bitmap-sync',
+  'multifd-job',
+  'store-pages',
+  'save-device-state',
+  'load-ram',
+  'start-dirty-log',
+  'system-reset',
+  'flush-ram-cache',
+  'load-device-state',
+  'arm-timer',
+  'release-colo-cache',
+  'replication-start',
+  'replication-checkpoint',
+  'replication-stop',
+  'compare-checkpoint',
+]);
+
+const leavesProcess = (effect: Effect): boolean => !INTERNAL.has(effect.kind);
 
 /** What one logged line of a node holds: the input, and sizes measured at the edge. @public */
 export interface LoggedInput {
@@ -27,8 +54,10 @@ export interface LoggedInput {
 /**
  * A node executing the machines: every input is appended to the event log before it is applied, the
  * state is the fold of the log through `applyInput`, and effects happen at the edge and come back as
- * inputs. Threads are stepped by a deterministic scheduler (COLO thread first, then the main loop), each
- * step itself a logged input, so a log replays to the same states.
+ * inputs. Threads are stepped by a deterministic scheduler (COLO thread first, then the main loop, then
+ * the multifd channel threads in turn; see {@link Scheduler}), each step itself a logged input, so a log
+ * replays to the same states. With multifd the node runs the multifd-send / multifd-recv machines with
+ * every fix of the series on, as `createNode` builds it by default.
  * @public
  */
 export class NodeRuntime extends EventEmitter {
@@ -51,6 +80,7 @@ export class NodeRuntime extends EventEmitter {
   /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` must print the same. */
   readonly timeline: string[] = [];
   private readonly queue: LoggedInput[] = [];
+  private readonly scheduler = new Scheduler();
   private pumping = false;
   private nextQmpId = 0;
   private readonly waiting = new Map<string, (reply: QmpReply) => void>();
@@ -63,7 +93,7 @@ export class NodeRuntime extends EventEmitter {
     private readonly log: EventLog,
   ) {
     super();
-    this.state = createNode({ role: options.role, profile: options.profile });
+    this.state = createNode(NodeRuntime.config(options));
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes);
     this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;
@@ -81,16 +111,48 @@ export class NodeRuntime extends EventEmitter {
     this.guestClock.unref();
   }
 
-  /** Opens the node's log (its first line says who the node is, for replay) and starts it. */
+  /** What the node's machines are built from: role, profile, multifd channels, the fixes (all on). */
+  static config(options: RuntimeOptions): NodeConfig {
+    return {
+      role: options.role,
+      profile: options.profile,
+      ...(options.multifd > 0 ? { multifd: options.multifd } : {}),
+    };
+  }
+
+  /**
+   * Opens the node's log and starts it. The first line says what to fold from (role, profile, RAM,
+   * multifd, fixes), for `lockstep log replay`.
+   */
   static async start(options: RuntimeOptions): Promise<NodeRuntime> {
     const log = await EventLog.open(options.logPath, {
       clock: () => performance.timeOrigin + performance.now(),
     });
+    const config = NodeRuntime.config(options);
     log.append({
       type: 'start',
-      data: { role: options.role, profile: options.profile.name, ram: options.ram },
+      data: {
+        role: options.role,
+        profile: options.profile.name,
+        ram: options.ram,
+        multifd: config.multifd ?? 0,
+        fixes: config.fixes ?? {},
+      },
     });
     return new NodeRuntime(options, log);
+  }
+
+  /**
+   * Sets the gate the scheduler asks before a thread step (the role's data path: a channel thread that
+   * would write waits for its socket).
+   */
+  gateSteps(gate: StepGate): void {
+    this.scheduler.setGate(gate);
+  }
+
+  /** I/O a gated thread waited for has finished (a socket drained or closed): run what can run now. */
+  wake(): void {
+    if (!this.dead) this.pump();
   }
 
   /** Registers an effect handler (the role's data path, the QMP server's event feed). */
@@ -156,19 +218,22 @@ export class NodeRuntime extends EventEmitter {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      for (;;) {
+      // a node killed by one of its effects stops there, as a process killed mid-step would
+      while (!this.dead) {
         const next = this.queue.shift();
         if (next) {
           this.apply(next);
           continue;
         }
-        const [thread] = enabledThreads(this.state);
-        if (!thread) break;
-        this.apply({ input: { kind: 'step', thread } });
+        const input = this.scheduler.next(enabledThreads(this.state));
+        if (!input) break;
+        this.apply({ input });
       }
     } finally {
       this.pumping = false;
     }
+    // the pump is done and nothing waits in the queue: the edge may read what it held back
+    if (!this.dead) this.emit('idle');
   }
 
   private apply(logged: LoggedInput): void {
@@ -185,9 +250,9 @@ export class NodeRuntime extends EventEmitter {
     });
     recordTimeline(this.timeline, before, applied);
     // the log must not lag what the peer or a QMP client sees: hand it to the OS before effects leave
-    if (applied.effects.length > 0) this.log.flush();
+    if (applied.effects.some(leavesProcess)) this.log.flush();
     if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => {});
-    for (const effect of applied.effects) this.perform(effect);
+    for (const effect of applied.effects) if (!this.dead) this.perform(effect);
     this.emit('applied', logged.input);
   }
 

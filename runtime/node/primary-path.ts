@@ -1,15 +1,17 @@
 import type { Effect } from '../../machines/index.js';
 import { waitFor } from '../demo/wait.js';
-import { sha256 } from '../wire/index.js';
+import { checkpointRam, multifdCheckpointRam } from './checkpoint-ram.js';
 import { allPages, takeDirty } from './dirty.js';
-import { connectLink, shutdownLink } from './link.js';
+import { connectLink, type Link, shutdownLink } from './link.js';
+import { MultifdSendEdge } from './multifd-send-edge.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { RamSender } from './ram-sender.js';
 import { readReturnPath } from './return-path.js';
 
 /**
  * The primary's edge: it connects, runs precopy into COLO, and performs the COLO thread's effects on
- * real sockets (colo.c:colo_do_checkpoint_transaction's sends, ram.c's RAM stream).
+ * real sockets (colo.c:colo_do_checkpoint_transaction's sends, ram.c's RAM stream). With multifd, a
+ * checkpoint's pages go as the multifd-send machine's channel threads write them (`MultifdSendEdge`).
  * @public
  */
 export function attachPrimary(node: NodeRuntime): void {
@@ -18,6 +20,8 @@ export function attachPrimary(node: NodeRuntime): void {
   let timer: NodeJS.Timeout | undefined;
   const broken = () => node.input({ kind: 'io', completion: 'channel-error' });
   const guard = (work: Promise<unknown>) => work.catch(broken);
+  const multifd = new MultifdSendEdge(node, () => sender);
+  node.gateSteps((thread) => multifd.gate(thread));
 
   // colo.c:colo_checkpoint_notify re-arms the delay timer each time it fires
   const arm = () => {
@@ -39,6 +43,7 @@ export function attachPrimary(node: NodeRuntime): void {
           .then(async (link) => {
             node.link = link;
             sender = new RamSender(link, node.guest);
+            wakeOnWrites(node, link);
             readReturnPath(node, link.main);
             await precopy(node, sender);
           })
@@ -53,7 +58,21 @@ export function attachPrimary(node: NodeRuntime): void {
         blob = node.device.serialise().slice();
         break;
       case 'send-ram':
-        void guard(checkpointRam(node, sender!, blob));
+        void guard(
+          node.options.multifd > 0
+            ? multifdCheckpointRam(node, sender!, blob, multifd)
+            : checkpointRam(node, sender!, blob),
+        );
+        break;
+      case 'bitmap-sync':
+        multifd.bitmapSync();
+        break;
+      case 'multifd-job':
+        multifd.job(effect.channel);
+        break;
+      case 'multifd-write':
+        // the gate let the step through on a live socket: the write is queued before anything can close it
+        multifd.write(effect.channel, effect.packet);
         break;
       case 'send-device-state':
         void guard(sender!.frames([{ kind: 'vmstate', blob: Buffer.from(blob) }]));
@@ -62,42 +81,15 @@ export function attachPrimary(node: NodeRuntime): void {
         arm();
         break;
       case 'shutdown-channels':
-        shutdownLink(node.link);
+        shutdownLink(node.link, effect.scope);
         break;
       case 'qmp-event':
-        if (effect.event === 'COLO_EXIT') clearInterval(timer);
+        if (effect.event !== 'COLO_EXIT') break;
+        clearInterval(timer);
+        multifd.forget();
         break;
     }
   });
-}
-
-/** ram.c:ram_save_complete for one checkpoint: the dirty pages, both digests, EOF. */
-async function checkpointRam(node: NodeRuntime, sender: RamSender, blob: Uint8Array): Promise<void> {
-  const pages = takeDirty(node.guest.dirty);
-  let bytes = await sender.frames([{ kind: 'header', checkpoint: node.state.checkpoints + 1 }]);
-  // the VM is stopped: each batch is hashed while it is on its way (the digest frame still follows them),
-  // from the data as sent (for scattered pages, the batch buffer they were just copied into)
-  try {
-    bytes += await sender.pages(pages, (_batch, { normal, zero, data }) => {
-      node.ramDigest.updateFrom(normal, data);
-      node.ramDigest.update(zero);
-    });
-  } catch (error) {
-    node.ramDigest.update(pages); // the table stays that of guest RAM
-    throw error;
-  }
-  const ram = node.ramDigest.value();
-  bytes += await sender.frames([
-    { kind: 'digest', subject: 'ram', sha256: ram },
-    { kind: 'digest', subject: 'device', sha256: sha256(blob) },
-    { kind: 'eof' },
-  ]);
-  await sender.drained();
-  node.checkpointDigests.push(ram.toString('hex'));
-  node.input(
-    { kind: 'io', completion: 'ram-sent' },
-    { pages: pages.length, bytes, digest: ram.toString('hex') },
-  );
 }
 
 /** Precopy rounds until the dirty set is small, then the switchover (migration.c:migration_iteration_run). */
@@ -166,4 +158,11 @@ function endPrecopy(node: NodeRuntime): void {
     node.input({ kind: 'migration', event: status === 'active' ? 'file-error' : 'completion-failed' });
   }
   if (node.state.source.value === 'failing') node.input({ kind: 'migration', event: 'cleanup' });
+}
+
+/** A channel thread the gate held (its socket congested) can go on once the socket drained or closed. */
+function wakeOnWrites(node: NodeRuntime, link: Link): void {
+  const wake = () => node.wake();
+  for (const socket of link.multifd) socket.on('drain', wake).on('close', wake);
+  wake(); // the channel threads start now that their channels are connected
 }

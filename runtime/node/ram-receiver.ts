@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import type { Frame, MultifdPacket } from '../wire/index.js';
-import { MultifdDecoder, StreamDecoder } from '../wire/index.js';
+import type { Frame } from '../wire/index.js';
+import { StreamDecoder } from '../wire/index.js';
+import { ChannelReader } from './channel-reader.js';
 import type { Link } from './link.js';
 
 /** Where received pages and frames go. @public */
@@ -16,10 +17,25 @@ export interface ReceiverSink {
    */
   storePages(indexes: Uint32Array, data: Uint8Array): void;
   storeZero(index: number): void;
-  /** Any other frame of the main channel, in order, after the multifd barrier where there is one. */
+  /** Any other frame of the main channel, in order (during precopy, after the multifd barrier). */
   frame(frame: Frame): void;
   /** A decode error or a broken channel: the stream is over. */
   broken(error: Error): void;
+}
+
+/**
+ * The secondary's multifd receive threads as the multifd-recv machine runs them, once COLO runs: which
+ * thread reads now, and what its channel gave it. @public
+ */
+export interface MultifdThreads {
+  /** The machines decide the multifd channels from now on (the COLO thread runs). */
+  active(): boolean;
+  /** The channel's receive thread is blocked in its read. */
+  reading(channel: number): boolean;
+  /** A whole packet is in (its pages already stored): `packet` or `sync-packet`. */
+  packet(channel: number, sync: boolean): void;
+  /** The channel's read ended (`eof`) or failed here (`read-error`). */
+  end(channel: number, event: 'eof' | 'read-error'): void;
 }
 
 /** True if the indexes are consecutive and ascending. */
@@ -31,8 +47,11 @@ function isRun(indexes: Uint32Array): boolean {
 
 /**
  * The destination's read side: the main channel decoded in order; multifd channels store their pages as
- * they come; a MULTIFD_FLUSH on the main channel holds every later frame until each channel has
- * delivered its SYNC packet of that round (multifd.c:multifd_recv_sync_main).
+ * they come ({@link ChannelReader}). In COLO the multifd-recv machine decides the multifd channels
+ * (`threads`): each packet, SYNC and end is an input of the node, whose multifd_recv_sync_main holds the
+ * COLO thread until every SYNC is in. Precopy over multifd still takes the direct path: a MULTIFD_FLUSH on
+ * the main channel holds every later frame until each channel has delivered its SYNC of that round
+ * (docs/runtime.md says why).
  * @public
  */
 export class RamReceiver {
@@ -40,29 +59,49 @@ export class RamReceiver {
   private flushes = 0;
   private readonly syncs: number[];
   private closed = false;
+  private readonly readers: ChannelReader[];
 
   constructor(
     readonly link: Link,
     ramPages: number,
     private readonly sink: ReceiverSink,
+    threads?: MultifdThreads,
   ) {
     this.syncs = link.multifd.map(() => 0);
     // pages are stored as they come off the socket, straight from its chunk (streamPages), except on the
-    // main channel of a multifd link: frames held behind a multifd flush must stay valid
+    // main channel of a multifd link: frames held behind a precopy multifd flush must stay valid
     const plain = link.multifd.length === 0;
     const main = new StreamDecoder({ ramPages, reuse: plain, streamPages: plain });
-    this.read(link.main, main, (frame) => this.onFrame(frame));
-    link.multifd.forEach((socket, id) => {
-      const decoder = new MultifdDecoder({ ramPages, reuse: true, streamPages: true });
-      this.read(socket, decoder, (packet) => this.onPacket(id, packet));
-    });
+    this.read(link.main, main, (frame) => this.onFrame(frame, threads?.active() === true));
+    const colo = () => threads?.active() === true;
+    this.readers = link.multifd.map(
+      (socket, id) =>
+        new ChannelReader(socket, id, ramPages, {
+          reading: (channel) => !colo() || threads!.reading(channel),
+          pages: (indexes, data) => this.store(indexes, data),
+          zero: (indexes) => {
+            for (const index of indexes) this.sink.storeZero(index);
+          },
+          packet: (channel, sync) => (colo() ? threads!.packet(channel, sync) : this.synced(channel, sync)),
+          end: (channel, event) =>
+            colo()
+              ? threads!.end(channel, event)
+              : this.fail(new Error(`multifd channel ${channel}: ${event}`)),
+        }),
+    );
   }
 
-  private read<T>(
-    socket: Socket,
-    decoder: { push(c: Uint8Array): unknown; next(): T | undefined },
-    take: (item: T) => void,
-  ) {
+  /** A receive thread may read again (the node moved): each channel takes what waits for it. */
+  resume(): void {
+    for (const reader of this.readers) reader.drain();
+  }
+
+  /** multifd_recv_terminate_threads, yank: every multifd channel is shut; their reads fail. */
+  shutdownMultifd(): void {
+    for (const reader of this.readers) reader.shutdown();
+  }
+
+  private read(socket: Socket, decoder: StreamDecoder, take: (item: Frame) => void) {
     socket.on('data', (chunk: Buffer) => {
       if (this.closed) return;
       try {
@@ -82,7 +121,12 @@ export class RamReceiver {
     this.sink.broken(error);
   }
 
-  private onFrame(frame: Frame): void {
+  private onFrame(frame: Frame, colo: boolean): void {
+    // in COLO nothing is held here: MULTIFD_FLUSH's multifd_recv_sync_main is the node's (ram-loaded)
+    if (colo) {
+      if (frame.kind !== 'flush') this.handle(frame);
+      return;
+    }
     if (this.held.length > 0 || this.waitingForSync()) {
       this.held.push(frame);
       return;
@@ -107,15 +151,14 @@ export class RamReceiver {
     else this.sink.storePages(indexes, data);
   }
 
+  // precopy's direct path: the barrier of multifd_recv_sync_main, by hand
   private waitingForSync(): boolean {
     return this.syncs.some((count) => count < this.flushes);
   }
 
-  private onPacket(_channel: number, packet: MultifdPacket): void {
-    this.store(packet.normal, packet.data);
-    for (const index of packet.zero) this.sink.storeZero(index);
-    if (!packet.sync) return;
-    this.syncs[packet.channel] = (this.syncs[packet.channel] ?? 0) + 1;
+  private synced(channel: number, sync: boolean): void {
+    if (!sync) return;
+    this.syncs[channel] = (this.syncs[channel] ?? 0) + 1;
     while (this.held.length > 0 && !this.waitingForSync()) this.handle(this.held.shift()!);
   }
 }

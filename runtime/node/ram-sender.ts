@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { GuestRam } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import {
@@ -10,52 +9,12 @@ import {
   PAGE_SIZE,
 } from '../wire/index.js';
 import type { Link } from './link.js';
-
-/**
- * Bytes that may wait in a socket's user-space queue before a write waits for it to drain: a couple of
- * batches in flight, so building the next batch overlaps sending the last (the queue stays bounded).
- */
-const IN_FLIGHT = 3 * MAX_BATCH_PAGES * PAGE_SIZE;
+import { flushed, write, writeNow } from './socket-write.js';
 
 /** Free batch buffers kept for reuse (a few more than can be in flight on one channel). */
 const POOL = 6;
 
-/** Writes chunks, waiting for the socket to drain when more than {@link IN_FLIGHT} bytes are queued. */
-async function write(socket: Socket, chunks: readonly Uint8Array[], written?: () => void): Promise<number> {
-  let bytes = 0;
-  if (socket.destroyed) throw new Error('channel closed');
-  if (chunks.length > 1) socket.cork();
-  for (const [i, chunk] of chunks.entries()) {
-    bytes += chunk.byteLength;
-    socket.write(chunk, i === chunks.length - 1 ? written : undefined);
-  }
-  if (chunks.length > 1) socket.uncork();
-  if (socket.writableLength > IN_FLIGHT) await drainedOrClosed(socket);
-  if (socket.destroyed) throw new Error('channel closed');
-  return bytes;
-}
-
-/** A peer that died never drains its socket: a close or an error must end the wait too. */
-function drainedOrClosed(socket: Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      socket.off('drain', onDrain).off('close', onClose).off('error', onClose);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onClose = () => done(new Error('channel closed'));
-    socket.once('drain', onDrain).once('close', onClose).once('error', onClose);
-  });
-}
-
-/** Resolves once everything written so far has reached the kernel; rejects if the socket broke. */
-function flushed(socket: Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (socket.destroyed) return reject(new Error('channel closed'));
-    socket.write(Buffer.alloc(0), (error) => (error ? reject(error) : resolve()));
-  });
-}
+const NONE = new Uint32Array(0);
 
 /** True if the pages are consecutive and ascending (a list may repeat or be out of order). */
 function isRun(pages: readonly number[]): boolean {
@@ -75,9 +34,10 @@ export interface SentBatch {
 }
 
 /**
- * The primary's RAM stream (ram.c:ram_save_iterate / ram_save_complete, multifd-nocomp.c): pages in
- * batches on the main channel, or as multifd packets round robin with a SYNC on every channel and
- * MULTIFD_FLUSH on the main channel at the end of each round (multifd_ram_flush_and_sync).
+ * The primary's RAM stream (ram.c:ram_save_iterate / ram_save_complete, multifd-nocomp.c), as data path:
+ * pages in batches on the main channel; in a COLO checkpoint over multifd, each packet and SYNC the
+ * multifd-send machine's channel threads write ({@link RamSender.packet}, {@link RamSender.syncPacket});
+ * precopy over multifd still goes the direct way of {@link RamSender.pages} (docs/runtime.md).
  * @public
  */
 export class RamSender {
@@ -102,10 +62,13 @@ export class RamSender {
   }
 
   /**
-   * One round of pages; zero pages travel as flags. Returns the bytes written. `sent` is called with each
-   * batch once it is handed to the socket, while it is being sent, with what went: the normal pages and
-   * their data as sent (a view of guest RAM, or the batch buffer they were just copied into, which is
-   * still in the CPU's cache: hashing it there is cheaper than reading guest RAM again), and the zero pages.
+   * One round of pages; zero pages travel as flags. Returns the bytes written. With multifd channels
+   * (precopy's direct path, not decided by the machines) the batches go round robin as packets, then a
+   * SYNC on every channel and MULTIFD_FLUSH on the main channel (multifd_ram_flush_and_sync). `sent` is
+   * called with each batch once it is handed to the socket, while it is being sent, with what went: the
+   * normal pages and their data as sent (a view of guest RAM, or the batch buffer they were just copied
+   * into, which is still in the CPU's cache: hashing it there is cheaper than reading guest RAM again),
+   * and the zero pages.
    */
   async pages(
     pages: readonly number[],
@@ -123,15 +86,57 @@ export class RamSender {
     return bytes;
   }
 
+  /**
+   * multifd.c:multifd_send_thread writing its p->data: one packet of `pages` (at most MAX_BATCH_PAGES)
+   * on `channel`, handed to the socket without waiting (the node's scheduler holds the channel's next
+   * write while the socket is congested). Returns the bytes and what went, as `pages` reports a batch.
+   * Throws if the channel is closed.
+   */
+  packet(channel: number, pages: readonly number[]): { bytes: number; what: SentBatch } {
+    const what = this.split(pages);
+    const { data, release } = this.data(what.normal);
+    const packet = {
+      channel,
+      packetNum: this.packetNum++,
+      sync: false,
+      normal: Uint32Array.from(what.normal),
+      zero: Uint32Array.from(what.zero),
+      data,
+    };
+    const bytes = writeNow(this.socketOf(channel), encodeMultifdPacket(packet), release);
+    return { bytes, what: { ...what, data } };
+  }
+
+  /** multifd.c:multifd_send_thread: a SYNC packet (MULTIFD_FLAG_SYNC, no pages) on `channel`. */
+  syncPacket(channel: number): number {
+    return writeNow(this.socketOf(channel), encodeMultifdPacket(this.sync0(channel)));
+  }
+
   /** Everything written so far is in the kernel on every channel. */
   async drained(): Promise<void> {
     await Promise.all([this.link.main, ...this.link.multifd].map(flushed));
   }
 
-  private batch(group: readonly number[]): { written: Promise<number>; what: SentBatch } {
+  /** Everything written so far on the multifd channels is in the kernel. */
+  async multifdDrained(): Promise<void> {
+    await Promise.all(this.link.multifd.map(flushed));
+  }
+
+  private socketOf(channel: number) {
+    const socket = this.link.multifd[channel];
+    if (!socket) throw new Error(`no multifd channel ${channel}`);
+    return socket;
+  }
+
+  private split(pages: readonly number[]): { normal: number[]; zero: number[] } {
     const normal: number[] = [];
     const zero: number[] = [];
-    for (const page of group) (this.guest.isZero(page) ? zero : normal).push(page);
+    for (const page of pages) (this.guest.isZero(page) ? zero : normal).push(page);
+    return { normal, zero };
+  }
+
+  private batch(group: readonly number[]): { written: Promise<number>; what: SentBatch } {
+    const { normal, zero } = this.split(group);
     const { data, release } = this.data(normal);
     return { written: this.send(normal, zero, data, release), what: { normal, zero, data } };
   }
@@ -167,7 +172,8 @@ export class RamSender {
   private data(normal: readonly number[]): { data: Buffer; release?: () => void } {
     const bytes = this.guest.bytes;
     const first = normal[0];
-    if (first !== undefined && isRun(normal)) {
+    if (first === undefined) return { data: Buffer.alloc(0) };
+    if (isRun(normal)) {
       this.guest.page(first); // range checks with the guest's error
       this.guest.page(first + normal.length - 1);
       return {
@@ -190,20 +196,22 @@ export class RamSender {
     if (this.pool.length < POOL) this.pool.push(buffer);
   }
 
-  // multifd.c:multifd_send_sync_main: a SYNC packet on every channel, then the flush on the main channel
+  private sync0(channel: number) {
+    return {
+      channel,
+      packetNum: this.packetNum++,
+      sync: true,
+      normal: NONE,
+      zero: NONE,
+      data: Buffer.alloc(0),
+    };
+  }
+
+  // precopy: multifd.c:multifd_send_sync_main, a SYNC packet on every channel, then the flush on the main channel
   private async sync(): Promise<number> {
     let bytes = 0;
-    for (const [channel, socket] of this.link.multifd.entries()) {
-      const packet = {
-        channel,
-        packetNum: this.packetNum++,
-        sync: true,
-        normal: new Uint32Array(0),
-        zero: new Uint32Array(0),
-        data: Buffer.alloc(0),
-      };
-      bytes += await write(socket, encodeMultifdPacket(packet));
-    }
+    for (const [channel, socket] of this.link.multifd.entries())
+      bytes += await write(socket, encodeMultifdPacket(this.sync0(channel)));
     return bytes + (await this.frames([{ kind: 'flush' }]));
   }
 }

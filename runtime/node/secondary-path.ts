@@ -1,23 +1,41 @@
-import type { Effect } from '../../machines/index.js';
+import { channelState, type Effect } from '../../machines/index.js';
 import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import { encodeMessage, sha256 } from '../wire/index.js';
 import { listenLink, shutdownLink } from './link.js';
 import type { NodeRuntime } from './node-runtime.js';
-import { RamReceiver } from './ram-receiver.js';
+import { type MultifdThreads, RamReceiver } from './ram-receiver.js';
 
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 
 /**
+ * The multifd-recv machine's receive threads, fed by the channels: a packet, a SYNC packet or the end of
+ * a channel is an input of the node, taken when the thread is in its read (multifd.c:multifd_recv_thread).
+ */
+function recvThreads(node: NodeRuntime): MultifdThreads {
+  return {
+    active: () => node.state.colo !== null,
+    reading: (channel) => !node.killed && channelState(node.state, channel) === 'read',
+    packet: (channel, sync) =>
+      node.input({ kind: 'multifd', channel, event: sync ? 'sync-packet' : 'packet' }),
+    end: (channel, event) => node.input({ kind: 'multifd', channel, event }),
+  };
+}
+
+/**
  * The secondary's edge: it listens, loads precopy into guest RAM and the colo cache, then feeds each
  * checkpoint's pages into the cache only (ram.c) and performs the COLO thread's effects: flush, reset,
- * device load, digests checked against the primary's.
+ * device load, digests checked against the primary's. With multifd, a checkpoint's packets are inputs
+ * of the multifd-recv machine (`recvThreads`).
  * @public
  */
 export function attachSecondary(node: NodeRuntime): void {
   const cache = node.cache!;
   const expected: { ram?: Buffer; device?: Buffer; checkpoint: number } = { checkpoint: 0 };
   let blob: Uint8Array = new Uint8Array(0);
+  let receiver: RamReceiver | undefined;
+  // the node moved: a receive thread may be back in its read
+  node.on('idle', () => receiver?.resume());
 
   const onFrame = (frame: Frame) => {
     switch (frame.kind) {
@@ -76,32 +94,37 @@ export function attachSecondary(node: NodeRuntime): void {
                 node.guest.writePage(first + i, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), false);
             }
           };
-          new RamReceiver(link, node.guest.pageCount, {
-            storeRun,
-            storePages: (indexes, data) => {
-              if (!colo() || cache.mode !== 'colo') {
-                for (let i = 0; i < indexes.length; i++)
-                  storeRun(indexes[i]!, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-                return;
-              }
-              cache.storePages(indexes, data);
-              node.ramDigest.stagePages(indexes, data);
+          receiver = new RamReceiver(
+            link,
+            node.guest.pageCount,
+            {
+              storeRun,
+              storePages: (indexes, data) => {
+                if (!colo() || cache.mode !== 'colo') {
+                  for (let i = 0; i < indexes.length; i++)
+                    storeRun(indexes[i]!, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+                  return;
+                }
+                cache.storePages(indexes, data);
+                node.ramDigest.stagePages(indexes, data);
+              },
+              storeZero: (index) => {
+                if (!colo()) return node.guest.zeroPage(index, false);
+                cache.storeZero(index);
+                if (cache.mode === 'colo') node.ramDigest.stage(index, ZERO_PAGE);
+              },
+              frame: onFrame,
+              // in COLO the thread sees the error; during precopy the load fails
+              // (migration.c:process_incoming_migration_co fail label)
+              broken: () =>
+                node.input(
+                  node.state.colo
+                    ? { kind: 'io', completion: 'channel-error' }
+                    : { kind: 'migration', event: 'load-failed' },
+                ),
             },
-            storeZero: (index) => {
-              if (!colo()) return node.guest.zeroPage(index, false);
-              cache.storeZero(index);
-              if (cache.mode === 'colo') node.ramDigest.stage(index, ZERO_PAGE);
-            },
-            frame: onFrame,
-            // in COLO the thread sees the error; during precopy the load fails
-            // (migration.c:process_incoming_migration_co fail label)
-            broken: () =>
-              node.input(
-                node.state.colo
-                  ? { kind: 'io', completion: 'channel-error' }
-                  : { kind: 'migration', event: 'load-failed' },
-              ),
-          });
+            recvThreads(node),
+          );
           node.input({ kind: 'migration', event: 'load-start' });
         }).then(
           (server) => {
@@ -153,8 +176,14 @@ export function attachSecondary(node: NodeRuntime): void {
       case 'release-colo-cache':
         cache.release();
         break;
+      case 'store-pages':
+        // multifd-colo.c: the thread's packet is in the colo cache. Nothing is left to do here: its pages
+        // were stored while the thread was in its read, as they came off the socket (QEMU's receive reads
+        // the payload straight into the cache, p->iov); the machine says so once the last byte is in
+        break;
       case 'shutdown-channels':
-        shutdownLink(node.link);
+        if (effect.scope !== 'main') receiver?.shutdownMultifd();
+        if (effect.scope !== 'multifd') shutdownLink(node.link, 'main');
         break;
     }
   });

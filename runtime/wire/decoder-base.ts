@@ -72,6 +72,14 @@ export abstract class BaseDecoder<T> {
     return this.q.length;
   }
 
+  /**
+   * An item's pages are being yielded as they arrive (`streamPages`) and more of them are to come: the
+   * last item `next()` returned was not the item's last piece.
+   */
+  get inItem(): boolean {
+    return this.inFlight !== undefined;
+  }
+
   /** Appends a chunk (kept by reference; do not reuse it while frames point into it). */
   push(chunk: Uint8Array): this {
     if (this.error) throw this.error;
