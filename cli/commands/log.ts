@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { NodeInput, NodeRole, NodeState, ProfileName } from '../../machines/index.js';
+import type { NodeFixes, NodeInput, NodeRole, NodeState, ProfileName } from '../../machines/index.js';
 import { applyInput, createNode, PROFILE_NAMES, PROFILES } from '../../machines/index.js';
 import { type LogEvent, readLog } from '../../runtime/log/index.js';
 import {
@@ -31,12 +31,14 @@ interface StartData {
   readonly role?: unknown;
   readonly profile?: unknown;
   readonly ram?: unknown;
+  readonly multifd?: unknown;
+  readonly fixes?: unknown;
 }
 
 /**
  * Rebuilds a node's states from its log: every logged input folded through `applyInput` from
- * `createNode({role, profile})`, the statistics through `foldStats`, the timeline through
- * `recordTimeline`, exactly as the live node did.
+ * `createNode({role, profile, multifd, fixes})` as the start line names them, the statistics through
+ * `foldStats`, the timeline through `recordTimeline`, exactly as the live node did.
  * @public
  */
 export async function replayLog(path: string): Promise<Replay> {
@@ -55,7 +57,15 @@ export async function replayLog(path: string): Promise<Replay> {
     throw new UsageError(
       `${path}: the start line names role ${String(start.role)} and profile ${String(start.profile)}; valid: primary, secondary and ${PROFILE_NAMES.join(', ')}`,
     );
-  let state = createNode({ role, profile: PROFILES[profile] });
+  const multifd = typeof start.multifd === 'number' && start.multifd > 0 ? start.multifd : undefined;
+  const fixes =
+    typeof start.fixes === 'object' && start.fixes !== null ? (start.fixes as Partial<NodeFixes>) : {};
+  let state = createNode({
+    role,
+    profile: PROFILES[profile],
+    ...(multifd === undefined ? {} : { multifd }),
+    ...(Object.keys(fixes).length > 0 ? { fixes } : {}),
+  });
   let stats = EMPTY_STATS;
   const timeline: string[] = [];
   for (const event of rest) {

@@ -2,8 +2,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { replayLog } from '../../cli/commands/log.js';
 import { main } from '../../cli/main.js';
-import { QEMU_11_0 } from '../../machines/index.js';
+import { type NodeState, QEMU_11_0 } from '../../machines/index.js';
 import { startPair } from '../../runtime/demo/run-demo.js';
 import { waitFor } from '../../runtime/demo/wait.js';
 import type { NodeRuntime } from '../../runtime/node/index.js';
@@ -14,14 +15,21 @@ interface Live {
   readonly timeline: readonly string[];
   readonly checkpoints: number;
   readonly stats: NodeRuntime['stats']['checkpoints'];
+  /** The multifd machine (send or receive side) as value and context, when the node has one. */
+  readonly multifd: unknown;
 }
 
+const machineOf = (state: NodeState) => {
+  const snapshot = state.multifdSend ?? state.multifdRecv;
+  return snapshot && { value: snapshot.value, context: snapshot.context };
+};
+
 /** A pair run as run-demo.ts runs it, to 3 checkpoints and a secondary failover; the live timelines kept. */
-async function livePair(dir: string): Promise<{ primary: Live; secondary: Live }> {
+async function livePair(dir: string, multifd = 0): Promise<{ primary: Live; secondary: Live }> {
   const options = {
     profile: QEMU_11_0,
     ram: '16M',
-    multifd: 0,
+    multifd,
     checkpoints: 3,
     failover: 'secondary',
     logDir: dir,
@@ -42,6 +50,7 @@ async function livePair(dir: string): Promise<{ primary: Live; secondary: Live }
     timeline: [...node.timeline],
     checkpoints: node.state.checkpoints,
     stats: node.stats.checkpoints,
+    multifd: machineOf(node.state),
   });
   const result = {
     primary: live(primary, join(dir, 'primary.jsonl')),
@@ -58,24 +67,32 @@ async function replay(path: string) {
   return { code, io, result: code === 0 ? JSON.parse(io.out()) : undefined };
 }
 
+describe.each([0, 2])('lockstep log replay of a live run, multifd %i', (multifd) => {
+  it('replaying a log gives exactly the states the live run reported', async () => {
+    const live = await livePair(await mkdtemp(join(tmpdir(), 'lockstep-replay-')), multifd);
+    for (const role of ['primary', 'secondary'] as const) {
+      const { code, result } = await replay(live[role].path);
+      expect(code).toBe(0);
+      expect(result.role).toBe(role);
+      expect(result.profile).toBe('qemu-11.0');
+      expect(result.timeline).toEqual(live[role].timeline);
+      expect(result.final.checkpoints).toBe(live[role].checkpoints);
+      expect(result.checkpoints).toEqual(live[role].stats);
+      // the start line carries multifd and the fixes: the fold builds the same machines and ends where they did
+      const folded = await replayLog(live[role].path);
+      expect(folded.state.config.multifd ?? 0).toBe(multifd);
+      expect(machineOf(folded.state)).toEqual(live[role].multifd);
+      if (multifd > 0) expect(live[role].multifd).not.toBeNull();
+    }
+    expect(live.secondary.timeline).toContain('status colo');
+    expect(live.secondary.timeline).toContain('status completed');
+  });
+});
+
 describe('lockstep log replay', () => {
   let pair: { primary: Live; secondary: Live };
   beforeAll(async () => {
     pair = await livePair(await mkdtemp(join(tmpdir(), 'lockstep-replay-')));
-  });
-
-  it('replaying a log gives exactly the states the live run reported', async () => {
-    for (const role of ['primary', 'secondary'] as const) {
-      const { code, result } = await replay(pair[role].path);
-      expect(code).toBe(0);
-      expect(result.role).toBe(role);
-      expect(result.profile).toBe('qemu-11.0');
-      expect(result.timeline).toEqual(pair[role].timeline);
-      expect(result.final.checkpoints).toBe(pair[role].checkpoints);
-      expect(result.checkpoints).toEqual(pair[role].stats);
-    }
-    expect(pair.secondary.timeline).toContain('status colo');
-    expect(pair.secondary.timeline).toContain('status completed');
   });
 
   it('prints the timeline as text without --json', async () => {
