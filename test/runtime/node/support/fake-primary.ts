@@ -12,6 +12,8 @@ import { encodeBatch, encodeFrames, StreamDecoder } from '../../../../runtime/wi
 export interface FakePrimaryRig {
   readonly secondary: NodeRuntime;
   readonly socket: Socket;
+  /** The multifd channels, connected after the main channel (none without multifd). */
+  readonly channels: readonly Socket[];
   /** COLO messages the secondary sent back, in order. */
   readonly received: string[];
   /** Resolves when the secondary has sent `count` messages in all. */
@@ -20,14 +22,28 @@ export interface FakePrimaryRig {
 
 const hello = Buffer.from([0xff, 0xff, 0xff, 0xff]);
 
-/** Starts a secondary with x-colo, connects, sends a precopy of `pages` pages of 0x11, ends it. */
-export async function precopyInto(ramPages: number, profile: Profile = QEMU_11_0): Promise<FakePrimaryRig> {
+const channelHello = (id: number) => {
+  const word = Buffer.alloc(4);
+  word.writeUInt32BE(id);
+  return word;
+};
+
+/**
+ * Starts a secondary with x-colo (and `multifd` channels), connects, sends a precopy of `pages` pages of
+ * 0x11 on the main channel, ends it.
+ */
+export async function precopyInto(
+  ramPages: number,
+  profile: Profile = QEMU_11_0,
+  multifd = 0,
+): Promise<FakePrimaryRig> {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-fake-'));
   const secondary = await NodeRuntime.start({
     ...DEFAULT_RUNTIME_OPTIONS,
     workload: { kind: 'idle', pagesPerSecond: 0, seed: 1 },
     role: 'secondary',
     profile,
+    multifd,
     ram: `${(ramPages * 4096) / 1024}K`,
     logPath: join(dir, 'secondary.jsonl'),
   });
@@ -38,6 +54,14 @@ export async function precopyInto(ramPages: number, profile: Profile = QEMU_11_0
   const [{ port }] = (await listening) as [{ port: number }];
   const socket = connect({ host: '127.0.0.1', port });
   await once(socket, 'connect');
+  socket.write(hello);
+  const channels: Socket[] = [];
+  for (let id = 0; id < multifd; id++) {
+    const channel = connect({ host: '127.0.0.1', port });
+    await once(channel, 'connect');
+    channel.write(channelHello(id));
+    channels.push(channel);
+  }
   const received: string[] = [];
   const waiters: Array<() => void> = [];
   const decoder = new StreamDecoder({ ramPages });
@@ -52,7 +76,7 @@ export async function precopyInto(ramPages: number, profile: Profile = QEMU_11_0
       check();
     });
   const indexes = Array.from({ length: ramPages }, (_, i) => i);
-  socket.write(Buffer.concat([hello, ...encodeBatch(indexes, Buffer.alloc(ramPages * 4096, 0x11))]));
+  socket.write(Buffer.concat(encodeBatch(indexes, Buffer.alloc(ramPages * 4096, 0x11))));
   socket.write(
     Buffer.concat(
       encodeFrames([
@@ -62,5 +86,5 @@ export async function precopyInto(ramPages: number, profile: Profile = QEMU_11_0
     ),
   );
   await messages(1); // CHECKPOINT_READY
-  return { secondary, socket, received, messages };
+  return { secondary, socket, channels, received, messages };
 }
