@@ -17,6 +17,7 @@ import type { RuntimeOptions } from './options.js';
 import { RamDigest } from './ram-digest.js';
 import { Scheduler, type StepGate } from './scheduler.js';
 import { EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';
+import { warmUpOnce } from './warm-up.js';
 
 const GUEST_TICK_MS = 10;
 
@@ -93,7 +94,9 @@ export class NodeRuntime extends EventEmitter {
     private readonly log: EventLog,
   ) {
     super();
-    this.state = createNode(NodeRuntime.config(options));
+    const config = NodeRuntime.config(options);
+    warmUpOnce(config);
+    this.state = createNode(config);
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes);
     this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;

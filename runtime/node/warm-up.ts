@@ -1,0 +1,103 @@
+import {
+  applyInput,
+  channelState,
+  createNode,
+  type Effect,
+  enabledThreads,
+  type NodeConfig,
+  type NodeInput,
+  type NodeRole,
+  type NodeState,
+} from '../../machines/index.js';
+
+const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
+const STEPS = 5_000;
+
+/**
+ * Primes the machines' transition memo (and the JIT) before a node's first checkpoint; returns the
+ * checkpoints the scratch pair completed (2 when the script still fits the machines). A cold checkpoint
+ * runs every XState transition and `can` of the COLO and multifd machines for the first time (0.3-1.5 ms a
+ * step here, ~25 ms for a first checkpoint over multifd 2, against ~4 ms warm); warm, each is a memo lookup.
+ * A scratch primary and secondary with `config`'s profile, multifd and fixes go through the bring-up and
+ * two checkpoints in memory: each effect answered as the edges answer it, the scratch nodes' threads stepped
+ * first-enabled-first. Nothing is logged, sent or kept; the live node's states do not depend on it.
+ * @internal
+ */
+export function warmUp(config: NodeConfig): { checkpoints: number } {
+  const nodes: Record<NodeRole, NodeState> = {
+    primary: createNode({ ...config, role: 'primary' }),
+    secondary: createNode({ ...config, role: 'secondary' }),
+  };
+  const queue: Array<[NodeRole, NodeInput]> = [];
+  const packets: Array<Array<'packet' | 'sync-packet'>> = Array.from(
+    { length: config.multifd ?? 0 },
+    () => [],
+  );
+  const apply = (side: NodeRole, input: NodeInput) => {
+    const { node, effects } = applyInput(nodes[side], input);
+    nodes[side] = node;
+    for (const effect of effects) answer(side, effect);
+  };
+  const answer = (side: NodeRole, effect: Effect) => {
+    const peer: NodeRole = side === 'primary' ? 'secondary' : 'primary';
+    if (effect.kind === 'send') queue.push([peer, { kind: 'peer', message: effect.message }]);
+    else if (effect.kind === 'bitmap-sync') queue.push([side, { kind: 'ram-jobs', jobs: 3 }]);
+    else if (effect.kind === 'multifd-write')
+      packets[effect.channel]?.push(effect.packet === 'sync' ? 'sync-packet' : 'packet');
+    else if (effect.kind === 'send-ram')
+      queue.push(
+        [side, { kind: 'io', completion: 'ram-sent' }],
+        [peer, { kind: 'io', completion: 'ram-loaded' }],
+      );
+    else if (effect.kind === 'send-device-state')
+      queue.push([peer, { kind: 'io', completion: 'device-state-received' }]);
+  };
+  /** What can move next: a queued input, a packet its receive thread reads, a thread step. */
+  const next = (): [NodeRole, NodeInput] | undefined => {
+    const queued = queue.shift();
+    if (queued) return queued;
+    const channel = packets.findIndex(
+      (held, i) => held.length > 0 && channelState(nodes.secondary, i) === 'read',
+    );
+    if (channel >= 0) return ['secondary', { kind: 'multifd', channel, event: packets[channel]!.shift()! }];
+    for (const side of ['primary', 'secondary'] as const) {
+      const [thread] = enabledThreads(nodes[side]);
+      if (thread) return [side, { kind: 'step', thread }];
+    }
+    return undefined;
+  };
+  const settle = () => {
+    for (let i = 0, move = next(); move && i < STEPS; i++, move = next()) apply(...move);
+  };
+  const qmp = (side: NodeRole, command: string, args?: Record<string, unknown>) =>
+    apply(side, { kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });
+  const migration = (side: NodeRole, event: string) => apply(side, { kind: 'migration', event });
+  const { profile } = config;
+  qmp('secondary', 'migrate-set-capabilities', X_COLO);
+  qmp('secondary', 'migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
+  qmp('primary', 'migrate-set-capabilities', X_COLO);
+  qmp('primary', 'cont');
+  qmp('primary', 'migrate', { uri: 'tcp:127.0.0.1:0' });
+  migration('secondary', 'load-start');
+  if (profile.enableColoCommand) migration('secondary', 'enable-colo');
+  migration('primary', 'setup-done');
+  if (profile.switchoverThroughDevice) migration('primary', 'switchover');
+  migration('primary', 'completion-done');
+  migration('secondary', 'stream-loaded');
+  settle();
+  for (let checkpoint = 0; checkpoint < 2; checkpoint++) {
+    apply('primary', { kind: 'timer' });
+    settle();
+  }
+  return { checkpoints: Math.min(nodes.primary.checkpoints, nodes.secondary.checkpoints) };
+}
+
+const warmed = new Set<string>();
+
+/** {@link warmUp} once per process for each profile, multifd count and set of fixes. @internal */
+export function warmUpOnce(config: NodeConfig): void {
+  const key = JSON.stringify([config.profile.name, config.multifd ?? 0, config.fixes ?? {}]);
+  if (warmed.has(key)) return;
+  warmed.add(key);
+  warmUp(config);
+}
