@@ -12,6 +12,7 @@ import {
 } from '../../machines/index.js';
 import { ColoCache, DeviceState, GuestRam, Workload } from '../guest/index.js';
 import { EventLog } from '../log/index.js';
+import { leavesProcess } from './leaves-process.js';
 import type { Link } from './link.js';
 import type { RuntimeOptions } from './options.js';
 import { RamDigest } from './ram-digest.js';
@@ -20,31 +21,6 @@ import { EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.
 import { warmUpOnce } from './warm-up.js';
 
 const GUEST_TICK_MS = 10;
-
-/**
- * Effects that stay inside the process (bookkeeping between the node and its edge: the pages of a job,
- * a packet stored, the dirty log, the device state saved or loaded). Every other effect is seen outside
- * (a byte on a channel, a QMP reply or event), and the log is handed to the OS before it happens.
- */
-const INTERNAL: ReadonlySet<Effect['kind']> = new Set<Effect['kind']>([
-  'bitmap-sync',
-  'multifd-job',
-  'store-pages',
-  'save-device-state',
-  'load-ram',
-  'start-dirty-log',
-  'system-reset',
-  'flush-ram-cache',
-  'load-device-state',
-  'arm-timer',
-  'release-colo-cache',
-  'replication-start',
-  'replication-checkpoint',
-  'replication-stop',
-  'compare-checkpoint',
-]);
-
-const leavesProcess = (effect: Effect): boolean => !INTERNAL.has(effect.kind);
 
 /** What one logged line of a node holds: the input, and sizes measured at the edge. @public */
 export interface LoggedInput {
