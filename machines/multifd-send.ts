@@ -33,6 +33,8 @@ export interface MultifdSendContext {
   readonly index: number;
   /** multifd_send_terminate_threads has run (cleanup). */
   readonly terminated: boolean;
+  /** multifd_send's static next_channel: where its round-robin search for a free channel starts. */
+  readonly nextChannel: number;
 }
 
 /**
@@ -53,12 +55,18 @@ export type MultifdSendEvent =
 type Ctx = { context: MultifdSendContext };
 
 /**
- * The channel multifd_send picks: the first without a pending job. QEMU searches round robin from a
- * static next_channel; modelling that keeps the default checker counts (one send per checkpoint) but
- * changes them from the second checkpoint on (`--multifd 2 --checkpoints 2`: 1,200,689 states become
- * 1,316,917), so it waits for a decision (docs/machines.md). The runtime spreads jobs by scheduling.
+ * The channel multifd_send picks: round robin from the static next_channel, the first without a pending
+ * job (multifd.c:multifd_send). With one send per checkpoint this only matters from the second
+ * checkpoint on, whose job goes to the next channel, as in QEMU.
  */
-const freeChannel = (context: MultifdSendContext): number => context.pendingJob.indexOf(false);
+function freeChannel(context: MultifdSendContext): number {
+  const { pendingJob, nextChannel } = context;
+  for (let k = 0; k < pendingJob.length; k++) {
+    const channel = (nextChannel + k) % pendingJob.length;
+    if (!pendingJob[channel]) return channel;
+  }
+  return -1; // guarded by free-channel: never taken
+}
 
 /**
  * multifd.c's send side: the migration thread's multifd_send and multifd_send_sync_main (region `main`)
@@ -185,10 +193,14 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       'take-channels-ready': assign({ channelsReady: ({ context }) => context.channelsReady - 1 }),
       'post-channels-ready': assign({ channelsReady: ({ context }) => context.channelsReady + 1 }),
       'take-sem-sync': assign({ semSync: ({ context }) => bump(context.semSync, context.index, -1) }),
-      // multifd_send: the first channel without a pending job gets the batch
+      // multifd_send: the first channel without a pending job from next_channel gets the batch
       'queue-job': assign(({ context }) => {
         const channel = freeChannel(context);
-        return { pendingJob: put(context.pendingJob, channel, true), sem: bump(context.sem, channel) };
+        return {
+          pendingJob: put(context.pendingJob, channel, true),
+          sem: bump(context.sem, channel),
+          nextChannel: (channel + 1) % context.pendingJob.length,
+        };
       }),
       // multifd_send_sync_main, first loop: pending_sync = req; post(p->sem)
       'post-sync': assign(({ context }) => ({
@@ -231,6 +243,7 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       pendingSync: Array(channels).fill(false),
       index: 0,
       terminated: false,
+      nextChannel: 0,
     },
     states: {
       main: {
