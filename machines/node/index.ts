@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { applyInput } from './apply.js';
+export { bringUpScript } from './bring-up-script.js';
 export { createNode } from './create.js';
 export { channelState, channelWrites } from './multifd.js';
 export {

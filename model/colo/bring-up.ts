@@ -1,8 +1,6 @@
-import { createNode, type NodeInput, type NodeRole, PROFILES } from '../../machines/index.js';
+import { bringUpScript, createNode, PROFILES } from '../../machines/index.js';
 import type { Composition } from './composition.js';
 import type { ColoModelOptions, ColoState, Draft } from './state.js';
-
-const COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
 
 /**
  * The bring-up as the test scripts drive it (capabilities, migrate-incoming, migrate, precopy to COLO),
@@ -27,21 +25,7 @@ export function bringUp(
     toP: 0,
     mfd: Object.freeze(Array.from({ length: multifd }, () => 0)),
   };
-  const input = (side: NodeRole, value: NodeInput) => composition.apply(st, side, value);
-  const qmp = (side: NodeRole, command: string, args?: Record<string, unknown>) =>
-    input(side, { kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });
-  const migration = (side: NodeRole, event: string) => input(side, { kind: 'migration', event });
-  qmp('secondary', 'migrate-set-capabilities', COLO);
-  qmp('secondary', 'migrate-incoming', { uri: 'tcp:0:0' });
-  qmp('primary', 'migrate-set-capabilities', COLO);
-  qmp('primary', 'cont');
-  qmp('primary', 'migrate', { uri: 'tcp:0:0' });
-  migration('secondary', 'load-start');
-  if (profile.enableColoCommand) migration('secondary', 'enable-colo');
-  migration('primary', 'setup-done');
-  if (profile.switchoverThroughDevice) migration('primary', 'switchover');
-  migration('primary', 'completion-done');
-  migration('secondary', 'stream-loaded');
+  for (const [side, input] of bringUpScript(profile, 'tcp:0:0')) composition.apply(st, side, input);
   let state: ColoState = st;
   for (let i = 0; i < 1000; i++) {
     const next = settle(state);

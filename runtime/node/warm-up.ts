@@ -1,5 +1,6 @@
 import {
   applyInput,
+  bringUpScript,
   channelState,
   createNode,
   type Effect,
@@ -10,7 +11,6 @@ import {
   type NodeState,
 } from '../../machines/index.js';
 
-const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
 const STEPS = 5_000;
 
 /**
@@ -69,21 +69,7 @@ export function warmUp(config: NodeConfig): { checkpoints: number } {
   const settle = () => {
     for (let i = 0, move = next(); move && i < STEPS; i++, move = next()) apply(...move);
   };
-  const qmp = (side: NodeRole, command: string, args?: Record<string, unknown>) =>
-    apply(side, { kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });
-  const migration = (side: NodeRole, event: string) => apply(side, { kind: 'migration', event });
-  const { profile } = config;
-  qmp('secondary', 'migrate-set-capabilities', X_COLO);
-  qmp('secondary', 'migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
-  qmp('primary', 'migrate-set-capabilities', X_COLO);
-  qmp('primary', 'cont');
-  qmp('primary', 'migrate', { uri: 'tcp:127.0.0.1:0' });
-  migration('secondary', 'load-start');
-  if (profile.enableColoCommand) migration('secondary', 'enable-colo');
-  migration('primary', 'setup-done');
-  if (profile.switchoverThroughDevice) migration('primary', 'switchover');
-  migration('primary', 'completion-done');
-  migration('secondary', 'stream-loaded');
+  for (const [side, input] of bringUpScript(config.profile, 'tcp:127.0.0.1:0')) apply(side, input);
   settle();
   for (let checkpoint = 0; checkpoint < 2; checkpoint++) {
     apply('primary', { kind: 'timer' });
