@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Profile } from '../../machines/index.js';
 import { attachPrimary, attachSecondary, DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../node/index.js';
+import { failOverTo } from './lost-heartbeat.js';
 import { waitFor } from './wait.js';
 
 /** What `lockstep demo` runs. @public */
@@ -131,19 +132,7 @@ async function takeOver(
   victim.kill();
   say(`${victim.options.role} killed`);
   if (side === 'primary') primary.input({ kind: 'timer' }); // the next checkpoint finds the peer gone
-  await waitFor(survivor, 'COLO_EXIT', () =>
-    ['wait-exit-event', 'wait-incoming-event'].includes(String(survivor.state.colo?.value)),
-  );
-  const reply = await survivor.qmp('x-colo-lost-heartbeat');
-  if ('error' in reply) throw new Error(`x-colo-lost-heartbeat on the ${side}: ${reply.error.desc}`);
-  await waitFor(
-    survivor,
-    'failover',
-    () =>
-      survivor.state.failover.value === 'completed' &&
-      survivor.state.vm === 'running' &&
-      !survivor.state.joiningColo,
-  );
+  await failOverTo(survivor);
   const resumedFromCheckpoint = secondary.state.checkpoints;
   const loaded = secondary.verified.filter((v) => v.checkpoint <= resumedFromCheckpoint);
   const everyLoadMatched = loaded.length > 0 && loaded.every((v) => v.ram);

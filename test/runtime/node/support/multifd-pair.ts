@@ -48,25 +48,8 @@ export async function stop(pair: Pair): Promise<void> {
   }
 }
 
-/**
- * x-colo-lost-heartbeat on `survivor` once its COLO thread has left, then waits until it runs as the
- * service (failover completed, VM running, colo_incoming_co done).
- */
-export async function takeOver(survivor: NodeRuntime): Promise<void> {
-  await waitFor(survivor, 'COLO_EXIT', () =>
-    ['wait-exit-event', 'wait-incoming-event'].includes(String(survivor.state.colo?.value)),
-  );
-  const reply = await survivor.qmp('x-colo-lost-heartbeat');
-  if ('error' in reply) throw new Error(`x-colo-lost-heartbeat: ${reply.error.desc}`);
-  await waitFor(
-    survivor,
-    'failover',
-    () =>
-      survivor.state.failover.value === 'completed' &&
-      survivor.state.vm === 'running' &&
-      !survivor.state.joiningColo,
-  );
-}
+/** x-colo-lost-heartbeat on the survivor, then until it runs as the service (as the demo does it). */
+export { failOverTo as takeOver } from '../../../../runtime/demo/lost-heartbeat.js';
 
 /** The secondary resumed from exactly the image of a checkpoint the primary sent, and every load matched. */
 export function resumedFromSentImage({ primary, secondary }: Pair): boolean {

@@ -1,0 +1,25 @@
+import type { NodeRuntime } from '../node/index.js';
+import { waitFor } from './wait.js';
+
+/**
+ * Management's part of a failover on the survivor, as the COLO manual has it: wait until its COLO thread
+ * has seen the peer go (COLO_EXIT), send x-colo-lost-heartbeat, and wait until failover has completed
+ * and the VM runs as the service. Rejects with QEMU's error if the command is refused.
+ * @public
+ */
+export async function failOverTo(survivor: NodeRuntime): Promise<void> {
+  await waitFor(survivor, 'COLO_EXIT', () =>
+    ['wait-exit-event', 'wait-incoming-event'].includes(String(survivor.state.colo?.value)),
+  );
+  const reply = await survivor.qmp('x-colo-lost-heartbeat');
+  if ('error' in reply)
+    throw new Error(`x-colo-lost-heartbeat on the ${survivor.options.role}: ${reply.error.desc}`);
+  await waitFor(
+    survivor,
+    'failover',
+    () =>
+      survivor.state.failover.value === 'completed' &&
+      survivor.state.vm === 'running' &&
+      !survivor.state.joiningColo,
+  );
+}
