@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { readFile } from 'node:fs/promises';
-import { type NodeThread, PROFILE_NAMES } from '../machines/index.js';
+import { type NodeThread, PROFILE_NAMES, threadChannel } from '../machines/index.js';
 import {
   type ColoAction,
   type ColoModelOptions,
@@ -99,9 +99,7 @@ function parseAction(a: unknown, at: string, channels: number, bad: Bad): ColoAc
     case 'step': {
       const thread = a.thread;
       const ok =
-        typeof thread === 'string' &&
-        THREAD.test(thread) &&
-        (!thread.startsWith('multifd-') || Number(thread.slice('multifd-'.length)) < channels);
+        typeof thread === 'string' && THREAD.test(thread) && threadChannel(thread as NodeThread) < channels;
       if (!ok)
         bad(`${at}.thread`, thread, `colo, main-loop${channels > 0 ? ` or multifd-0..${channels - 1}` : ''}`);
       return { t: 'step', side: side('side'), thread: thread as NodeThread };

@@ -3,7 +3,7 @@ import { failoverBottomHalf } from './failover.js';
 import { channelInput, hasMultifd, stepChannel, terminateRecv } from './multifd.js';
 import { executeQmp, OOB_COMMANDS } from './qmp.js';
 import { ramJobs } from './ram-phase.js';
-import { bqlHeld } from './threads.js';
+import { bqlHeld, threadChannel } from './threads.js';
 import { Tx } from './tx.js';
 import type { Applied, NodeInput, NodeState, QmpReply } from './types.js';
 import { fixesOf } from './types.js';
@@ -43,7 +43,7 @@ export function applyInput(node: NodeState, input: NodeInput): Applied {
     case 'step':
       if (input.thread === 'colo') stepColoThread(tx);
       else if (input.thread === 'main-loop') stepMainLoop(tx);
-      else stepChannel(tx, Number(input.thread.slice('multifd-'.length)));
+      else stepChannel(tx, threadChannel(input.thread));
       break;
     case 'multifd':
       channelInput(tx, input);

@@ -14,7 +14,7 @@ export {
   isQuiescent,
   multifdMainState,
 } from './quiescent.js';
-export { enabledThreads } from './threads.js';
+export { enabledThreads, threadChannel } from './threads.js';
 export type {
   Applied,
   Effect,

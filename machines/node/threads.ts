@@ -53,6 +53,10 @@ export function mainLoopReady(node: NodeState): boolean {
   return node.failoverBh || node.qmpQueue.length > 0;
 }
 
+/** The multifd channel a thread runs (`multifd-N` -> N), or -1 for the COLO thread and the main loop. @public */
+export const threadChannel = (thread: NodeThread): number =>
+  thread.startsWith('multifd-') ? Number(thread.slice('multifd-'.length)) : -1;
+
 /**
  * The threads a scheduler may step now. A deterministic scheduler picks among these; the model checker
  * explores every choice. @public

@@ -1,4 +1,4 @@
-import type { NodeRole, NodeThread } from '../../machines/index.js';
+import { type NodeRole, type NodeThread, threadChannel } from '../../machines/index.js';
 import type { NodeEntry } from '../compile/index.js';
 import type { NodeFacts } from './node-facts.js';
 import { type ColoAction, FAULT_KINDS, type FaultKind } from './state.js';
@@ -49,7 +49,7 @@ export class ActionSet {
     if (!action) {
       action = { t: 'step', side, thread };
       steps.set(thread, action);
-      if (thread.startsWith('multifd-')) this.channels.set(action, Number(thread.slice('multifd-'.length)));
+      if (threadChannel(thread) >= 0) this.channels.set(action, threadChannel(thread));
     }
     return action;
   }

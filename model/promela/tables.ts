@@ -1,4 +1,4 @@
-import type { NodeInput } from '../../machines/index.js';
+import { type NodeInput, threadChannel } from '../../machines/index.js';
 import type { NodeFacts } from '../colo/index.js';
 import type { NodeEntry, NodeTable } from '../compile/index.js';
 import { effectCode, THREAD_BIT } from './codes.js';
@@ -14,7 +14,7 @@ function threadBits(facts: NodeFacts): number {
   for (const thread of facts.threads) {
     if (thread === 'colo') bits |= THREAD_BIT.colo;
     else if (thread === 'main-loop') bits |= THREAD_BIT.mainLoop;
-    else bits |= THREAD_BIT.multifd(Number(thread.slice('multifd-'.length)));
+    else bits |= THREAD_BIT.multifd(threadChannel(thread));
   }
   return bits;
 }

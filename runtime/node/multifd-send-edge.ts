@@ -1,4 +1,4 @@
-import { channelWrites, type NodeInput, type NodeThread } from '../../machines/index.js';
+import { channelWrites, type NodeInput, type NodeThread, threadChannel } from '../../machines/index.js';
 import { MAX_BATCH_PAGES } from '../wire/index.js';
 import { takeDirty } from './dirty.js';
 import type { NodeRuntime } from './node-runtime.js';
@@ -30,8 +30,8 @@ export class MultifdSendEdge {
    * would; on a closed socket the step is the write error.
    */
   gate(thread: NodeThread): 'step' | 'wait' | NodeInput {
-    if (!thread.startsWith('multifd-')) return 'step';
-    const channel = Number(thread.slice('multifd-'.length));
+    const channel = threadChannel(thread);
+    if (channel < 0) return 'step';
     if (!channelWrites(this.node.state, channel)) return 'step';
     const socket = this.node.link?.multifd[channel];
     if (!socket) return 'wait'; // multifd_send_setup: the channel is still connecting

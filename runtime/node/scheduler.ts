@@ -1,4 +1,4 @@
-import type { NodeInput, NodeThread } from '../../machines/index.js';
+import { type NodeInput, type NodeThread, threadChannel } from '../../machines/index.js';
 
 /**
  * The edge's say on a step the machines enable: `step` (take it), `wait` (the thread is blocked in I/O
@@ -9,14 +9,11 @@ import type { NodeInput, NodeThread } from '../../machines/index.js';
  */
 export type StepGate = (thread: NodeThread) => 'step' | 'wait' | NodeInput;
 
-const channelOf = (thread: NodeThread): number =>
-  thread.startsWith('multifd-') ? Number(thread.slice('multifd-'.length)) : -1;
-
 /**
  * NodeRuntime's deterministic choice among the enabled threads: the COLO thread first, then the main
  * loop, then the multifd channel threads in turn, starting after the channel that moved last. QEMU's
- * channel threads run side by side; taking the first enabled channel every time would let channel 0 take
- * every job multifd_send offers while channel 1 still holds its first. Each choice is logged as an input,
+ * channel threads run side by side, so none waits behind another that keeps finding work (which channel
+ * gets each job is the multifd-send machine's round robin, not this order). Each choice is logged as an input,
  * so a replay of the log needs none of this.
  * @public
  */
@@ -41,7 +38,7 @@ export class Scheduler {
 
   private first(enabled: readonly NodeThread[], turn: (channel: number) => boolean): NodeInput | null {
     for (const thread of enabled) {
-      if (!turn(channelOf(thread))) continue;
+      if (!turn(threadChannel(thread))) continue;
       const input = this.take(thread);
       if (input) return input;
     }
@@ -51,7 +48,7 @@ export class Scheduler {
   private take(thread: NodeThread): NodeInput | null {
     const verdict = this.gate(thread);
     if (verdict === 'wait') return null;
-    const channel = channelOf(thread);
+    const channel = threadChannel(thread);
     if (channel >= 0) this.last = channel;
     return verdict === 'step' ? { kind: 'step', thread } : verdict;
   }
