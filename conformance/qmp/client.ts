@@ -43,6 +43,7 @@ export class QmpClient {
   private readonly trafficListeners = new Set<(line: string, direction: TrafficDirection) => void>();
   private nextId = 0;
   private isClosed = false;
+  private closing = false;
   /** Resolves when the connection has closed, for whatever reason. */
   readonly closed: Promise<void>;
 
@@ -144,12 +145,18 @@ export class QmpClient {
     return () => this.trafficListeners.delete(listener);
   }
 
-  /** Closes the connection and the recording; waiting commands reject with QmpClosedError. */
+  /**
+   * Closes the connection and the recording; waiting commands reject with QmpClosedError. Nothing that
+   * arrives after the call is recorded or delivered: a log ends where its user stopped listening, so a
+   * peer's teardown (the other QEMU killed a moment earlier) cannot add a COLO_EXIT to it.
+   */
   async close(): Promise<void> {
+    this.closing = true;
+    const flushed = this.recorder?.close();
     this.socket.end();
     this.socket.destroySoon();
     await this.closed;
-    await this.recorder?.close();
+    await flushed;
   }
 
   private async send(
@@ -191,6 +198,7 @@ export class QmpClient {
   }
 
   private receive(line: string): void {
+    if (this.closing) return;
     this.traffic(line, 'in');
     const message = classifyQmp(parseOrNull(line));
     if (message?.kind === 'event') for (const listener of this.eventListeners) listener(message.value);

@@ -90,11 +90,16 @@ export async function startLockstepPair(
     incomingUri: 'tcp:127.0.0.1:0',
     migrateUri: async () => `tcp:127.0.0.1:${await port}`,
     async close() {
-      // both at once, as kill -9 of two processes: neither may see the other go and react in its log
+      // both logs end, then both nodes die at once, as kill -9 of two processes: neither may see the
+      // other go and react in its log
+      const closed = [
+        sides.primary!.qmp.close().catch(() => {}),
+        sides.secondary!.qmp.close().catch(() => {}),
+      ];
       for (const node of Object.values(nodes)) if (!node.killed) node.kill();
+      await Promise.all(closed);
       for (const role of ['primary', 'secondary'] as const) {
         await stop(role);
-        await sides[role]!.qmp.close().catch(() => {});
         await nodes[role].close();
       }
       await rm(dir, { recursive: true, force: true });

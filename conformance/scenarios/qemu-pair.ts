@@ -113,8 +113,11 @@ export async function startQemuPair(options: PairOptions): Promise<Pair & { stde
     stderr: (role) => children[role].stderr,
     async close() {
       process.off('exit', orphans);
+      // both logs end before either process dies: the secondary would otherwise record its own
+      // COLO_EXIT(error) for the primary's kill, a finding of the teardown, not of the scenario
+      const closed = [primary.qmp.close().catch(() => {}), secondary.qmp.close().catch(() => {})];
       await Promise.all(Object.values(children).map(kill9));
-      await Promise.all([primary.qmp.close().catch(() => {}), secondary.qmp.close().catch(() => {})]);
+      await Promise.all(closed);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -65,4 +65,27 @@ describe('QMP recorder', () => {
     expect(objects[5]).toEqual({ event: 'RESUME', timestamp: { seconds: 1700000000, microseconds: 0 } });
     expect(lines.every((line) => !line.endsWith('\r'))).toBe(true);
   });
+
+  it('ends at close(): what arrives after it is neither recorded nor delivered', async () => {
+    server = await FakeQmpServer.start();
+    const file = `${server.path}.jsonl`;
+    const qmp = await QmpClient.connect({ path: server.path }, { recordTo: file });
+    const heard: string[] = [];
+    const closed = new Promise<void>((resolve) =>
+      qmp.onEvent((event) => {
+        heard.push(event.event);
+        if (heard.length === 1) resolve(qmp.close());
+      }),
+    );
+    // the peer's teardown: its COLO_EXIT is already on the wire when the user stops listening
+    server.emitTogether(['STOP', 'COLO_EXIT']);
+    await closed;
+    expect(heard).toEqual(['STOP']);
+    const events = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((object) => 'event' in object);
+    expect(events.map((object) => object.event)).toEqual(['STOP']);
+  });
 });

@@ -57,6 +57,13 @@ export class FakeQmpServer {
     this.sendAll({ event, ...(data ? { data } : {}), timestamp: { seconds, microseconds: 0 } });
   }
 
+  /** Emits several events in one socket write, so a client reads them in one chunk. */
+  emitTogether(events: readonly string[]): void {
+    const timestamp = { seconds: Math.floor(Date.now() / 1000), microseconds: 0 };
+    const lines = events.map((event) => `${JSON.stringify({ event, timestamp })}\r\n`).join('');
+    for (const socket of this.sockets) if (!socket.destroyed) socket.write(lines);
+  }
+
   /** Closes every client and the socket, and removes the temp dir. */
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
