@@ -39,7 +39,9 @@ try {
         ),
       );
   if (FIGURES.has('qemu')) print(await qemuLine(tp.seconds, ROUNDS));
-  if (FIGURES.has('kill')) print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30)));
+  if (FIGURES.has('kill'))
+    for (const multifd of [0, 2])
+      print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30), 7, multifd));
 } finally {
   peer.stop();
 }

@@ -11,14 +11,22 @@ const RUNS: Array<['primary' | 'secondary', number]> = [
 ];
 
 describe('kill -9 of a node process during checkpoints', () => {
-  it('the survivor fails over and keeps a whole checkpoint, every run', { timeout: 300_000 }, async () => {
-    const outcomes: Array<KillOutcome & { victim: string; delayMs: number }> = [];
-    for (const [victim, delayMs] of RUNS)
-      outcomes.push({ victim, delayMs, ...(await killRun(victim, delayMs)) });
-    const count = (v: KillOutcome['verdict']) => outcomes.filter((o) => o.verdict === v).length;
-    console.log(`kill loop: ${outcomes.length} runs, ${count('failure')} failures, ${count('hang')} hangs`);
-    for (const o of outcomes)
-      console.log(`  kill ${o.victim} after ${o.delayMs} ms: ${o.verdict} (${o.detail})`);
-    expect(outcomes.filter((o) => o.verdict !== 'ok')).toEqual([]);
-  });
+  // multifd 2: the kill also lands between a round's packets, its SYNC and the main channel's EOF
+  for (const multifd of [0, 2]) {
+    const over = multifd === 0 ? 'the main channel' : `multifd ${multifd}`;
+    it(`over ${over}: the survivor fails over and keeps a whole checkpoint, every run`, {
+      timeout: 300_000,
+    }, async () => {
+      const outcomes: Array<KillOutcome & { victim: string; delayMs: number }> = [];
+      for (const [victim, delayMs] of RUNS)
+        outcomes.push({ victim, delayMs, ...(await killRun(victim, delayMs, { multifd })) });
+      const count = (v: KillOutcome['verdict']) => outcomes.filter((o) => o.verdict === v).length;
+      console.log(
+        `kill loop (${over}): ${outcomes.length} runs, ${count('failure')} failures, ${count('hang')} hangs`,
+      );
+      for (const o of outcomes)
+        console.log(`  kill ${o.victim} after ${o.delayMs} ms: ${o.verdict} (${o.detail})`);
+      expect(outcomes.filter((o) => o.verdict !== 'ok')).toEqual([]);
+    });
+  }
 });

@@ -47,10 +47,11 @@ async function until(
 export async function killRun(
   victim: 'primary' | 'secondary',
   delayMs: number,
-  ram = '16M',
+  { ram = '16M', multifd = 0 }: { ram?: string; multifd?: number } = {},
 ): Promise<KillOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-kill-'));
   const nodes: LockstepProcess[] = [];
+  const channels = multifd > 0 ? ['--multifd', String(multifd)] : [];
   try {
     const secondary = await startNode(
       [
@@ -63,6 +64,7 @@ export async function killRun(
         ram,
         '--log',
         join(dir, 's.jsonl'),
+        ...channels,
       ],
       join(dir, 's.sock'),
     );
@@ -78,6 +80,7 @@ export async function killRun(
         join(dir, 'p.jsonl'),
         '--checkpoint-delay',
         '100',
+        ...channels,
       ],
       join(dir, 'p.sock'),
     );
