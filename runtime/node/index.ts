@@ -3,7 +3,8 @@
  * @packageDocumentation
  */
 export { connectLink, type Link, listenLink, parseTcpUri, shutdownLink } from './link.js';
-export { type LoggedInput, NodeRuntime, recordTimeline } from './node-runtime.js';
+export { NodeRuntime, recordTimeline } from './node-runtime.js';
+export { ArrivalScheduler, type LoggedInput, type NodeScheduler } from './node-scheduler.js';
 export { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';

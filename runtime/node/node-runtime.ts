@@ -4,7 +4,6 @@ import {
   applyInput,
   createNode,
   type Effect,
-  enabledThreads,
   type NodeConfig,
   type NodeInput,
   type NodeState,
@@ -14,26 +13,21 @@ import { ColoCache, DeviceState, GuestRam, Workload } from '../guest/index.js';
 import { EventLog } from '../log/index.js';
 import { leavesProcess } from './leaves-process.js';
 import type { Link } from './link.js';
+import { ArrivalScheduler, type LoggedInput, type NodeScheduler } from './node-scheduler.js';
 import type { RuntimeOptions } from './options.js';
 import { RamDigest } from './ram-digest.js';
-import { Scheduler, type StepGate } from './scheduler.js';
+import type { StepGate } from './scheduler.js';
 import { EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';
 import { warmUpOnce } from './warm-up.js';
 
 const GUEST_TICK_MS = 10;
 
-/** What one logged line of a node holds: the input, and sizes measured at the edge. @public */
-export interface LoggedInput {
-  readonly input: NodeInput;
-  readonly meta?: InputMeta;
-}
-
 /**
  * A node executing the machines: every input is appended to the event log before it is applied, the
  * state is the fold of the log through `applyInput`, and effects happen at the edge and come back as
- * inputs. Threads are stepped by a deterministic scheduler (COLO thread first, then the main loop, then
- * the multifd channel threads in turn; see {@link Scheduler}), each step itself a logged input, so a log
- * replays to the same states. With multifd the node runs the multifd-send / multifd-recv machines with
+ * inputs. Which input goes next is the injected {@link NodeScheduler}'s choice (by default
+ * {@link ArrivalScheduler}: arrivals in order, then the COLO thread, the main loop and the multifd channel
+ * threads in turn), each thread step itself a logged input, so a log replays to the same states. With multifd the node runs the multifd-send / multifd-recv machines with
  * every fix of the series on, as `createNode` builds it by default.
  * @public
  */
@@ -56,8 +50,6 @@ export class NodeRuntime extends EventEmitter {
   readonly verified: Array<{ checkpoint: number; ram: boolean; digest: string }> = [];
   /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` must print the same. */
   readonly timeline: string[] = [];
-  private readonly queue: LoggedInput[] = [];
-  private readonly scheduler = new Scheduler();
   private pumping = false;
   private nextQmpId = 0;
   private readonly waiting = new Map<string, (reply: QmpReply) => void>();
@@ -68,6 +60,7 @@ export class NodeRuntime extends EventEmitter {
   private constructor(
     readonly options: RuntimeOptions,
     private readonly log: EventLog,
+    private readonly scheduler: NodeScheduler,
   ) {
     super();
     const config = NodeRuntime.config(options);
@@ -101,9 +94,13 @@ export class NodeRuntime extends EventEmitter {
 
   /**
    * Opens the node's log and starts it. The first line says what to fold from (role, profile, RAM,
-   * multifd, fixes), for `lockstep log replay`.
+   * multifd, fixes), for `lockstep log replay`. `scheduler` chooses the order of its inputs (default: a
+   * live process's, {@link ArrivalScheduler}).
    */
-  static async start(options: RuntimeOptions): Promise<NodeRuntime> {
+  static async start(
+    options: RuntimeOptions,
+    scheduler: NodeScheduler = new ArrivalScheduler(),
+  ): Promise<NodeRuntime> {
     const log = await EventLog.open(options.logPath, {
       clock: () => performance.timeOrigin + performance.now(),
     });
@@ -118,7 +115,7 @@ export class NodeRuntime extends EventEmitter {
         fixes: config.fixes ?? {},
       },
     });
-    return new NodeRuntime(options, log);
+    return new NodeRuntime(options, log, scheduler);
   }
 
   /**
@@ -147,7 +144,7 @@ export class NodeRuntime extends EventEmitter {
   /** Queues inputs that arrived together (a blob and the verdict on it) before any thread runs. */
   inputs(batch: readonly LoggedInput[]): void {
     if (this.dead) return;
-    this.queue.push(...batch);
+    this.scheduler.offer(batch);
     this.pump();
   }
 
@@ -199,14 +196,9 @@ export class NodeRuntime extends EventEmitter {
     try {
       // a node killed by one of its effects stops there, as a process killed mid-step would
       while (!this.dead) {
-        const next = this.queue.shift();
-        if (next) {
-          this.apply(next);
-          continue;
-        }
-        const input = this.scheduler.next(enabledThreads(this.state));
-        if (!input) break;
-        this.apply({ input });
+        const next = this.scheduler.next(this.state);
+        if (!next) break;
+        this.apply(next);
       }
     } finally {
       this.pumping = false;
