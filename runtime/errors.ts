@@ -71,6 +71,13 @@ export const ERROR_MESSAGES = {
   /** The replay's quiet point waited too long for bytes or a close on a loopback socket. */
   'replay-stalled': (d: ErrorDetails) =>
     `replay: ${d.message} did not arrive within ${d.limit} ms (${d.state ?? 'the socket is open'})`,
+  /** An embedder's option that cannot start a node (`startNode`). */
+  'bad-node-option': (d: ErrorDetails) => `startNode: ${d.message} is ${d.actual}, expected ${d.expected}`,
+  /** A QMP command the embedding API issued for its caller was refused by the node. */
+  'qmp-refused': (d: ErrorDetails) => `${d.message} was refused: ${d.actual}`,
+  /** The secondary's migration listener could not start (port taken, address not local). */
+  'migration-listen-failed': (d: ErrorDetails) =>
+    `cannot listen for the migration on ${d.actual}: ${d.message}; choose another --listen address`,
 } as const;
 
 /** An error code of the table. @public */

@@ -7,6 +7,7 @@ export * from './control/index.js';
 export * from './demo/run-demo.js';
 export * from './errors.js';
 export * from './guest/index.js';
+export * from './host/index.js';
 export * from './log/index.js';
 export * from './node/index.js';
 export * from './qmp/index.js';

@@ -4,15 +4,8 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { NodeRole } from '../../machines/index.js';
 import { PROFILE_NAMES } from '../../machines/index.js';
-import { createNodeBackend } from '../../runtime/control/index.js';
-import {
-  attachPrimary,
-  attachSecondary,
-  DEFAULT_RUNTIME_OPTIONS,
-  NodeRuntime,
-  parseTcpUri,
-} from '../../runtime/node/index.js';
-import { serveQmp } from '../../runtime/qmp/index.js';
+import { startNode } from '../../runtime/host/index.js';
+import { DEFAULT_RUNTIME_OPTIONS, parseTcpUri } from '../../runtime/node/index.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import {
@@ -51,8 +44,8 @@ function signals(): { readonly received: Promise<string>; readonly stop: () => v
 }
 
 /**
- * Runs one node with its QMP server until `quit`, SIGTERM or SIGINT (or a fatal error: exit 1).
- * Prints `lockstep ROLE: QMP on ADDRESS` on stderr once the server listens.
+ * Runs one node with its QMP server until `quit`, SIGTERM or SIGINT (or a fatal error: exit 1), through
+ * the embedding API (`startNode`). Prints `lockstep ROLE: QMP on ADDRESS` on stderr once the server listens.
  */
 async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (code: number) => void) {
   if (flags.qmp === undefined) throw new UsageError(`${role} needs --qmp PATH or --qmp HOST:PORT`);
@@ -66,70 +59,45 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     flags.checkpointDelay,
     DEFAULT_RUNTIME_OPTIONS.checkpointDelayMs,
   );
-  let incomingUri: string | undefined;
   if (role === 'secondary') {
     if (flags.listen === undefined)
       throw new UsageError('secondary needs --listen HOST:PORT, e.g. --listen 127.0.0.1:4444');
-    incomingUri = `tcp:${flags.listen}`;
     if (!/^(\[[^\]]+\]|[^:]+):\d+$/.test(flags.listen))
       throw new UsageError(`--listen must be HOST:PORT, e.g. 127.0.0.1:4444; got "${flags.listen}"`);
-    parseTcpUri(incomingUri);
+    parseTcpUri(`tcp:${flags.listen}`);
   }
   const logPath = flags.log ?? join(await mkdtemp(join(tmpdir(), `lockstep-${role}-`)), `${role}.jsonl`);
-  const node = await NodeRuntime.start({
-    ...DEFAULT_RUNTIME_OPTIONS,
+  const node = await startNode({
     role,
-    profile,
+    profile: profile.name,
     ram,
     multifd,
     checkpointDelayMs,
     logPath,
+    qmp: where,
+    ...(flags.incoming && flags.listen !== undefined ? { listen: flags.listen } : {}),
   });
-  node.on('listening', (address: { port: number }) => {
-    io.stderr(`lockstep ${role}: migration listener on port ${address.port}\n`);
+  node.on('listening', ({ port }) => io.stderr(`lockstep ${role}: migration listener on port ${port}\n`));
+  // startNode resolved after the listener came up: say so once, as the event would have
+  const listener = node.migrationAddress;
+  if (listener) io.stderr(`lockstep ${role}: migration listener on port ${listener.port}\n`);
+  const quitRequested = node.next('quit').then(() => 'quit');
+  const fatal = node.next('fatal').then(({ error }) => {
+    io.stderr(`lockstep ${role}: ${error.message}\n`);
+    setExit(EXIT_FAILURE);
+    return 'fatal';
   });
-  if (role === 'primary') attachPrimary(node);
-  else attachSecondary(node);
-
-  let quit = () => {};
-  const quitRequested = new Promise<string>((resolve) => {
-    quit = () => resolve('quit');
-  });
-  const fatal = new Promise<string>((resolve) =>
-    node.once('fatal', (error: Error) => {
-      io.stderr(`lockstep ${role}: ${error.message}\n`);
-      setExit(EXIT_FAILURE);
-      resolve('fatal');
-    }),
-  );
-  const backend = createNodeBackend(node, { onQuit: quit });
-  let server: Awaited<ReturnType<typeof serveQmp>>;
-  try {
-    server = await serveQmp(backend, where, {
-      version:
-        profile.name === 'qemu-7.2' ? { major: 7, minor: 2, micro: 0 } : { major: 11, minor: 0, micro: 0 },
-    });
-  } catch (error) {
-    node.kill();
-    await node.close();
-    throw error;
-  }
   const sig = signals();
   try {
-    if (incomingUri !== undefined && flags.incoming) {
-      const reply = await node.qmp('migrate-incoming', { uri: incomingUri });
-      if ('error' in reply) throw new Error(`migrate-incoming ${incomingUri}: ${reply.error.desc}`);
-      io.stderr(`lockstep ${role}: listening for the migration on ${flags.listen}\n`);
-    }
+    if (listener) io.stderr(`lockstep ${role}: listening for the migration on ${flags.listen}\n`);
     io.stderr(`lockstep ${role}: log ${logPath}\n`);
-    io.stderr(`lockstep ${role}: QMP on ${describeQmp(server.address)}\n`);
+    const qmp = node.qmpAddress;
+    if (qmp) io.stderr(`lockstep ${role}: QMP on ${describeQmp(qmp)}\n`);
     const why = await Promise.race([quitRequested, sig.received, fatal]);
     io.stderr(`lockstep ${role}: stopping (${why})\n`);
   } finally {
     sig.stop();
-    await server.close();
-    if (!node.killed) node.kill();
-    await node.close();
+    await node.stop();
   }
 }
 

@@ -1,0 +1,169 @@
+import type { AddressInfo } from 'node:net';
+import type { Effect, NodeRole, QmpReply } from '../../machines/index.js';
+import { createNodeBackend } from '../control/index.js';
+import { failOverTo } from '../demo/lost-heartbeat.js';
+import type { NodeRuntime } from '../node/index.js';
+import type { QmpServer } from '../qmp/index.js';
+import { type NodeEventListener, type NodeEventName, type NodeEvents, TypedEvents } from './node-events.js';
+
+/** What a failover left: who serves now, and the image it resumed from. @public */
+export interface FailoverReport {
+  /** The side that took over. */
+  readonly side: NodeRole;
+  /** The last checkpoint it holds (the secondary: the last one it loaded; the primary: the last it completed). */
+  readonly resumedFromCheckpoint: number;
+  /** The full-RAM digest (hex) of that checkpoint's image as this side has it, or null before any checkpoint. */
+  readonly digest: string | null;
+  /** The secondary: every checkpoint it loaded matched the primary's digest (the primary: true). */
+  readonly everyLoadMatched: boolean;
+}
+
+/**
+ * A running node as an embedder holds it: QMP commands, typed events, failover, stop. Made by
+ * {@link startNode}, its role's edge attached and its log open, so every command it is given has its
+ * effects on real sockets. Events are the keys of {@link NodeEvents}.
+ * @example
+ * ```ts
+ * const secondary = await startNode({ role: 'secondary', listen: '127.0.0.1:0', capabilities: { 'x-colo': true }, logPath });
+ * secondary.on('checkpoint-loaded', ({ checkpoint, ramMatches }) => console.log(checkpoint, ramMatches));
+ * ```
+ * @public
+ */
+export class LockstepNode {
+  private readonly events = new TypedEvents();
+  private server: QmpServer | null = null;
+  private listenAt: { host: string; port: number } | null = null;
+  private stopped = false;
+
+  /** @internal Use {@link startNode}. */
+  constructor(private readonly node: NodeRuntime) {
+    let checkpoints = 0;
+    let loaded = 0;
+    node.on('effect', (effect: Effect) => {
+      if (effect.kind !== 'qmp-event') return;
+      if (effect.event === 'MIGRATION') this.emit('migration', { status: String(effect.data.status) });
+      if (effect.event === 'COLO_EXIT')
+        this.emit('colo-exit', { mode: String(effect.data.mode), reason: String(effect.data.reason) });
+    });
+    node.on('applied', () => {
+      for (const done of node.stats.checkpoints.slice(checkpoints)) {
+        checkpoints++;
+        this.emit('checkpoint', { ...done, digest: node.checkpointDigests[done.checkpoint - 1] ?? '' });
+      }
+      for (const v of node.verified.slice(loaded)) {
+        loaded++;
+        this.emit('checkpoint-loaded', { checkpoint: v.checkpoint, ramMatches: v.ram, digest: v.digest });
+      }
+    });
+    node.on('listening', (address: AddressInfo) => {
+      this.listenAt = { host: address.address, port: address.port };
+      this.emit('listening', this.listenAt);
+    });
+    node.on('fatal', (error: Error) => this.emit('fatal', { error }));
+  }
+
+  /** `primary` or `secondary`. */
+  get role(): NodeRole {
+    return this.node.options.role;
+  }
+
+  /** The node's event log (JSON Lines). */
+  get logPath(): string {
+    return this.node.options.logPath;
+  }
+
+  /** Where its QMP server listens (null when it serves none). */
+  get qmpAddress(): QmpServer['address'] | null {
+    return this.server?.address ?? null;
+  }
+
+  /** The secondary's migration listener, once migrate-incoming opened it (for port 0, the port it got). */
+  get migrationAddress(): { readonly host: string; readonly port: number } | null {
+    return this.listenAt;
+  }
+
+  /** Checkpoints this side has completed (primary) or loaded (secondary). */
+  get checkpoints(): number {
+    return this.node.state.checkpoints;
+  }
+
+  /** The node was killed or stopped. */
+  get stoppedOrKilled(): boolean {
+    return this.stopped || this.node.killed;
+  }
+
+  /** Adds a listener for one of {@link NodeEvents}; returns the function that removes it. */
+  on<K extends NodeEventName>(event: K, listener: NodeEventListener<K>): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** The next `event` whose payload passes `accept` (every one by default). */
+  next<K extends NodeEventName>(
+    event: K,
+    accept: (payload: NodeEvents[K]) => boolean = () => true,
+  ): Promise<NodeEvents[K]> {
+    return new Promise((resolve) => {
+      const off = this.on(event, (payload) => {
+        if (!accept(payload)) return;
+        off();
+        resolve(payload);
+      });
+    });
+  }
+
+  /** Runs a QMP command through the node (logged, then applied) and resolves with QEMU's reply. */
+  qmp(command: string, args?: Readonly<Record<string, unknown>>): Promise<QmpReply> {
+    return this.node.qmp(command, args);
+  }
+
+  /**
+   * Management's part of a failover on this side (the survivor): once its COLO thread saw the peer go,
+   * x-colo-lost-heartbeat, then the wait until it runs as the service.
+   */
+  async failOver(): Promise<FailoverReport> {
+    await failOverTo(this.node);
+    const held = this.node.state.checkpoints;
+    if (this.role === 'primary')
+      return {
+        side: 'primary',
+        resumedFromCheckpoint: held,
+        digest: this.node.checkpointDigests[held - 1] ?? null,
+        everyLoadMatched: true,
+      };
+    const loads = this.node.verified.filter((v) => v.checkpoint <= held);
+    return {
+      side: 'secondary',
+      resumedFromCheckpoint: held,
+      digest: loads.at(-1)?.digest ?? null,
+      everyLoadMatched: loads.length > 0 && loads.every((v) => v.ram),
+    };
+  }
+
+  /** Crashes the node as kill -9 would: its channels drop, its log stays as it is. The QMP server stays up. */
+  kill(): void {
+    if (!this.node.killed) this.node.kill();
+  }
+
+  /** Stops the node: the QMP server closes, the channels drop, the log is synced and closed. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.server?.close();
+    this.kill();
+    await this.node.close();
+  }
+
+  /** @internal The QMP server {@link startNode} started for it (with `quit` reported as an event). */
+  backend(): ReturnType<typeof createNodeBackend> {
+    return createNodeBackend(this.node, { onQuit: () => this.emit('quit', {}) });
+  }
+
+  /** @internal Set once by {@link startNode}. */
+  serving(server: QmpServer): void {
+    this.server = server;
+  }
+
+  private emit<K extends NodeEventName>(event: K, payload: NodeEvents[K]): void {
+    this.events.emit(event, payload);
+  }
+}

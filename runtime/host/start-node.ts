@@ -1,0 +1,140 @@
+import type { NodeRole, Profile, ProfileName } from '../../machines/index.js';
+import { PROFILE_NAMES, PROFILES } from '../../machines/index.js';
+import { fail, LockstepError } from '../errors.js';
+import { parseRamSize, type WorkloadKind } from '../guest/index.js';
+import {
+  attachPrimary,
+  attachSecondary,
+  DEFAULT_RUNTIME_OPTIONS,
+  NodeRuntime,
+  parseTcpUri,
+} from '../node/index.js';
+import { type QmpListen, type QmpVersionTriple, serveQmp } from '../qmp/index.js';
+import { LockstepNode } from './lockstep-node.js';
+
+/** What {@link startNode} starts. Only `role` and `logPath` are required. @public */
+export interface StartNodeOptions {
+  /** `primary` or `secondary`. */
+  readonly role: NodeRole;
+  /** The node's event log (JSON Lines). */
+  readonly logPath: string;
+  /** The QEMU version it behaves as (default `qemu-11.0`). */
+  readonly profile?: ProfileName;
+  /** Multifd channels, fixed at start (default 0: pages on the main channel). */
+  readonly multifd?: number;
+  /** Guest RAM, as QEMU's -m (default `256M`). */
+  readonly ram?: string;
+  /** x-checkpoint-delay in milliseconds (default 600); migrate-set-parameters changes it later. */
+  readonly checkpointDelayMs?: number;
+  /** How the guest dirties its pages while it runs (default: uniform, 20 000 pages/s). */
+  readonly workload?: {
+    readonly kind: WorkloadKind;
+    readonly pagesPerSecond: number;
+    readonly seed: number;
+  };
+  /** A RAM digest mismatch at a checkpoint is `fatal` instead of only reported (default false). */
+  readonly verify?: boolean;
+  /** Serve QMP here (a unix socket path, or TCP host and port; port 0 takes any free port). None by default. */
+  readonly qmp?: QmpListen;
+  /** Migration capabilities set at start with migrate-set-capabilities, e.g. `{ 'x-colo': true }`. */
+  readonly capabilities?: Readonly<Record<string, boolean>>;
+  /**
+   * The secondary's migration address, `HOST:PORT`: migrate-incoming is issued on it at start (after the
+   * capabilities), and startNode resolves once it listens (port 0: see `migrationAddress`).
+   */
+  readonly listen?: string;
+}
+
+/** QMP's greeting version of a profile (`qemu-7.2` greets as 7.2.0). */
+function qmpVersion(profile: Profile): QmpVersionTriple {
+  const [major = 11, minor = 0] = /(\d+)\.(\d+)/.exec(profile.name)?.slice(1).map(Number) ?? [];
+  return { major, minor, micro: 0 };
+}
+
+function checked(options: StartNodeOptions) {
+  const bad = (message: string, actual: unknown, expected: string) =>
+    fail('bad-node-option', { message, actual: String(actual), expected });
+  if (options.role !== 'primary' && options.role !== 'secondary')
+    bad('role', options.role, 'primary or secondary');
+  const profileName = options.profile ?? 'qemu-11.0';
+  if (!PROFILE_NAMES.includes(profileName)) bad('profile', profileName, PROFILE_NAMES.join(' or '));
+  const multifd = options.multifd ?? 0;
+  if (!Number.isSafeInteger(multifd) || multifd < 0 || multifd > 255)
+    bad('multifd', multifd, 'an integer from 0 to 255');
+  const ram = options.ram ?? DEFAULT_RUNTIME_OPTIONS.ram;
+  parseRamSize(ram);
+  const delay = options.checkpointDelayMs ?? DEFAULT_RUNTIME_OPTIONS.checkpointDelayMs;
+  if (!Number.isSafeInteger(delay) || delay < 0) bad('checkpointDelayMs', delay, 'an integer ≥ 0');
+  if (options.listen !== undefined) {
+    if (options.role !== 'secondary') bad('listen', options.listen, 'only on a secondary');
+    parseTcpUri(`tcp:${options.listen}`);
+  }
+  return { profile: PROFILES[profileName], multifd, ram, delay };
+}
+
+/**
+ * Starts one node: its log opened, its role's edge attached (a primary connects and sends, a secondary
+ * listens and loads), its QMP server up when `qmp` is given, the `capabilities` set and, on a secondary
+ * with `listen`, migrate-incoming issued and listening. What was wrong with an option is a LockstepError
+ * (`bad-node-option`, `bad-ram-size`, `bad-uri`); a refused command is `qmp-refused`; a listener that
+ * cannot start is `migration-listen-failed`. On any of them nothing is left running.
+ * @example
+ * ```ts
+ * import { startNode } from 'lockstep/runtime';
+ * const primary = await startNode({ role: 'primary', logPath: '/tmp/p.jsonl', capabilities: { 'x-colo': true } });
+ * await primary.qmp('cont');
+ * await primary.qmp('migrate', { uri: 'tcp:127.0.0.1:4444' });
+ * primary.on('checkpoint', ({ checkpoint, pauseMs }) => console.log(checkpoint, pauseMs));
+ * ```
+ * @public
+ */
+export async function startNode(options: StartNodeOptions): Promise<LockstepNode> {
+  const { profile, multifd, ram, delay } = checked(options);
+  const runtime = await NodeRuntime.start({
+    ...DEFAULT_RUNTIME_OPTIONS,
+    ...(options.workload ? { workload: options.workload } : {}),
+    ...(options.verify !== undefined ? { verify: options.verify } : {}),
+    role: options.role,
+    profile,
+    ram,
+    multifd,
+    checkpointDelayMs: delay,
+    logPath: options.logPath,
+  });
+  if (options.role === 'primary') attachPrimary(runtime);
+  else attachSecondary(runtime);
+  const node = new LockstepNode(runtime);
+  try {
+    if (options.qmp)
+      node.serving(await serveQmp(node.backend(), options.qmp, { version: qmpVersion(profile) }));
+    if (options.capabilities) {
+      const capabilities = Object.entries(options.capabilities).map(([capability, state]) => ({
+        capability,
+        state,
+      }));
+      await issue(node, 'migrate-set-capabilities', { capabilities });
+    }
+    if (options.listen !== undefined) await listen(node, runtime, options.listen);
+    return node;
+  } catch (error) {
+    await node.stop();
+    throw error;
+  }
+}
+
+async function issue(node: LockstepNode, command: string, args: Record<string, unknown>): Promise<void> {
+  const reply = await node.qmp(command, args);
+  if ('error' in reply) fail('qmp-refused', { message: command, actual: reply.error.desc });
+}
+
+/** migrate-incoming on `where`; resolves once the listener is up. */
+async function listen(node: LockstepNode, runtime: NodeRuntime, where: string): Promise<void> {
+  const up = new Promise<void>((resolve, reject) => {
+    node.next('listening').then(() => resolve(), reject);
+    runtime.once('listen-error', (error: Error) =>
+      reject(new LockstepError('migration-listen-failed', { actual: where, message: error.message })),
+    );
+  });
+  await issue(node, 'migrate-incoming', { uri: `tcp:${where}` });
+  await up;
+}
