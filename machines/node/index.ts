@@ -14,6 +14,13 @@ export {
   isQuiescent,
   multifdMainState,
 } from './quiescent.js';
+export {
+  machineSnapshotText,
+  NODE_SNAPSHOT_FIELDS,
+  type NodeSnapshotField,
+  nodeFieldMachine,
+} from './snapshots.js';
+export { stableJson } from './stable-json.js';
 export { enabledThreads, threadChannel } from './threads.js';
 export type {
   Applied,

@@ -1,12 +1,12 @@
-import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
-import type { NodeConfig, NodeState } from '../../machines/index.js';
-import { multifdMachines, nodeMachines } from '../../machines/node/definitions.js';
-import { stableJson } from '../../machines/node/stable-json.js';
-import { snapshotText } from '../../machines/node/transition-memo.js';
-
-/** The node's machine snapshots, by field. */
-const SNAPSHOTS = ['source', 'incoming', 'failover', 'colo', 'multifdSend', 'multifdRecv'] as const;
-type SnapshotField = (typeof SNAPSHOTS)[number];
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import {
+  machineSnapshotText,
+  type NodeConfig,
+  type NodeState,
+  nodeFieldMachine,
+  NODE_SNAPSHOT_FIELDS as SNAPSHOTS,
+  stableJson,
+} from '../../machines/index.js';
 
 interface SnapshotData {
   readonly value: unknown;
@@ -16,7 +16,7 @@ interface SnapshotData {
 
 // The transition memo's text: made once per interned snapshot, and the snapshots of a node state are
 // the memo's shared objects, so a new node key mostly reuses texts it already has.
-const textOf = (s: AnyMachineSnapshot | null): string => (s ? snapshotText(s) : 'null');
+const textOf = (s: AnyMachineSnapshot | null): string => (s ? machineSnapshotText(s) : 'null');
 
 // Fields a step leaves alone are the same objects in the next node state (nodes are replaced, never
 // mutated): their text is made once per object.
@@ -54,22 +54,6 @@ export function nodeKey(node: NodeState): string {
   return `{${parts.join(',')}}`;
 }
 
-function machineOf(config: NodeConfig, field: SnapshotField): AnyStateMachine {
-  const machines = nodeMachines(config.profile);
-  switch (field) {
-    case 'source':
-    case 'incoming':
-    case 'failover':
-      return machines[field];
-    case 'colo':
-      return config.role === 'primary' ? machines.primary : machines.secondary;
-    case 'multifdSend':
-      return multifdMachines(config).send;
-    case 'multifdRecv':
-      return multifdMachines(config).recv;
-  }
-}
-
 /**
  * The node state a key names, its machines restored with `resolveState` (value, context, status).
  * @public
@@ -81,7 +65,7 @@ export function decodeNode(key: string, config: NodeConfig): NodeState {
     const snapshot = data[field] as SnapshotData | null;
     node[field] =
       snapshot &&
-      machineOf(config, field).resolveState({
+      nodeFieldMachine(config, field).resolveState({
         value: snapshot.value as StateValue,
         context: snapshot.context,
         status: snapshot.status,
