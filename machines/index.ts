@@ -12,6 +12,7 @@ export type { ColoThreadEvent, Observed } from './colo-shared.js';
 export type { ChannelParams } from './counters.js';
 export * from './failover.js';
 export * from './introspect.js';
+export * from './link/index.js';
 export * from './migration-incoming.js';
 export * from './migration-source.js';
 export * from './multifd-recv.js';

@@ -1,12 +1,30 @@
-import type { Effect, NodeConfig, NodeInput, NodeRole } from '../../machines/index.js';
+import {
+  type Effect,
+  itemOfEffect,
+  type LinkItem,
+  type NodeConfig,
+  type NodeInput,
+  type NodeRole,
+  sendCompletion,
+} from '../../machines/index.js';
 import { InputAlphabet, NodeTable } from '../compile/index.js';
 import { canWrite } from './links.js';
 import { type NodeFacts, nodeFacts } from './node-facts.js';
 import { bitOf, DEAD, FLAG, increment, itemCode, PACKET, pushMain, pushPacket } from './packing.js';
 import { type Draft, entryOf } from './state.js';
 
-const RAM = itemCode('ram');
-const DEVICE = itemCode('device');
+// machines/link's item of each effect, once per effect object (the tables hand out the same objects)
+const ITEMS = {
+  primary: new WeakMap<Effect, LinkItem | null>(),
+  secondary: new WeakMap<Effect, LinkItem | null>(),
+};
+function linkItemOf(side: NodeRole, effect: Effect): LinkItem | null {
+  const known = ITEMS[side].get(effect);
+  if (known !== undefined) return known;
+  const item = itemOfEffect(side, effect);
+  ITEMS[side].set(effect, item);
+  return item;
+}
 
 /**
  * The two nodes' compiled tables and the routing of what they emit: messages onto the FIFO links,
@@ -35,27 +53,12 @@ export class Composition {
   }
 
   private book(st: Draft, side: NodeRole, effect: Effect): void {
+    const moved = linkItemOf(side, effect);
+    if (moved) {
+      this.put(st, side, effect, moved);
+      return;
+    }
     switch (effect.kind) {
-      case 'send':
-        if (!canWrite(st, side, 'main')) return;
-        if (side === 'primary') st.toS = pushMain(st.toS, itemCode(effect.message), 'main channel');
-        else st.toP = pushMain(st.toP, itemCode(effect.message), 'return path');
-        return;
-      case 'send-ram':
-        if (canWrite(st, side, 'main')) {
-          st.toS = pushMain(st.toS, RAM, 'main channel');
-          this.apply(st, side, this.inputs.io('ram-sent'));
-        } else this.apply(st, side, this.inputs.io('channel-error'));
-        return;
-      case 'send-device-state':
-        if (canWrite(st, side, 'main')) st.toS = pushMain(st.toS, DEVICE, 'main channel');
-        return;
-      case 'multifd-write': {
-        const mfd = st.mfd.slice();
-        mfd[effect.channel] = pushPacket(mfd[effect.channel]!, PACKET[effect.packet], effect.channel);
-        st.mfd = mfd;
-        return;
-      }
       case 'shutdown-channels': {
         const scope = effect.scope ?? 'all';
         if (scope !== 'multifd') st.flags |= bitOf(FLAG.shutMain, side);
@@ -77,5 +80,27 @@ export class Composition {
       default:
         return;
     }
+  }
+
+  /** machines/link: the item onto its FIFO if the write can happen, and what the sender hears at once. */
+  private put(st: Draft, side: NodeRole, effect: Effect, moved: LinkItem): void {
+    if (moved.queue === 'multifd') {
+      const mfd = st.mfd.slice();
+      mfd[moved.channel] = pushPacket(
+        mfd[moved.channel]!,
+        moved.item === 'packet' ? PACKET.data : PACKET.sync,
+        moved.channel,
+      );
+      st.mfd = mfd;
+      return;
+    }
+    const writable = canWrite(st, side, 'main');
+    if (writable) {
+      const code = itemCode(moved.item);
+      if (moved.queue === 'to-secondary') st.toS = pushMain(st.toS, code, 'main channel');
+      else st.toP = pushMain(st.toP, code, 'return path');
+    }
+    const done = sendCompletion(effect, writable);
+    if (done?.kind === 'io') this.apply(st, side, this.inputs.io(done.completion));
   }
 }

@@ -1,59 +1,98 @@
-import type { NodeRole } from '../../machines/index.js';
+import {
+  type LinkFact,
+  MULTIFD_RECV_BROKEN,
+  MULTIFD_SENDER_GONE,
+  mainReadFacts,
+  mainReadVerdict,
+  multifdReadVerdict,
+  type NodeRole,
+  writeBlockedBy,
+} from '../../machines/index.js';
 import { bitOf, DEAD, FLAG } from './packing.js';
-import { type ColoState, entryOf, peerOf } from './state.js';
+import { type ColoState, entryOf } from './state.js';
 
-type Channel = 'main' | 'multifd';
-const shutFlag = (channel: Channel) => (channel === 'main' ? FLAG.shutMain : FLAG.shutMultifd);
+/*
+ * machines/link's rules over the packed state: each set of link facts becomes one mask of flag bits, made
+ * once here, so a rule costs one AND on the hot path.
+ */
 
-// A write fails if any of these is set: the link broke, this end or the peer's end is shut, the peer died.
-const writeBlocked = (side: NodeRole, channel: Channel): number =>
-  FLAG.broken | bitOf(shutFlag(channel), side) | DEAD[peerOf(side)] | bitOf(shutFlag(channel), peerOf(side));
+/** The flag bit of one link fact. */
+function bitOfFact(fact: LinkFact): number {
+  if (fact === 'broken') return FLAG.broken;
+  const [name, side] = fact.split(':') as [string, NodeRole];
+  switch (name) {
+    case 'dead':
+      return DEAD[side];
+    case 'shut-main':
+      return bitOf(FLAG.shutMain, side);
+    case 'shut-multifd':
+      return bitOf(FLAG.shutMultifd, side);
+    default:
+      return bitOf(FLAG.errored, side);
+  }
+}
+
+/** The mask of a set of facts: any of them holds when `flags & mask` is not zero. @internal */
+export const maskOf = (facts: readonly LinkFact[]): number => facts.reduce((m, f) => m | bitOfFact(f), 0);
+
 const WRITE_BLOCKED = {
-  primary: { main: writeBlocked('primary', 'main'), multifd: writeBlocked('primary', 'multifd') },
-  secondary: { main: writeBlocked('secondary', 'main'), multifd: writeBlocked('secondary', 'multifd') },
+  primary: {
+    main: maskOf(writeBlockedBy('primary', 'main')),
+    multifd: maskOf(writeBlockedBy('primary', 'multifd')),
+  },
+  secondary: {
+    main: maskOf(writeBlockedBy('secondary', 'main')),
+    multifd: maskOf(writeBlockedBy('secondary', 'multifd')),
+  },
 } as const;
 
-/** A side can write on a channel: the link holds, neither end shut it, the peer lives. @internal */
-export function canWrite(st: ColoState, side: NodeRole, channel: Channel): boolean {
+/** A side can write on a channel (machines/link `writeBlockedBy` holds nothing). @internal */
+export function canWrite(st: ColoState, side: NodeRole, channel: 'main' | 'multifd'): boolean {
   return (st.flags & WRITE_BLOCKED[side][channel]) === 0;
 }
 
-// A side's main-channel read: it reads nothing once dead; its own end is gone when it shut the channel
-// or the link broke; the peer's end when the peer died or shut it.
-const readMasks = (side: NodeRole) => ({
-  dead: DEAD[side],
-  local: bitOf(FLAG.shutMain, side) | FLAG.broken,
-  errored: bitOf(FLAG.errored, side),
-  peerGone: DEAD[peerOf(side)] | bitOf(FLAG.shutMain, peerOf(side)),
-});
+const readMasks = (side: NodeRole) => {
+  const facts = mainReadFacts(side);
+  return {
+    dead: maskOf(facts.dead),
+    local: maskOf(facts.local),
+    errored: maskOf(facts.errored),
+    peerGone: maskOf(facts.peerGone),
+  };
+};
 const READ = { primary: readMasks('primary'), secondary: readMasks('secondary') } as const;
 
-/** Where a side's main-channel read stands: an item to deliver, an error to report, or nothing yet. @internal */
+/** Where a side's main-channel read stands (machines/link `mainReadVerdict`). @internal */
 export function mainRead(st: ColoState, side: NodeRole): 'deliver' | 'error' | null {
   const flags = st.flags;
   const read = READ[side];
-  if ((flags & read.dead) !== 0 || !entryOf(st, side).facts.coloActive) return null;
-  const local = (flags & read.local) !== 0;
-  if (!local && (side === 'primary' ? st.toP : st.toS) !== 0) return 'deliver';
-  if ((flags & read.errored) !== 0) return null;
-  if (local || (flags & read.peerGone) !== 0) return 'error';
-  return null;
+  return mainReadVerdict(
+    (flags & read.dead) !== 0,
+    entryOf(st, side).facts.coloActive,
+    (flags & read.local) !== 0,
+    (side === 'primary' ? st.toP : st.toS) !== 0,
+    (flags & read.errored) !== 0,
+    (flags & read.peerGone) !== 0,
+  );
 }
 
-const RECV_BROKEN = bitOf(FLAG.shutMultifd, 'secondary') | FLAG.broken;
-const SENDER_GONE = DEAD.primary | bitOf(FLAG.shutMultifd, 'primary');
+const RECV_BROKEN = maskOf(MULTIFD_RECV_BROKEN);
+const SENDER_GONE = maskOf(MULTIFD_SENDER_GONE);
 
-/** What the secondary's multifd channel `i`, blocked reading, gets next. @internal */
+/** What the secondary's multifd channel `i`, blocked reading, gets next (machines/link `multifdReadVerdict`). @internal */
 export function multifdRead(
   st: ColoState,
   i: number,
 ): 'packet' | 'sync-packet' | 'eof' | 'read-error' | null {
-  if ((st.flags & DEAD.secondary) !== 0 || st.s.facts.channels[i] !== 'read') return null;
-  if ((st.flags & RECV_BROKEN) !== 0) return 'read-error';
+  const flags = st.flags;
   const link = st.mfd[i] ?? 0;
-  if (link !== 0) return (link & 3) === 1 ? 'packet' : 'sync-packet';
-  if ((st.flags & SENDER_GONE) !== 0) return 'eof';
-  return null;
+  return multifdReadVerdict(
+    (flags & DEAD.secondary) !== 0,
+    st.s.facts.channels[i] === 'read',
+    (flags & RECV_BROKEN) !== 0,
+    link === 0 ? null : (link & 3) === 1 ? 'packet' : 'sync-packet',
+    (flags & SENDER_GONE) !== 0,
+  );
 }
 
 /** A primary send thread writing to a channel nobody reads gets the write error instead of a step. @internal */

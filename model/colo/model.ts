@@ -1,4 +1,12 @@
-import { type ColoMessage, type NodeConfig, type NodeRole, PROFILES } from '../../machines/index.js';
+import {
+  type ColoMessage,
+  faultOnLinks,
+  inputOfItem,
+  type NodeConfig,
+  type NodeInput,
+  type NodeRole,
+  PROFILES,
+} from '../../machines/index.js';
 import type { NodeEntry } from '../compile/index.js';
 import type { Property, WordEncoding } from '../engine/index.js';
 import type { Model } from '../engine/types.js';
@@ -7,7 +15,7 @@ import { bringUp } from './bring-up.js';
 import { Composition } from './composition.js';
 import { decodeColo, encodeColo } from './encode.js';
 import { fixesWithout } from './fixes.js';
-import { mainRead, multifdRead, writeFails } from './links.js';
+import { mainRead, maskOf, multifdRead, writeFails } from './links.js';
 import type { NodeFacts } from './node-facts.js';
 import { bitOf, counter, DEAD, FLAG, increment, itemOf } from './packing.js';
 import { COLO_PROPERTIES } from './properties.js';
@@ -60,6 +68,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   private init: ColoState | null = null;
   /** Every fault the injector may fire, with the flags that rule it out (its side dead, …). */
   private readonly faultActions: readonly { readonly action: ColoAction; readonly blockedBy: number }[];
+  /** The interned input each main-channel item is for its reader (machines/link `inputOfItem`). */
+  private readonly deliveredInputs = new Map<ReturnType<typeof itemOf>, NodeInput>();
   /** Every multifd link empty: shared by the states that cleared them. */
   private readonly emptyLinks: readonly number[];
 
@@ -152,11 +162,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
           if (st.toS === 0) return null;
           const item = itemOf(st.toS & 15);
           st.toS >>>= 4;
-          if (item === 'ram') composition.apply(st, 'secondary', inputs.io('ram-loaded'));
-          else if (item === 'device') {
-            st.counters = increment(st.counters, 'blobs');
-            composition.apply(st, 'secondary', inputs.io('device-state-received'));
-          } else composition.apply(st, 'secondary', inputs.peer(item));
+          if (item === 'device') st.counters = increment(st.counters, 'blobs');
+          composition.apply(st, 'secondary', this.delivered(item));
         }
         break;
       }
@@ -194,12 +201,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
         this.composition.apply(st, side, inputs.qmp('yank', 'yank', true));
         return;
       case 'kill':
-        st.flags |= DEAD[side];
-        // what was in flight to the dead side is gone; what it sent before dying still arrives
-        if (side === 'secondary') {
-          st.toS = 0;
-          st.mfd = this.emptyLinks;
-        } else st.toP = 0;
+      case 'link-break':
+        this.linkFault(st, fault, side);
         return;
       case 'heartbeat':
         st.flags |= bitOf(FLAG.hb, side);
@@ -208,13 +211,33 @@ export class ColoModel implements Model<ColoState, ColoAction> {
       case 'cancel':
         this.composition.apply(st, side, inputs.qmp('migrate_cancel', 'cancel'));
         return;
-      case 'link-break':
-        st.flags |= FLAG.broken;
-        st.toS = 0;
-        st.toP = 0;
-        st.mfd = this.emptyLinks;
-        return;
     }
+  }
+
+  /** machines/link `faultOnLinks`: the facts it sets, the queues whose items are lost. */
+  private linkFault(st: Draft, fault: 'kill' | 'link-break', side: NodeRole): void {
+    const { set, emptied } = faultOnLinks(fault, side);
+    st.flags |= maskOf(set);
+    if (emptied.includes('to-secondary')) st.toS = 0;
+    if (emptied.includes('to-primary')) st.toP = 0;
+    if (emptied.includes('multifd')) st.mfd = this.emptyLinks;
+  }
+
+  /** machines/link `inputOfItem`, interned: what the secondary's read of a main-channel item applies. */
+  private delivered(item: ReturnType<typeof itemOf>): NodeInput {
+    let input = this.deliveredInputs.get(item);
+    if (!input) {
+      const plain = inputOfItem(item);
+      const { inputs } = this.composition;
+      input =
+        plain.kind === 'peer'
+          ? inputs.peer(plain.message)
+          : plain.kind === 'io'
+            ? inputs.io(plain.completion)
+            : plain;
+      this.deliveredInputs.set(item, input);
+    }
+    return input;
   }
 
   properties(): Property<ColoState>[] {

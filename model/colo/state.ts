@@ -75,7 +75,7 @@ export function draftOf(st: ColoState): Draft {
 }
 
 /** The other side. @internal */
-export const peerOf = (side: NodeRole): NodeRole => (side === 'primary' ? 'secondary' : 'primary');
+export { peerOf } from '../../machines/index.js';
 
 /** A side's compiled node entry. @internal */
 export const entryOf = (st: ColoState, side: NodeRole): NodeEntry<NodeFacts> =>
