@@ -1,10 +1,19 @@
 /**
  * The two replayed processes, their edges and the real connections between them, with what the runtime
  * lets move now. `movable` is computed from the runtime's own state (enabled threads, the holding queues,
- * the sockets' flags), never from the model: a trace step the runtime cannot take is a divergence.
+ * the sockets' flags) through machines/link's rules, never from the model's state: a trace step the
+ * runtime cannot take is a divergence.
  * @packageDocumentation
  */
-import { channelState, channelWrites, enabledThreads, type NodeRole } from '../machines/index.js';
+import {
+  channelState,
+  channelWrites,
+  enabledThreads,
+  type MultifdReadEvent,
+  mainReadVerdict,
+  multifdReadVerdict,
+  type NodeRole,
+} from '../machines/index.js';
 import type { ColoAction } from '../model/index.js';
 import type { Endpoint } from './endpoint.js';
 import type { Findings } from './findings.js';
@@ -12,8 +21,6 @@ import type { Connection } from './network.js';
 import type { PrimaryEdge } from './primary-edge.js';
 import type { ReplayNode } from './replay-node.js';
 import type { SecondaryEdge } from './secondary-edge.js';
-
-type MultifdRead = 'packet' | 'sync-packet' | 'eof' | 'read-error';
 
 /** Two nodes of one replay and the channels between them. @public */
 export class World {
@@ -59,21 +66,29 @@ export class World {
   mainRead(side: NodeRole): 'deliver' | 'error' | null {
     const node = this.node(side);
     const end = this.mainEnd(side);
-    if (node.dead || node.state.colo?.status !== 'active' || !end) return null;
-    const local = end.closedHere || end.decodeError !== null;
-    if (!local && end.held.length > 0) return 'deliver';
-    if (end.errorReported) return null;
-    return local || end.peerGone ? 'error' : null;
+    if (!end) return null;
+    return mainReadVerdict(
+      node.dead,
+      node.state.colo?.status === 'active',
+      end.closedHere || end.decodeError !== null,
+      end.held.length > 0,
+      end.errorReported,
+      end.peerGone,
+    );
   }
 
   /** multifd.c:multifd_recv_thread blocked in its read: what the socket gives it. */
-  multifdRead(channel: number): MultifdRead | null {
+  multifdRead(channel: number): MultifdReadEvent | null {
     const end = this.secondaryEdge.multifd[channel];
-    if (this.secondary.dead || !end || channelState(this.secondary.state, channel) !== 'read') return null;
-    if (end.closedHere || end.decodeError) return 'read-error';
+    if (!end) return null;
     const head = end.held[0];
-    if (head) return head.sync ? 'sync-packet' : 'packet';
-    return end.peerGone ? 'eof' : null;
+    return multifdReadVerdict(
+      this.secondary.dead,
+      channelState(this.secondary.state, channel) === 'read',
+      end.closedHere || end.decodeError !== null,
+      head ? (head.sync ? 'sync-packet' : 'packet') : null,
+      end.peerGone,
+    );
   }
 
   /** multifd.c:multifd_send_thread about to write on a channel that no longer takes writes. */

@@ -5,10 +5,14 @@ import {
   createNode,
   type Effect,
   enabledThreads,
+  inputOfItem,
+  itemOfEffect,
   type NodeConfig,
   type NodeInput,
   type NodeRole,
   type NodeState,
+  peerOf,
+  sendCompletion,
 } from '../../machines/index.js';
 
 const STEPS = 5_000;
@@ -19,8 +23,8 @@ const STEPS = 5_000;
  * runs every XState transition and `can` of the COLO and multifd machines for the first time (0.3-1.5 ms a
  * step here, ~25 ms for a first checkpoint over multifd 2, against ~4 ms warm); warm, each is a memo lookup.
  * A scratch primary and secondary with `config`'s profile, multifd and fixes go through the bring-up and
- * two checkpoints in memory: each effect answered as the edges answer it, the scratch nodes' threads stepped
- * first-enabled-first. Nothing is logged, sent or kept; the live node's states do not depend on it.
+ * two checkpoints in memory: each effect moved over machines/link's links (every write succeeds, every item
+ * is read as soon as its reader can), the scratch nodes' threads stepped first-enabled-first. Nothing is logged, sent or kept; the live node's states do not depend on it.
  * @internal
  */
 export function warmUp(config: NodeConfig): { checkpoints: number } {
@@ -39,18 +43,15 @@ export function warmUp(config: NodeConfig): { checkpoints: number } {
     for (const effect of effects) answer(side, effect);
   };
   const answer = (side: NodeRole, effect: Effect) => {
-    const peer: NodeRole = side === 'primary' ? 'secondary' : 'primary';
-    if (effect.kind === 'send') queue.push([peer, { kind: 'peer', message: effect.message }]);
-    else if (effect.kind === 'bitmap-sync') queue.push([side, { kind: 'ram-jobs', jobs: 3 }]);
-    else if (effect.kind === 'multifd-write')
-      packets[effect.channel]?.push(effect.packet === 'sync' ? 'sync-packet' : 'packet');
-    else if (effect.kind === 'send-ram')
-      queue.push(
-        [side, { kind: 'io', completion: 'ram-sent' }],
-        [peer, { kind: 'io', completion: 'ram-loaded' }],
-      );
-    else if (effect.kind === 'send-device-state')
-      queue.push([peer, { kind: 'io', completion: 'device-state-received' }]);
+    // the edge's own answer: the dirty log cut into three packets
+    if (effect.kind === 'bitmap-sync') queue.push([side, { kind: 'ram-jobs', jobs: 3 }]);
+    const moved = itemOfEffect(side, effect);
+    if (moved?.queue === 'multifd') packets[moved.channel]?.push(moved.item);
+    else if (moved) {
+      const done = sendCompletion(effect, true);
+      if (done) queue.push([side, done]);
+      queue.push([peerOf(side), inputOfItem(moved.item)]);
+    }
   };
   /** What can move next: a queued input, a packet its receive thread reads, a thread step. */
   const next = (): [NodeRole, NodeInput] | undefined => {
