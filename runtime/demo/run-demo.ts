@@ -64,9 +64,12 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
       pagesPerSecond: options.pagesPerSecond ?? DEFAULT_RUNTIME_OPTIONS.workload.pagesPerSecond,
     },
   };
-  const logs = { primary: join(dir, 'primary.jsonl'), secondary: join(dir, 'secondary.jsonl') };
-  const secondary = await NodeRuntime.start({ ...base, role: 'secondary', logPath: logs.secondary });
-  const primary = await NodeRuntime.start({ ...base, role: 'primary', logPath: logs.primary });
+  // a folder used before keeps its logs: this run's go beside them (primary.2.jsonl…)
+  const start = (role: 'primary' | 'secondary') =>
+    NodeRuntime.start({ ...base, role, logPath: join(dir, `${role}.jsonl`), existingLog: 'next-free' });
+  const secondary = await start('secondary');
+  const primary = await start('primary');
+  const logs = { primary: primary.logPath, secondary: secondary.logPath };
   attachSecondary(secondary);
   attachPrimary(primary);
   const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));

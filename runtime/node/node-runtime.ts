@@ -1,8 +1,5 @@
 import { EventEmitter } from 'node:events';
 import {
-  type Applied,
-  applyInput,
-  createNode,
   type Effect,
   enabledThreads,
   type NodeConfig,
@@ -10,23 +7,24 @@ import {
   type NodeState,
   type QmpReply,
 } from '../../machines/index.js';
+import type { LockstepError } from '../errors.js';
 import { ColoCache, DeviceState, GuestRam, Workload } from '../guest/index.js';
 import { EventLog } from '../log/index.js';
+import { foldStep, initialFold, type NodeFold } from './fold-step.js';
 import { leavesProcess } from './leaves-process.js';
 import type { Link } from './link.js';
+import type { LoggedInput } from './logged-input.js';
 import type { RuntimeOptions } from './options.js';
 import { RamDigest } from './ram-digest.js';
 import { Scheduler, type StepGate } from './scheduler.js';
-import { EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';
+import { startLineOf } from './start-line.js';
+import type { InputMeta, NodeStats } from './stats.js';
 import { warmUpOnce } from './warm-up.js';
 
 const GUEST_TICK_MS = 10;
 
-/** What one logged line of a node holds: the input, and sizes measured at the edge. @public */
-export interface LoggedInput {
-  readonly input: NodeInput;
-  readonly meta?: InputMeta;
-}
+/** How often a node whose log could not be written tries again. */
+const LOG_RETRY_MS = 1000;
 
 /**
  * A node executing the machines: every input is appended to the event log before it is applied, the
@@ -38,8 +36,7 @@ export interface LoggedInput {
  * @public
  */
 export class NodeRuntime extends EventEmitter {
-  state: NodeState;
-  stats: NodeStats = EMPTY_STATS;
+  private fold: NodeFold;
   readonly guest: GuestRam;
   device: DeviceState = DeviceState.reset();
   readonly ramDigest: RamDigest;
@@ -54,8 +51,6 @@ export class NodeRuntime extends EventEmitter {
   checkpointDigests: string[] = [];
   /** The secondary's verdict on each checkpoint it loaded. */
   readonly verified: Array<{ checkpoint: number; ram: boolean; digest: string }> = [];
-  /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` must print the same. */
-  readonly timeline: string[] = [];
   private readonly queue: LoggedInput[] = [];
   private readonly scheduler = new Scheduler();
   private pumping = false;
@@ -64,6 +59,9 @@ export class NodeRuntime extends EventEmitter {
   private readonly handlers: Array<(effect: Effect, node: NodeRuntime) => void> = [];
   private readonly guestClock: NodeJS.Timeout;
   private dead = false;
+  /** Effects of applied inputs that wait until the log holds those inputs (the disk was full). */
+  private held: Effect[] = [];
+  private logRetry: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly options: RuntimeOptions,
@@ -72,7 +70,7 @@ export class NodeRuntime extends EventEmitter {
     super();
     const config = NodeRuntime.config(options);
     warmUpOnce(config);
-    this.state = createNode(config);
+    this.fold = initialFold(config);
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes);
     this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;
@@ -100,25 +98,43 @@ export class NodeRuntime extends EventEmitter {
   }
 
   /**
-   * Opens the node's log and starts it. The first line says what to fold from (role, profile, RAM,
-   * multifd, fixes), for `lockstep log replay`.
+   * Creates the node's log (a new file: an existing one is refused, or with `existingLog: 'next-free'`
+   * the next free name is taken) and starts the node. The first line says what to fold from (role,
+   * profile, RAM, multifd, fixes) and names the run, for {@link foldNodeLog}.
+   * @throws LockstepError `log-exists`, `log-not-regular`, `log-open-failed`.
    */
   static async start(options: RuntimeOptions): Promise<NodeRuntime> {
-    const log = await EventLog.open(options.logPath, {
+    const log = await EventLog.create(options.logPath, {
       clock: () => performance.timeOrigin + performance.now(),
+      existing: options.existingLog ?? 'refuse',
     });
-    const config = NodeRuntime.config(options);
-    log.append({
-      type: 'start',
-      data: {
-        role: options.role,
-        profile: options.profile.name,
-        ram: options.ram,
-        multifd: config.multifd ?? 0,
-        fixes: config.fixes ?? {},
-      },
-    });
+    log.append({ type: 'start', data: startLineOf(NodeRuntime.config(options), options.ram) });
     return new NodeRuntime(options, log);
+  }
+
+  /** The node's state: the fold of its log so far. */
+  get state(): NodeState {
+    return this.fold.state;
+  }
+
+  /** The statistics folded from the log (checkpoint pauses, bytes). */
+  get stats(): NodeStats {
+    return this.fold.stats;
+  }
+
+  /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` prints the same. */
+  get timeline(): readonly string[] {
+    return this.fold.timeline;
+  }
+
+  /** The log file this run writes. */
+  get logPath(): string {
+    return this.log.path;
+  }
+
+  /** Why the log cannot be written, while the node waits for it (no input is taken meanwhile); else null. */
+  get logFailure(): LockstepError | null {
+    return this.logRetry ? this.log.writeFailure : null;
   }
 
   /**
@@ -147,6 +163,13 @@ export class NodeRuntime extends EventEmitter {
   /** Queues inputs that arrived together (a blob and the verdict on it) before any thread runs. */
   inputs(batch: readonly LoggedInput[]): void {
     if (this.dead) return;
+    if (this.logRetry) {
+      this.retryLog();
+      // a command refused now is never logged; the peer's bytes and completions wait for the log
+      for (const logged of this.logRetry ? batch : [])
+        if (logged.input.kind === 'qmp') this.refuse(logged.input);
+      if (this.logRetry) batch = batch.filter((logged) => logged.input.kind !== 'qmp');
+    }
     this.queue.push(...batch);
     this.pump();
   }
@@ -178,6 +201,7 @@ export class NodeRuntime extends EventEmitter {
   kill(): void {
     this.dead = true;
     clearInterval(this.guestClock);
+    clearInterval(this.logRetry);
     for (const socket of this.link ? [this.link.main, ...this.link.multifd] : []) socket.destroy();
     this.emit('closing');
     this.emit('killed');
@@ -189,6 +213,7 @@ export class NodeRuntime extends EventEmitter {
 
   async close(): Promise<void> {
     clearInterval(this.guestClock);
+    clearInterval(this.logRetry);
     this.emit('closing');
     await this.log.close();
   }
@@ -198,7 +223,7 @@ export class NodeRuntime extends EventEmitter {
     this.pumping = true;
     try {
       // a node killed by one of its effects stops there, as a process killed mid-step would
-      while (!this.dead) {
+      while (!this.dead && !this.logRetry) {
         const next = this.queue.shift();
         if (next) {
           this.apply(next);
@@ -212,27 +237,51 @@ export class NodeRuntime extends EventEmitter {
       this.pumping = false;
     }
     // the pump is done and nothing waits in the queue: the edge may read what it held back
-    if (!this.dead) this.emit('idle');
+    if (!this.dead && !this.logRetry) this.emit('idle');
   }
 
   private apply(logged: LoggedInput): void {
     const entry = this.log.append({ type: logged.input.kind, data: logged });
     const before = this.state;
-    const applied: Applied = applyInput(before, logged.input);
-    this.state = applied.node;
-    this.stats = foldStats(this.stats, {
-      ts: entry.ts,
-      input: logged.input,
-      ...(logged.meta ? { meta: logged.meta } : {}),
-      effects: applied.effects,
-      checkpointDone: applied.node.checkpoints > before.checkpoints,
-    });
-    recordTimeline(this.timeline, before, applied);
+    const { fold, applied } = foldStep(this.fold, entry.ts, logged);
+    this.fold = fold;
     // the log must not lag what the peer or a QMP client sees: hand it to the OS before effects leave
-    if (applied.effects.some(leavesProcess)) this.log.flush();
-    if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => {});
+    if (applied.effects.some(leavesProcess) && !this.log.tryFlush()) {
+      this.holdForLog(applied.effects);
+      return;
+    }
+    if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => this.holdForLog([]));
     for (const effect of applied.effects) if (!this.dead) this.perform(effect);
     this.emit('applied', logged.input);
+  }
+
+  /**
+   * The log could not be written (ENOSPC, EIO): nothing that depends on the unwritten inputs leaves the
+   * process, no new input is applied, QMP commands are refused with the reason, and the log is tried again
+   * every second. A secondary so keeps the last checkpoint it committed; the operator frees space.
+   */
+  private holdForLog(effects: readonly Effect[]): void {
+    this.held.push(...effects);
+    if (this.logRetry) return;
+    this.logRetry = setInterval(() => this.retryLog(), LOG_RETRY_MS);
+    this.logRetry.unref();
+    this.emit('log-failed', this.log.writeFailure);
+  }
+
+  private retryLog(): void {
+    if (!this.log.tryFlush()) return;
+    clearInterval(this.logRetry);
+    this.logRetry = undefined;
+    const held = this.held;
+    this.held = [];
+    for (const effect of held) if (!this.dead) this.perform(effect);
+    this.emit('log-recovered');
+    this.pump();
+  }
+
+  private refuse(input: Extract<NodeInput, { kind: 'qmp' }>): void {
+    const desc = this.log.writeFailure?.message ?? 'the event log cannot be written';
+    this.perform({ kind: 'qmp-reply', id: input.id, reply: { error: { class: 'GenericError', desc } } });
   }
 
   private perform(effect: Effect): void {
@@ -244,15 +293,4 @@ export class NodeRuntime extends EventEmitter {
     for (const handler of this.handlers) handler(effect, this);
     this.emit('effect', effect);
   }
-}
-
-/** Appends what changed: MIGRATION statuses and the COLO thread's state. @public */
-export function recordTimeline(timeline: string[], before: NodeState, applied: Applied): void {
-  for (const effect of applied.effects) {
-    if (effect.kind === 'qmp-event' && effect.event === 'MIGRATION')
-      timeline.push(`status ${String(effect.data.status)}`);
-  }
-  const was = before.colo ? String(before.colo.value) : null;
-  const now = applied.node.colo ? String(applied.node.colo.value) : null;
-  if (now !== was && now !== null) timeline.push(`colo ${now}`);
 }
