@@ -5,6 +5,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { NodeRole } from '../../machines/index.js';
 import { PROFILE_NAMES } from '../../machines/index.js';
 import { createNodeBackend } from '../../runtime/control/index.js';
+import { LockstepError } from '../../runtime/errors.js';
 import {
   attachPrimary,
   attachSecondary,
@@ -84,7 +85,12 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     multifd,
     checkpointDelayMs,
     logPath,
+  }).catch((error: unknown) => {
+    // the log path is the user's: a taken or unusable one is bad input, not a failure of the run
+    throw error instanceof LockstepError ? new UsageError(`--log: ${error.message}`) : error;
   });
+  node.on('log-failed', (error: Error) => io.stderr(`lockstep ${role}: ${error.message}\n`));
+  node.on('log-recovered', () => io.stderr(`lockstep ${role}: the event log is written again\n`));
   node.on('listening', (address: { port: number }) => {
     io.stderr(`lockstep ${role}: migration listener on port ${address.port}\n`);
   });
@@ -121,7 +127,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
       if ('error' in reply) throw new Error(`migrate-incoming ${incomingUri}: ${reply.error.desc}`);
       io.stderr(`lockstep ${role}: listening for the migration on ${flags.listen}\n`);
     }
-    io.stderr(`lockstep ${role}: log ${logPath}\n`);
+    io.stderr(`lockstep ${role}: log ${node.logPath}\n`);
     io.stderr(`lockstep ${role}: QMP on ${describeQmp(server.address)}\n`);
     const why = await Promise.race([quitRequested, sig.received, fatal]);
     io.stderr(`lockstep ${role}: stopping (${why})\n`);

@@ -22,10 +22,7 @@ export interface EventLogOptions {
   readonly existing?: ExistingLog;
 }
 
-const errno = (e: unknown): string => {
-  const err = e as NodeJS.ErrnoException;
-  return err.code ? `${err.code}: ${err.message}` : String(err.message ?? e);
-};
+const errno = (e: unknown): string => String((e as Error).message ?? e);
 
 /**
  * An open log.

@@ -16,7 +16,7 @@ const codeOf = (e: unknown): string => String((e as NodeJS.ErrnoException).code 
 
 async function openExclusive(path: string): Promise<FileHandle | 'taken'> {
   try {
-    return await open(path, 'wx');
+    return await open(path, 'ax'); // O_APPEND: after a failed write is cut back, the next one starts at the new end
   } catch (e) {
     if (codeOf(e) !== 'EEXIST') fail('log-open-failed', { path, actual: codeOf(e) });
   }
