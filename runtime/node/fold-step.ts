@@ -51,8 +51,20 @@ export function foldStep(
   return { fold: { state: applied.node, stats, timeline }, applied };
 }
 
-/** Appends what changed: MIGRATION statuses and the COLO thread's state. @public */
+/**
+ * How many status changes a timeline keeps at least: the most recent (each checkpoint adds a few, so a
+ * run of days would otherwise grow it without bound).
+ * @public
+ */
+export const RECENT_TIMELINE = 4096;
+
+/**
+ * Appends what changed: MIGRATION statuses and the COLO thread's state. Past twice
+ * {@link RECENT_TIMELINE} entries the oldest are dropped down to that many (in place, amortized).
+ * @public
+ */
 export function recordTimeline(timeline: string[], before: NodeState, applied: Applied): void {
+  if (timeline.length > 2 * RECENT_TIMELINE) timeline.splice(0, timeline.length - RECENT_TIMELINE);
   for (const effect of applied.effects) {
     if (effect.kind === 'qmp-event' && effect.event === 'MIGRATION')
       timeline.push(`status ${String(effect.data.status)}`);

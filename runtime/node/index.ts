@@ -4,7 +4,7 @@
  */
 
 export { type FoldedNodeLog, foldNodeLog } from './fold-node-log.js';
-export { foldStep, initialFold, type NodeFold, recordTimeline } from './fold-step.js';
+export { foldStep, initialFold, type NodeFold, RECENT_TIMELINE, recordTimeline } from './fold-step.js';
 export { connectLink, type Link, listenLink, parseTcpUri, shutdownLink } from './link.js';
 export type { LoggedInput } from './logged-input.js';
 export { NodeRuntime } from './node-runtime.js';
@@ -21,4 +21,11 @@ export {
   parseStartLine,
   startLineOf,
 } from './start-line.js';
-export { type CheckpointStats, EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';
+export {
+  type CheckpointStats,
+  EMPTY_STATS,
+  foldStats,
+  type InputMeta,
+  type NodeStats,
+  RECENT_CHECKPOINTS,
+} from './stats.js';
