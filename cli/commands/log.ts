@@ -48,6 +48,8 @@ export function registerLogCommand(program: Command, io: CliIo): void {
             role: start.role,
             profile: start.profile,
             run: start.run,
+            from: replay.from,
+            segments: replay.segments,
             events: replay.inputs,
             timeline: replay.timeline,
             final,
@@ -57,6 +59,8 @@ export function registerLogCommand(program: Command, io: CliIo): void {
         return;
       }
       let text = `${start.role} ${start.profile} ${start.ram}${start.multifd > 0 ? ` multifd ${start.multifd}` : ''}: ${replay.inputs} events (run ${start.run})\n\n`;
+      if (replay.from === 'snapshot')
+        text += `(older segments were removed: folded from the snapshot that starts ${replay.segments[0]})\n\n`;
       text += replay.timeline.map((line) => `  ${line}\n`).join('');
       text += `\nfinal: ${Object.entries(final)
         .map(([k, v]) => `${k} ${String(v)}`)

@@ -2,15 +2,20 @@
  * The append-only event log of one node and run (design.md): every input is appended before it is
  * applied; appends are batched in memory, handed to the OS by {@link EventLog.flush} before an effect
  * leaves the process, and fsynced by {@link EventLog.sync} at the runtime's durability points. A log
- * belongs to one run: it is always a new file, never continued or truncated.
+ * belongs to one run: it is always a new file, never continued or truncated. A long run rolls over into
+ * segments ({@link EventLog.roll}) and keeps the newest few.
  * @packageDocumentation
  */
-import { ftruncateSync, writeSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { close, fdatasync, ftruncateSync, unlinkSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { LockstepError } from '../errors.js';
 import type { LogEvent, LogInput } from './event.js';
-import { type ExistingLog, openNewLog } from './open-new.js';
+import { type ExistingLog, openExclusive, openNewLog } from './open-new.js';
 import { encodeRecord } from './record.js';
+import { segmentPath } from './segments.js';
+
+const datasyncFd = promisify(fdatasync);
+const closeFd = promisify(close);
 
 /** Options of {@link EventLog.create}. @public */
 export interface EventLogOptions {
@@ -20,6 +25,10 @@ export interface EventLogOptions {
   readonly highWaterMark?: number;
   /** When the path is taken by a non-empty file: refuse (default), or write `name.2.ext`, `name.3.ext`… */
   readonly existing?: ExistingLog;
+  /** Past this many bytes in a segment, {@link EventLog.segmentFull} asks for a roll (default 64 MiB). */
+  readonly segmentBytes?: number;
+  /** Segments kept on disk; older ones are removed at a roll (default 8). */
+  readonly keepSegments?: number;
 }
 
 const errno = (e: unknown): string => String((e as Error).message ?? e);
@@ -37,18 +46,21 @@ const errno = (e: unknown): string => String((e as Error).message ?? e);
 export class EventLog {
   private pending: string[] = [];
   private pendingBytes = 0;
-  /** Bytes of whole records in the file: a failed write is cut back to here. */
+  /** Bytes of whole records in the current segment: a failed write is cut back to here. */
   private written = 0;
   private writing: Promise<void> = Promise.resolve();
   private failure: LockstepError | null = null;
+  private nextSeq = 1;
+  private segment = 1;
 
   private constructor(
-    /** The file (with `next-free`, the name actually taken). */
+    /** The first segment's file (with `next-free`, the name actually taken). */
     readonly path: string,
-    private readonly fh: FileHandle,
+    private fd: number,
     private readonly clock: () => number,
-    private readonly highWaterMark: number,
-    private nextSeq = 1,
+    private readonly options: Required<
+      Pick<EventLogOptions, 'highWaterMark' | 'segmentBytes' | 'keepSegments'>
+    >,
   ) {}
 
   /**
@@ -56,13 +68,27 @@ export class EventLog {
    * @throws LockstepError `log-exists` (a non-empty file is there), `log-not-regular`, `log-open-failed`.
    */
   static async create(path: string, options: EventLogOptions = {}): Promise<EventLog> {
-    const file = await openNewLog(path, options.existing ?? 'refuse');
-    return new EventLog(file.path, file.fh, options.clock ?? Date.now, options.highWaterMark ?? 65536);
+    const file = openNewLog(path, options.existing ?? 'refuse');
+    return new EventLog(file.path, file.fd, options.clock ?? Date.now, {
+      highWaterMark: options.highWaterMark ?? 65536,
+      segmentBytes: options.segmentBytes ?? 64 << 20,
+      keepSegments: Math.max(1, options.keepSegments ?? 8),
+    });
   }
 
   /** The seq the next append will get. */
   get seq(): number {
     return this.nextSeq;
+  }
+
+  /** The file being written now (the first segment's, or a later one's). */
+  get currentPath(): string {
+    return segmentPath(this.path, this.segment);
+  }
+
+  /** The current segment holds its size limit: the owner should {@link EventLog.roll} at its next record boundary. */
+  get segmentFull(): boolean {
+    return this.written + this.pendingBytes >= this.options.segmentBytes;
   }
 
   /** Why the last write failed, while records wait to be written; null when the file holds them all. */
@@ -79,7 +105,7 @@ export class EventLog {
     const line = encodeRecord(event);
     this.pending.push(line);
     this.pendingBytes += line.length;
-    if (this.pendingBytes >= this.highWaterMark) this.tryFlush();
+    if (this.pendingBytes >= this.options.highWaterMark) this.tryFlush();
     return event;
   }
 
@@ -100,7 +126,7 @@ export class EventLog {
     let done = 0;
     try {
       while (done < bytes.byteLength) {
-        const n = writeSync(this.fh.fd, bytes, done, bytes.byteLength - done);
+        const n = writeSync(this.fd, bytes, done, bytes.byteLength - done);
         if (n <= 0) throw new Error(`short write: ${done} of ${bytes.byteLength} bytes`);
         done += n;
       }
@@ -120,18 +146,59 @@ export class EventLog {
     let why = errno(cause);
     if (done > 0) {
       try {
-        ftruncateSync(this.fh.fd, this.written);
+        ftruncateSync(this.fd, this.written);
       } catch (e) {
         why += `; cutting the partial record failed too (${errno(e)}), its tail reads as torn`;
       }
     }
-    this.failure = new LockstepError('log-write-failed', { path: this.path, actual: why });
+    this.failure = new LockstepError('log-write-failed', { path: this.currentPath, actual: why });
+  }
+
+  /**
+   * Closes the current segment (its records written, fsynced behind) and starts the next with `header`
+   * as its first record, the sequence going on; segments older than the newest `keepSegments` are
+   * removed. Returns false, changing nothing, when the records cannot be written or the new file made.
+   */
+  roll(header: LogInput): boolean {
+    if (!this.tryFlush()) return false;
+    const next = segmentPath(this.path, this.segment + 1);
+    let fd: number | 'taken';
+    try {
+      fd = openExclusive(next);
+    } catch (e) {
+      this.failure =
+        e instanceof LockstepError
+          ? e
+          : new LockstepError('log-write-failed', { path: next, actual: errno(e) });
+      return false;
+    }
+    if (fd === 'taken') return false;
+    const old = this.fd;
+    this.writing = this.writing
+      .catch(() => {})
+      .then(() => datasyncFd(old))
+      .finally(() => closeFd(old));
+    this.fd = fd;
+    this.segment++;
+    this.written = 0;
+    this.append(header);
+    this.tryFlush();
+    for (let n = this.segment - this.options.keepSegments; n >= 1; n--) {
+      try {
+        unlinkSync(segmentPath(this.path, n));
+      } catch {
+        break; // removed at an earlier roll, and so is every older one
+      }
+    }
+    return true;
   }
 
   /** A durability point: everything appended so far is on disk when this resolves (fdatasync). */
   async sync(): Promise<void> {
     this.flush();
-    this.writing = this.writing.then(() => this.fh.datasync());
+    const fd = this.fd;
+    // a durability point waits for this fd only: an earlier failed sync was reported to its caller
+    this.writing = this.writing.catch(() => {}).then(() => datasyncFd(fd));
     return this.writing;
   }
 
@@ -140,7 +207,8 @@ export class EventLog {
     try {
       await this.sync();
     } finally {
-      await this.fh.close();
+      await this.writing.catch(() => {});
+      await closeFd(this.fd);
     }
   }
 }

@@ -7,3 +7,4 @@ export * from './event.js';
 export * from './event-log.js';
 export type { ExistingLog } from './open-new.js';
 export * from './read-log.js';
+export * from './segments.js';

@@ -3,7 +3,7 @@
  * never share one), or an empty regular file made for it. Anything else is refused with what to do.
  * @packageDocumentation
  */
-import { type FileHandle, lstat, open } from 'node:fs/promises';
+import { lstatSync, openSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fail } from '../errors.js';
 
@@ -14,16 +14,21 @@ const MAX_SUFFIX = 999;
 
 const codeOf = (e: unknown): string => String((e as NodeJS.ErrnoException).code ?? (e as Error).message);
 
-async function openExclusive(path: string): Promise<FileHandle | 'taken'> {
+/**
+ * Opens `path` for appending if it is new or empty; 'taken' if it holds anything. O_APPEND: after a
+ * failed write is cut back, the next write starts at the new end, not past it.
+ * @throws LockstepError `log-not-regular` or `log-open-failed`.
+ * @internal
+ */
+export function openExclusive(path: string): number | 'taken' {
   try {
-    return await open(path, 'ax'); // O_APPEND: after a failed write is cut back, the next one starts at the new end
+    return openSync(path, 'ax');
   } catch (e) {
     if (codeOf(e) !== 'EEXIST') fail('log-open-failed', { path, actual: codeOf(e) });
   }
-  const stats = await lstat(path);
+  const stats = lstatSync(path);
   if (!stats.isFile()) fail('log-not-regular', { path });
-  if (stats.size > 0) return 'taken';
-  return open(path, 'a');
+  return stats.size > 0 ? 'taken' : openSync(path, 'a');
 }
 
 /** `primary.jsonl`, then `primary.2.jsonl`, `primary.3.jsonl`… */
@@ -38,14 +43,11 @@ const candidate = (path: string, n: number): string => {
  * @throws LockstepError `log-exists`, `log-not-regular` or `log-open-failed`.
  * @internal
  */
-export async function openNewLog(
-  path: string,
-  existing: ExistingLog,
-): Promise<{ path: string; fh: FileHandle }> {
+export function openNewLog(path: string, existing: ExistingLog): { path: string; fd: number } {
   for (let n = 1; n <= (existing === 'refuse' ? 1 : MAX_SUFFIX); n++) {
     const at = candidate(path, n);
-    const fh = await openExclusive(at);
-    if (fh !== 'taken') return { path: at, fh };
+    const fd = openExclusive(at);
+    if (fd !== 'taken') return { path: at, fd };
   }
   return fail('log-exists', { path });
 }

@@ -18,9 +18,15 @@ export interface TornLine {
   readonly offset: number;
 }
 
+/** Options of {@link readLog}. @public */
+export interface ReadLogOptions {
+  /** The file is a later segment of a log: its first record's seq, not 1, starts the sequence. */
+  readonly continues?: boolean;
+}
+
 /** A log as read: its whole events, and the torn last line if there was one. @public */
 export interface LogContents {
-  /** Every whole event, in order, seq 1..n. */
+  /** Every whole event, in order, seq 1..n (or on from a later segment's first). */
   readonly events: LogEvent[];
   /** The dropped torn last line, or null. */
   readonly torn: TornLine | null;
@@ -37,8 +43,9 @@ export interface LogContents {
  * ```
  * @public
  */
-export async function readLog(path: string): Promise<LogContents> {
+export async function readLog(path: string, options: ReadLogOptions = {}): Promise<LogContents> {
   const events: LogEvent[] = [];
+  let firstSeq = 1;
   let line = 0;
   let offset = 0; // byte offset of the start of `pending`
   let pending: Buffer = Buffer.alloc(0);
@@ -49,12 +56,13 @@ export async function readLog(path: string): Promise<LogContents> {
       if (!ended) return { line, bytes: bytes.byteLength, offset: start };
       fail('log-corrupt-line', { path, line, offset: start, actual: record.why });
     }
-    if (record.event.seq !== events.length + 1)
+    if (line === 1 && options.continues) firstSeq = record.event.seq;
+    if (record.event.seq !== firstSeq + events.length)
       fail('log-sequence-gap', {
         path,
         line,
         offset: start,
-        expected: events.length + 1,
+        expected: firstSeq + events.length,
         actual: record.event.seq,
       });
     events.push(record.event);

@@ -13,6 +13,7 @@ export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
 export { Scheduler, type StepGate } from './scheduler.js';
 export { attachSecondary } from './secondary-path.js';
+export type { SegmentHeader } from './segment-header.js';
 export {
   configOf,
   NODE_LOG_FORMAT,

@@ -9,7 +9,7 @@ import {
 } from '../../machines/index.js';
 import type { LockstepError } from '../errors.js';
 import { ColoCache, DeviceState, GuestRam, Workload } from '../guest/index.js';
-import { EventLog } from '../log/index.js';
+import { EventLog, segmentOf } from '../log/index.js';
 import { foldStep, initialFold, type NodeFold } from './fold-step.js';
 import { leavesProcess } from './leaves-process.js';
 import type { Link } from './link.js';
@@ -17,7 +17,8 @@ import type { LoggedInput } from './logged-input.js';
 import type { RuntimeOptions } from './options.js';
 import { RamDigest } from './ram-digest.js';
 import { Scheduler, type StepGate } from './scheduler.js';
-import { startLineOf } from './start-line.js';
+import { segmentHeader } from './segment-header.js';
+import { type NodeLogStart, startLineOf } from './start-line.js';
 import type { InputMeta, NodeStats } from './stats.js';
 import { warmUpOnce } from './warm-up.js';
 
@@ -66,6 +67,7 @@ export class NodeRuntime extends EventEmitter {
   private constructor(
     readonly options: RuntimeOptions,
     private readonly log: EventLog,
+    private readonly startLine: NodeLogStart,
   ) {
     super();
     const config = NodeRuntime.config(options);
@@ -107,9 +109,12 @@ export class NodeRuntime extends EventEmitter {
     const log = await EventLog.create(options.logPath, {
       clock: () => performance.timeOrigin + performance.now(),
       existing: options.existingLog ?? 'refuse',
+      ...(options.logSegmentBytes === undefined ? {} : { segmentBytes: options.logSegmentBytes }),
+      ...(options.logKeepSegments === undefined ? {} : { keepSegments: options.logKeepSegments }),
     });
-    log.append({ type: 'start', data: startLineOf(NodeRuntime.config(options), options.ram) });
-    return new NodeRuntime(options, log);
+    const start = startLineOf(NodeRuntime.config(options), options.ram);
+    log.append({ type: 'start', data: start });
+    return new NodeRuntime(options, log, start);
   }
 
   /** The node's state: the fold of its log so far. */
@@ -252,7 +257,13 @@ export class NodeRuntime extends EventEmitter {
     }
     if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => this.holdForLog([]));
     for (const effect of applied.effects) if (!this.dead) this.perform(effect);
+    // between two inputs the fold is exactly the log so far: a new segment can start from it
+    if (this.log.segmentFull) this.log.roll(segmentHeader(this.startLine, this.segment + 1, this.fold));
     this.emit('applied', logged.input);
+  }
+
+  private get segment(): number {
+    return segmentOf(this.log.currentPath).n;
   }
 
   /**

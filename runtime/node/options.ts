@@ -23,6 +23,10 @@ export interface RuntimeOptions {
   readonly logPath: string;
   /** When `logPath` is taken by a non-empty file: refuse (the default), or take `name.2.ext`, `name.3.ext`… */
   readonly existingLog?: ExistingLog;
+  /** Past this many bytes the log goes on in a new segment starting from the fold so far (default 64 MiB). */
+  readonly logSegmentBytes?: number;
+  /** Log segments kept; older ones are removed (default 8, so a node keeps at most ~512 MiB of log). */
+  readonly logKeepSegments?: number;
 }
 
 /** Defaults of the demo and the CLI nodes. @public */
