@@ -16,6 +16,7 @@ import {
 } from '../machines/index.js';
 import { EventLog } from '../runtime/log/index.js';
 import type { InputMeta } from '../runtime/node/index.js';
+import { startLineOf } from '../runtime/node/index.js';
 
 /** What the edge does with one effect; it may feed the node again (ram-sent, channel-error). @public */
 export type EffectHandler = (effect: Effect) => void;
@@ -40,17 +41,8 @@ export class ReplayNode {
 
   /** Opens the node's log; the first line says what to fold from (role, profile, multifd, fixes). */
   static async open(config: NodeConfig, logPath: string, ramBytes: number): Promise<ReplayNode> {
-    const log = await EventLog.open(logPath);
-    log.append({
-      type: 'start',
-      data: {
-        role: config.role,
-        profile: config.profile.name,
-        ram: ramBytes,
-        multifd: config.multifd ?? 0,
-        fixes: config.fixes ?? {},
-      },
-    });
+    const log = await EventLog.create(logPath, { existing: 'next-free' });
+    log.append({ type: 'start', data: startLineOf(config, `${ramBytes / 1024}K`) });
     return new ReplayNode(config, log);
   }
 

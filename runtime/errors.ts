@@ -47,9 +47,25 @@ export const ERROR_MESSAGES = {
   'bad-ram-size': (d: ErrorDetails) =>
     `guest RAM size ${d.actual} is not a positive multiple of the 4096-byte page; try 64M, 256M or 1G`,
   'log-corrupt-line': (d: ErrorDetails) =>
-    `event log ${d.path} line ${d.line} is not a whole JSON event (${d.actual}); only the last line may be torn`,
+    `event log ${d.path} line ${d.line}${at(d)} is corrupt: ${d.actual}; only a last line without its newline may be torn`,
   'log-sequence-gap': (d: ErrorDetails) =>
-    `event log ${d.path} line ${d.line} has sequence ${d.actual}, expected ${d.expected}`,
+    `event log ${d.path} line ${d.line}${at(d)} has sequence ${d.actual}, expected ${d.expected}`,
+  /** A node log is always a new file: a run never continues or truncates another's. */
+  'log-exists': (d: ErrorDetails) =>
+    `event log ${d.path} already exists and is not empty; a log belongs to one run: choose a new file (or remove this one)`,
+  'log-not-regular': (d: ErrorDetails) =>
+    `event log path ${d.path} is not a regular file (a folder, socket, device or link); choose a file path`,
+  'log-open-failed': (d: ErrorDetails) =>
+    `cannot create event log ${d.path} (${d.actual}); check that its folder exists and is writable`,
+  /** ENOSPC, EIO or a write that made no progress: the file keeps only whole records. */
+  'log-write-failed': (d: ErrorDetails) =>
+    `cannot write event log ${d.path} (${d.actual}); the node takes no new input until the log can be written: free space on its disk`,
+  /** The first record of a node log must be its start line. */
+  'log-not-node-log': (d: ErrorDetails) =>
+    `event log ${d.path} line ${d.line ?? 1} is not a node log's start line: ${d.actual}; expected ${d.expected}`,
+  /** A record after the start line that is not one of the node's inputs. */
+  'log-bad-input': (d: ErrorDetails) =>
+    `event log ${d.path} line ${d.line} holds no node input: ${d.actual}; expected ${d.expected}`,
   'channel-closed': (d: ErrorDetails) =>
     `${d.message ?? 'channel'} closed${at(d)} while ${d.state ?? 'in use'}`,
   'cache-released': (d: ErrorDetails) =>

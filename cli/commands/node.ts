@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { NodeRole } from '../../machines/index.js';
 import { PROFILE_NAMES } from '../../machines/index.js';
+import { LockstepError } from '../../runtime/errors.js';
 import { startNode } from '../../runtime/host/index.js';
 import { DEFAULT_RUNTIME_OPTIONS, parseTcpUri } from '../../runtime/node/index.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
@@ -76,7 +77,12 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     logPath,
     qmp: where,
     ...(flags.incoming && flags.listen !== undefined ? { listen: flags.listen } : {}),
+  }).catch((error: unknown) => {
+    // what startNode refuses is what the user gave (a taken log, a bad address): bad input, exit 2
+    throw error instanceof LockstepError ? new UsageError(error.message) : error;
   });
+  node.on('log-failed', ({ error }) => io.stderr(`lockstep ${role}: ${error.message}\n`));
+  node.on('log-recovered', () => io.stderr(`lockstep ${role}: the event log is written again\n`));
   node.on('listening', ({ port }) => io.stderr(`lockstep ${role}: migration listener on port ${port}\n`));
   // startNode resolved after the listener came up: say so once, as the event would have
   const listener = node.migrationAddress;
@@ -90,7 +96,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
   const sig = signals();
   try {
     if (listener) io.stderr(`lockstep ${role}: listening for the migration on ${flags.listen}\n`);
-    io.stderr(`lockstep ${role}: log ${logPath}\n`);
+    io.stderr(`lockstep ${role}: log ${node.logPath}\n`);
     const qmp = node.qmpAddress;
     if (qmp) io.stderr(`lockstep ${role}: QMP on ${describeQmp(qmp)}\n`);
     const why = await Promise.race([quitRequested, sig.received, fatal]);

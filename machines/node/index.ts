@@ -14,6 +14,7 @@ export {
   isQuiescent,
   multifdMainState,
 } from './quiescent.js';
+export { type MachineData, type NodeSnapshot, restoreNode, snapshotNode } from './snapshot.js';
 export {
   machineSnapshotText,
   NODE_SNAPSHOT_FIELDS,

@@ -19,6 +19,8 @@ export interface DemoOptions {
   readonly pagesPerSecond?: number;
   /** Where the two event logs go (default: a new temporary folder). */
   readonly logDir?: string;
+  /** Log segment size and how many segments each node keeps (defaults: 64 MiB, 8). */
+  readonly logSegments?: { readonly bytes: number; readonly keep: number };
   /** Called with one line per milestone, for progress output. */
   readonly progress?: (line: string) => void;
 }
@@ -64,9 +66,20 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
       pagesPerSecond: options.pagesPerSecond ?? DEFAULT_RUNTIME_OPTIONS.workload.pagesPerSecond,
     },
   };
-  const logs = { primary: join(dir, 'primary.jsonl'), secondary: join(dir, 'secondary.jsonl') };
-  const secondary = await NodeRuntime.start({ ...base, role: 'secondary', logPath: logs.secondary });
-  const primary = await NodeRuntime.start({ ...base, role: 'primary', logPath: logs.primary });
+  // a folder used before keeps its logs: this run's go beside them (primary.2.jsonl…)
+  const start = (role: 'primary' | 'secondary') =>
+    NodeRuntime.start({
+      ...base,
+      role,
+      logPath: join(dir, `${role}.jsonl`),
+      existingLog: 'next-free',
+      ...(options.logSegments
+        ? { logSegmentBytes: options.logSegments.bytes, logKeepSegments: options.logSegments.keep }
+        : {}),
+    });
+  const secondary = await start('secondary');
+  const primary = await start('primary');
+  const logs = { primary: primary.logPath, secondary: secondary.logPath };
   attachSecondary(secondary);
   attachPrimary(primary);
   const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Effect, NodeRole, QmpReply } from '../../machines/index.js';
 import { createNodeBackend } from '../control/index.js';
 import { failOverTo } from '../demo/lost-heartbeat.js';
+import type { LockstepError } from '../errors.js';
 import type { NodeRuntime } from '../node/index.js';
 import type { QmpServer } from '../qmp/index.js';
 import { type NodeEventListener, type NodeEventName, type NodeEvents, TypedEvents } from './node-events.js';
@@ -46,8 +47,10 @@ export class LockstepNode {
         this.emit('colo-exit', { mode: String(effect.data.mode), reason: String(effect.data.reason) });
     });
     node.on('applied', () => {
-      for (const done of node.stats.checkpoints.slice(checkpoints)) {
-        checkpoints++;
+      // the statistics keep the most recent checkpoints only: go by number, not by position
+      for (const done of node.stats.checkpoints) {
+        if (done.checkpoint <= checkpoints) continue;
+        checkpoints = done.checkpoint;
         this.emit('checkpoint', { ...done, digest: node.checkpointDigests[done.checkpoint - 1] ?? '' });
       }
       for (const v of node.verified.slice(loaded)) {
@@ -60,6 +63,8 @@ export class LockstepNode {
       this.emit('listening', this.listenAt);
     });
     node.on('fatal', (error: Error) => this.emit('fatal', { error }));
+    node.on('log-failed', (error: LockstepError) => this.emit('log-failed', { error }));
+    node.on('log-recovered', () => this.emit('log-recovered', {}));
   }
 
   /** `primary` or `secondary`. */
@@ -67,9 +72,9 @@ export class LockstepNode {
     return this.node.options.role;
   }
 
-  /** The node's event log (JSON Lines). */
+  /** The node's event log (JSON Lines): the file this run writes. */
   get logPath(): string {
-    return this.node.options.logPath;
+    return this.node.logPath;
   }
 
   /** Where its QMP server listens (null when it serves none). */

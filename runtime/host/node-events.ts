@@ -22,6 +22,13 @@ export interface NodeEvents {
   readonly listening: { readonly host: string; readonly port: number };
   /** The node cannot go on (a digest mismatch with `verify`, a listener that failed): stop it. */
   readonly fatal: { readonly error: Error };
+  /**
+   * The event log could not be written (ENOSPC, EIO): the node takes no input and answers QMP with this
+   * error until it can write again; free space on the log's disk.
+   */
+  readonly 'log-failed': { readonly error: Error };
+  /** The event log is written again: the node goes on where it stopped. */
+  readonly 'log-recovered': Record<string, never>;
   /** A QMP client sent `quit` (its reply is written): the embedder stops the node, as QEMU exits. */
   readonly quit: Record<string, never>;
 }

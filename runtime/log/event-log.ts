@@ -1,63 +1,79 @@
 /**
  * The append-only event log of one node and run (design.md): every input is appended before it is
- * applied; appends are batched in memory and written out on {@link EventLog.sync}, which fsyncs, at the
- * runtime's durability points (before a message is sent to the peer, before a checkpoint is applied).
+ * applied; appends are batched in memory, handed to the OS by {@link EventLog.flush} before an effect
+ * leaves the process, and fsynced by {@link EventLog.sync} at the runtime's durability points. A log
+ * belongs to one run: it is always a new file, never continued or truncated. A long run rolls over into
+ * segments ({@link EventLog.roll}) and keeps the newest few.
  * @packageDocumentation
  */
-import { writeSync } from 'node:fs';
-import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
+import { close, fdatasync, ftruncateSync, unlinkSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { LockstepError } from '../errors.js';
 import type { LogEvent, LogInput } from './event.js';
-import { readLog } from './read-log.js';
+import { type ExistingLog, openExclusive, openNewLog } from './open-new.js';
+import { encodeRecord } from './record.js';
+import { segmentPath } from './segments.js';
 
-/** Options of {@link EventLog.open}. @public */
+const datasyncFd = promisify(fdatasync);
+const closeFd = promisify(close);
+
+/** Options of {@link EventLog.create}. @public */
 export interface EventLogOptions {
   /** Milliseconds for `ts` (default Date.now); inject a fixed clock for reproducible logs. */
   readonly clock?: () => number;
   /** Buffered bytes that trigger a write without fsync (default 64 KiB). */
   readonly highWaterMark?: number;
+  /** When the path is taken by a non-empty file: refuse (default), or write `name.2.ext`, `name.3.ext`… */
+  readonly existing?: ExistingLog;
+  /** Past this many bytes in a segment, {@link EventLog.segmentFull} asks for a roll (default 64 MiB). */
+  readonly segmentBytes?: number;
+  /** Segments kept on disk; older ones are removed at a roll (default 8). */
+  readonly keepSegments?: number;
 }
 
-/** An open log. @public */
+const errno = (e: unknown): string => String((e as Error).message ?? e);
+
+/**
+ * An open log.
+ * @example
+ * ```ts
+ * const log = await EventLog.create('primary.jsonl');
+ * log.append({ type: 'start', data: { role: 'primary' } });
+ * await log.close();
+ * ```
+ * @public
+ */
 export class EventLog {
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** Bytes of whole records in the current segment: a failed write is cut back to here. */
+  private written = 0;
   private writing: Promise<void> = Promise.resolve();
+  private failure: LockstepError | null = null;
+  private nextSeq = 1;
+  private segment = 1;
 
   private constructor(
-    /** The file. */
+    /** The first segment's file (with `next-free`, the name actually taken). */
     readonly path: string,
-    private readonly fh: FileHandle,
-    private nextSeq: number,
+    private fd: number,
     private readonly clock: () => number,
-    private readonly highWaterMark: number,
+    private readonly options: Required<
+      Pick<EventLogOptions, 'highWaterMark' | 'segmentBytes' | 'keepSegments'>
+    >,
   ) {}
 
   /**
-   * Opens (or creates) the log at `path`. An existing log is read and continued from its last seq; a
-   * torn last line is cut off first so new lines do not join it.
-   * @throws LockstepError `log-corrupt-line` / `log-sequence-gap` if the existing log is damaged.
+   * Creates the log of a new run at `path`.
+   * @throws LockstepError `log-exists` (a non-empty file is there), `log-not-regular`, `log-open-failed`.
    */
-  static async open(path: string, options: EventLogOptions = {}): Promise<EventLog> {
-    let next = 1;
-    const size = await stat(path).then(
-      (s) => s.size,
-      () => 0,
-    );
-    if (size > 0) {
-      const { events, torn } = await readLog(path);
-      next = events.length + 1;
-      if (torn) await truncate(path, torn.offset);
-    }
-    const fh = await open(path, 'a');
-    const log = new EventLog(path, fh, next, options.clock ?? Date.now, options.highWaterMark ?? 65536);
-    // A whole last event without its newline (crash between `}` and `\n`): finish the line.
-    if (size > 0 && next > 1) {
-      const last = Buffer.alloc(1);
-      const r = await open(path, 'r');
-      await r.read(last, 0, 1, (await r.stat()).size - 1).finally(() => r.close());
-      if (last[0] !== 10) await fh.write('\n');
-    }
-    return log;
+  static async create(path: string, options: EventLogOptions = {}): Promise<EventLog> {
+    const file = openNewLog(path, options.existing ?? 'refuse');
+    return new EventLog(file.path, file.fd, options.clock ?? Date.now, {
+      highWaterMark: options.highWaterMark ?? 65536,
+      segmentBytes: options.segmentBytes ?? 64 << 20,
+      keepSegments: Math.max(1, options.keepSegments ?? 8),
+    });
   }
 
   /** The seq the next append will get. */
@@ -65,38 +81,134 @@ export class EventLog {
     return this.nextSeq;
   }
 
-  /** Appends one input and returns its record. Buffered: in the OS after {@link EventLog.flush}, on disk after {@link EventLog.sync}. */
+  /** The file being written now (the first segment's, or a later one's). */
+  get currentPath(): string {
+    return segmentPath(this.path, this.segment);
+  }
+
+  /** The current segment holds its size limit: the owner should {@link EventLog.roll} at its next record boundary. */
+  get segmentFull(): boolean {
+    return this.written + this.pendingBytes >= this.options.segmentBytes;
+  }
+
+  /** Why the last write failed, while records wait to be written; null when the file holds them all. */
+  get writeFailure(): LockstepError | null {
+    return this.failure;
+  }
+
+  /**
+   * Appends one input and returns its record. Buffered: in the OS after {@link EventLog.flush}, on disk
+   * after {@link EventLog.sync}. Never throws for I/O: a failed write shows in {@link EventLog.writeFailure}.
+   */
   append<T>(input: LogInput<T>): LogEvent<T> {
     const event: LogEvent<T> = { seq: this.nextSeq++, ts: this.clock(), type: input.type, data: input.data };
-    const line = `${JSON.stringify(event)}\n`;
+    const line = encodeRecord(event);
     this.pending.push(line);
     this.pendingBytes += line.length;
-    if (this.pendingBytes >= this.highWaterMark) this.flush();
+    if (this.pendingBytes >= this.options.highWaterMark) this.tryFlush();
     return event;
   }
 
   /**
    * Hands everything appended so far to the OS, synchronously: it survives a kill -9 of this process
    * (not a power loss). Call it before an effect leaves the process, so the log never lags what a peer saw.
+   * @throws LockstepError `log-write-failed` (ENOSPC, EIO, a write that makes no progress): the file is
+   * cut back to its last whole record and the records stay pending for the next flush.
    */
   flush(): void {
-    if (this.pendingBytes === 0) return;
-    const text = this.pending.join('');
+    if (!this.tryFlush()) throw this.failure;
+  }
+
+  /** {@link EventLog.flush} that reports instead of throwing: true when every record is in the file. */
+  tryFlush(): boolean {
+    if (this.pendingBytes === 0) return true;
+    const bytes = Buffer.from(this.pending.join(''), 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.byteLength) {
+        const n = writeSync(this.fd, bytes, done, bytes.byteLength - done);
+        if (n <= 0) throw new Error(`short write: ${done} of ${bytes.byteLength} bytes`);
+        done += n;
+      }
+    } catch (e) {
+      this.cutBack(done, e);
+      return false;
+    }
+    this.written += bytes.byteLength;
     this.pending = [];
     this.pendingBytes = 0;
-    writeSync(this.fh.fd, text);
+    this.failure = null;
+    return true;
+  }
+
+  /** No partial record survives a failed write: the file goes back to its last whole record. */
+  private cutBack(done: number, cause: unknown): void {
+    let why = errno(cause);
+    if (done > 0) {
+      try {
+        ftruncateSync(this.fd, this.written);
+      } catch (e) {
+        why += `; cutting the partial record failed too (${errno(e)}), its tail reads as torn`;
+      }
+    }
+    this.failure = new LockstepError('log-write-failed', { path: this.currentPath, actual: why });
+  }
+
+  /**
+   * Closes the current segment (its records written, fsynced behind) and starts the next with `header`
+   * as its first record, the sequence going on; segments older than the newest `keepSegments` are
+   * removed. Returns false, changing nothing, when the records cannot be written or the new file made.
+   */
+  roll(header: LogInput): boolean {
+    if (!this.tryFlush()) return false;
+    const next = segmentPath(this.path, this.segment + 1);
+    let fd: number | 'taken';
+    try {
+      fd = openExclusive(next);
+    } catch (e) {
+      this.failure =
+        e instanceof LockstepError
+          ? e
+          : new LockstepError('log-write-failed', { path: next, actual: errno(e) });
+      return false;
+    }
+    if (fd === 'taken') return false;
+    const old = this.fd;
+    this.writing = this.writing
+      .catch(() => {})
+      .then(() => datasyncFd(old))
+      .finally(() => closeFd(old));
+    this.fd = fd;
+    this.segment++;
+    this.written = 0;
+    this.append(header);
+    this.tryFlush();
+    for (let n = this.segment - this.options.keepSegments; n >= 1; n--) {
+      try {
+        unlinkSync(segmentPath(this.path, n));
+      } catch {
+        break; // removed at an earlier roll, and so is every older one
+      }
+    }
+    return true;
   }
 
   /** A durability point: everything appended so far is on disk when this resolves (fdatasync). */
-  sync(): Promise<void> {
+  async sync(): Promise<void> {
     this.flush();
-    this.writing = this.writing.then(() => this.fh.datasync());
+    const fd = this.fd;
+    // a durability point waits for this fd only: an earlier failed sync was reported to its caller
+    this.writing = this.writing.catch(() => {}).then(() => datasyncFd(fd));
     return this.writing;
   }
 
-  /** Syncs and closes the file. */
+  /** Syncs (as far as the disk allows) and closes the file. */
   async close(): Promise<void> {
-    await this.sync();
-    await this.fh.close();
+    try {
+      await this.sync();
+    } finally {
+      await this.writing.catch(() => {});
+      await closeFd(this.fd);
+    }
   }
 }

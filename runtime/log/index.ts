@@ -5,5 +5,6 @@
  */
 export * from './event.js';
 export * from './event-log.js';
-export * from './fold.js';
+export type { ExistingLog } from './open-new.js';
 export * from './read-log.js';
+export * from './segments.js';

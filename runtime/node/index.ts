@@ -2,12 +2,32 @@
  * runtime/node: a COLO node executing the machines over real sockets with real pages.
  * @packageDocumentation
  */
+
+export { type FoldedNodeLog, foldNodeLog } from './fold-node-log.js';
+export { foldStep, initialFold, type NodeFold, RECENT_TIMELINE, recordTimeline } from './fold-step.js';
 export { connectLink, type Link, listenLink, parseTcpUri, shutdownLink } from './link.js';
-export { NodeRuntime, recordTimeline } from './node-runtime.js';
-export { ArrivalScheduler, type LoggedInput, type NodeScheduler } from './node-scheduler.js';
+export type { LoggedInput } from './logged-input.js';
+export { NodeRuntime } from './node-runtime.js';
+export { ArrivalScheduler, type NodeScheduler } from './node-scheduler.js';
 export { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
 export { Scheduler, type StepGate } from './scheduler.js';
 export { attachSecondary } from './secondary-path.js';
-export { type CheckpointStats, EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';
+export type { SegmentHeader } from './segment-header.js';
+export {
+  configOf,
+  NODE_LOG_FORMAT,
+  NODE_LOG_VERSION,
+  type NodeLogStart,
+  parseStartLine,
+  startLineOf,
+} from './start-line.js';
+export {
+  type CheckpointStats,
+  EMPTY_STATS,
+  foldStats,
+  type InputMeta,
+  type NodeStats,
+  RECENT_CHECKPOINTS,
+} from './stats.js';

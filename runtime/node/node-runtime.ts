@@ -1,39 +1,37 @@
 import { EventEmitter } from 'node:events';
-import {
-  type Applied,
-  applyInput,
-  createNode,
-  type Effect,
-  type NodeConfig,
-  type NodeInput,
-  type NodeState,
-  type QmpReply,
-} from '../../machines/index.js';
+import type { Effect, NodeConfig, NodeInput, NodeState, QmpReply } from '../../machines/index.js';
+import type { LockstepError } from '../errors.js';
 import { ColoCache, DeviceState, GuestRam, Workload } from '../guest/index.js';
-import { EventLog } from '../log/index.js';
+import { EventLog, segmentOf } from '../log/index.js';
+import { foldStep, initialFold, type NodeFold } from './fold-step.js';
 import { leavesProcess } from './leaves-process.js';
 import type { Link } from './link.js';
-import { ArrivalScheduler, type LoggedInput, type NodeScheduler } from './node-scheduler.js';
+import type { LoggedInput } from './logged-input.js';
+import { ArrivalScheduler, type NodeScheduler } from './node-scheduler.js';
 import type { RuntimeOptions } from './options.js';
 import { RamDigest } from './ram-digest.js';
 import type { StepGate } from './scheduler.js';
-import { EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';
+import { segmentHeader } from './segment-header.js';
+import { type NodeLogStart, startLineOf } from './start-line.js';
+import type { InputMeta, NodeStats } from './stats.js';
 import { warmUpOnce } from './warm-up.js';
 
 const GUEST_TICK_MS = 10;
 
+/** How often a node whose log could not be written tries again. */
+const LOG_RETRY_MS = 1000;
+
 /**
  * A node executing the machines: every input is appended to the event log before it is applied, the
  * state is the fold of the log through `applyInput`, and effects happen at the edge and come back as
- * inputs. Which input goes next is the injected {@link NodeScheduler}'s choice (by default
- * {@link ArrivalScheduler}: arrivals in order, then the COLO thread, the main loop and the multifd channel
- * threads in turn), each thread step itself a logged input, so a log replays to the same states. With multifd the node runs the multifd-send / multifd-recv machines with
+ * inputs. Threads are stepped by a deterministic scheduler (COLO thread first, then the main loop, then
+ * the multifd channel threads in turn; see {@link Scheduler}), each step itself a logged input, so a log
+ * replays to the same states. With multifd the node runs the multifd-send / multifd-recv machines with
  * every fix of the series on, as `createNode` builds it by default.
  * @public
  */
 export class NodeRuntime extends EventEmitter {
-  state: NodeState;
-  stats: NodeStats = EMPTY_STATS;
+  private fold: NodeFold;
   readonly guest: GuestRam;
   device: DeviceState = DeviceState.reset();
   readonly ramDigest: RamDigest;
@@ -48,24 +46,26 @@ export class NodeRuntime extends EventEmitter {
   checkpointDigests: string[] = [];
   /** The secondary's verdict on each checkpoint it loaded. */
   readonly verified: Array<{ checkpoint: number; ram: boolean; digest: string }> = [];
-  /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` must print the same. */
-  readonly timeline: string[] = [];
   private pumping = false;
   private nextQmpId = 0;
   private readonly waiting = new Map<string, (reply: QmpReply) => void>();
   private readonly handlers: Array<(effect: Effect, node: NodeRuntime) => void> = [];
   private readonly guestClock: NodeJS.Timeout;
   private dead = false;
+  /** Effects of applied inputs that wait until the log holds those inputs (the disk was full). */
+  private held: Effect[] = [];
+  private logRetry: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly options: RuntimeOptions,
     private readonly log: EventLog,
+    private readonly startLine: NodeLogStart,
     private readonly scheduler: NodeScheduler,
   ) {
     super();
     const config = NodeRuntime.config(options);
     warmUpOnce(config);
-    this.state = createNode(config);
+    this.fold = initialFold(config);
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes);
     this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;
@@ -93,29 +93,50 @@ export class NodeRuntime extends EventEmitter {
   }
 
   /**
-   * Opens the node's log and starts it. The first line says what to fold from (role, profile, RAM,
-   * multifd, fixes), for `lockstep log replay`. `scheduler` chooses the order of its inputs (default: a
-   * live process's, {@link ArrivalScheduler}).
+   * Creates the node's log (a new file: an existing one is refused, or with `existingLog: 'next-free'`
+   * the next free name is taken) and starts the node. The first line says what to fold from (role,
+   * profile, RAM, multifd, fixes) and names the run, for {@link foldNodeLog}.
+   * `scheduler` chooses the order of its inputs (default: a live process's, {@link ArrivalScheduler}).
+   * @throws LockstepError `log-exists`, `log-not-regular`, `log-open-failed`.
    */
   static async start(
     options: RuntimeOptions,
     scheduler: NodeScheduler = new ArrivalScheduler(),
   ): Promise<NodeRuntime> {
-    const log = await EventLog.open(options.logPath, {
+    const log = await EventLog.create(options.logPath, {
       clock: () => performance.timeOrigin + performance.now(),
+      existing: options.existingLog ?? 'refuse',
+      ...(options.logSegmentBytes === undefined ? {} : { segmentBytes: options.logSegmentBytes }),
+      ...(options.logKeepSegments === undefined ? {} : { keepSegments: options.logKeepSegments }),
     });
-    const config = NodeRuntime.config(options);
-    log.append({
-      type: 'start',
-      data: {
-        role: options.role,
-        profile: options.profile.name,
-        ram: options.ram,
-        multifd: config.multifd ?? 0,
-        fixes: config.fixes ?? {},
-      },
-    });
-    return new NodeRuntime(options, log, scheduler);
+    const start = startLineOf(NodeRuntime.config(options), options.ram);
+    log.append({ type: 'start', data: start });
+    return new NodeRuntime(options, log, start, scheduler);
+  }
+
+  /** The node's state: the fold of its log so far. */
+  get state(): NodeState {
+    return this.fold.state;
+  }
+
+  /** The statistics folded from the log (checkpoint pauses, bytes). */
+  get stats(): NodeStats {
+    return this.fold.stats;
+  }
+
+  /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` prints the same. */
+  get timeline(): readonly string[] {
+    return this.fold.timeline;
+  }
+
+  /** The log file this run writes. */
+  get logPath(): string {
+    return this.log.path;
+  }
+
+  /** Why the log cannot be written, while the node waits for it (no input is taken meanwhile); else null. */
+  get logFailure(): LockstepError | null {
+    return this.logRetry ? this.log.writeFailure : null;
   }
 
   /**
@@ -144,6 +165,13 @@ export class NodeRuntime extends EventEmitter {
   /** Queues inputs that arrived together (a blob and the verdict on it) before any thread runs. */
   inputs(batch: readonly LoggedInput[]): void {
     if (this.dead) return;
+    if (this.logRetry) {
+      this.retryLog();
+      // a command refused now is never logged; the peer's bytes and completions wait for the log
+      for (const logged of this.logRetry ? batch : [])
+        if (logged.input.kind === 'qmp') this.refuse(logged.input);
+      if (this.logRetry) batch = batch.filter((logged) => logged.input.kind !== 'qmp');
+    }
     this.scheduler.offer(batch);
     this.pump();
   }
@@ -175,6 +203,7 @@ export class NodeRuntime extends EventEmitter {
   kill(): void {
     this.dead = true;
     clearInterval(this.guestClock);
+    clearInterval(this.logRetry);
     for (const socket of this.link ? [this.link.main, ...this.link.multifd] : []) socket.destroy();
     this.emit('closing');
     this.emit('killed');
@@ -186,6 +215,7 @@ export class NodeRuntime extends EventEmitter {
 
   async close(): Promise<void> {
     clearInterval(this.guestClock);
+    clearInterval(this.logRetry);
     this.emit('closing');
     await this.log.close();
   }
@@ -195,7 +225,7 @@ export class NodeRuntime extends EventEmitter {
     this.pumping = true;
     try {
       // a node killed by one of its effects stops there, as a process killed mid-step would
-      while (!this.dead) {
+      while (!this.dead && !this.logRetry) {
         const next = this.scheduler.next(this.state);
         if (!next) break;
         this.apply(next);
@@ -204,27 +234,57 @@ export class NodeRuntime extends EventEmitter {
       this.pumping = false;
     }
     // the pump is done and nothing waits in the queue: the edge may read what it held back
-    if (!this.dead) this.emit('idle');
+    if (!this.dead && !this.logRetry) this.emit('idle');
   }
 
   private apply(logged: LoggedInput): void {
     const entry = this.log.append({ type: logged.input.kind, data: logged });
     const before = this.state;
-    const applied: Applied = applyInput(before, logged.input);
-    this.state = applied.node;
-    this.stats = foldStats(this.stats, {
-      ts: entry.ts,
-      input: logged.input,
-      ...(logged.meta ? { meta: logged.meta } : {}),
-      effects: applied.effects,
-      checkpointDone: applied.node.checkpoints > before.checkpoints,
-    });
-    recordTimeline(this.timeline, before, applied);
+    const { fold, applied } = foldStep(this.fold, entry.ts, logged);
+    this.fold = fold;
     // the log must not lag what the peer or a QMP client sees: hand it to the OS before effects leave
-    if (applied.effects.some(leavesProcess)) this.log.flush();
-    if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => {});
+    if (applied.effects.some(leavesProcess) && !this.log.tryFlush()) {
+      this.holdForLog(applied.effects);
+      return;
+    }
+    if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => this.holdForLog([]));
     for (const effect of applied.effects) if (!this.dead) this.perform(effect);
+    // between two inputs the fold is exactly the log so far: a new segment can start from it
+    if (this.log.segmentFull) this.log.roll(segmentHeader(this.startLine, this.segment + 1, this.fold));
     this.emit('applied', logged.input);
+  }
+
+  private get segment(): number {
+    return segmentOf(this.log.currentPath).n;
+  }
+
+  /**
+   * The log could not be written (ENOSPC, EIO): nothing that depends on the unwritten inputs leaves the
+   * process, no new input is applied, QMP commands are refused with the reason, and the log is tried again
+   * every second. A secondary so keeps the last checkpoint it committed; the operator frees space.
+   */
+  private holdForLog(effects: readonly Effect[]): void {
+    this.held.push(...effects);
+    if (this.logRetry) return;
+    this.logRetry = setInterval(() => this.retryLog(), LOG_RETRY_MS);
+    this.logRetry.unref();
+    this.emit('log-failed', this.log.writeFailure);
+  }
+
+  private retryLog(): void {
+    if (!this.log.tryFlush()) return;
+    clearInterval(this.logRetry);
+    this.logRetry = undefined;
+    const held = this.held;
+    this.held = [];
+    for (const effect of held) if (!this.dead) this.perform(effect);
+    this.emit('log-recovered');
+    this.pump();
+  }
+
+  private refuse(input: Extract<NodeInput, { kind: 'qmp' }>): void {
+    const desc = this.log.writeFailure?.message ?? 'the event log cannot be written';
+    this.perform({ kind: 'qmp-reply', id: input.id, reply: { error: { class: 'GenericError', desc } } });
   }
 
   private perform(effect: Effect): void {
@@ -236,15 +296,4 @@ export class NodeRuntime extends EventEmitter {
     for (const handler of this.handlers) handler(effect, this);
     this.emit('effect', effect);
   }
-}
-
-/** Appends what changed: MIGRATION statuses and the COLO thread's state. @public */
-export function recordTimeline(timeline: string[], before: NodeState, applied: Applied): void {
-  for (const effect of applied.effects) {
-    if (effect.kind === 'qmp-event' && effect.event === 'MIGRATION')
-      timeline.push(`status ${String(effect.data.status)}`);
-  }
-  const was = before.colo ? String(before.colo.value) : null;
-  const now = applied.node.colo ? String(applied.node.colo.value) : null;
-  if (now !== was && now !== null) timeline.push(`colo ${now}`);
 }

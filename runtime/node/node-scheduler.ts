@@ -1,12 +1,6 @@
-import { enabledThreads, type NodeInput, type NodeState } from '../../machines/index.js';
+import { enabledThreads, type NodeState } from '../../machines/index.js';
+import type { LoggedInput } from './logged-input.js';
 import { Scheduler, type StepGate } from './scheduler.js';
-import type { InputMeta } from './stats.js';
-
-/** What one logged line of a node holds: the input, and sizes measured at the edge. @public */
-export interface LoggedInput {
-  readonly input: NodeInput;
-  readonly meta?: InputMeta;
-}
 
 /**
  * What NodeRuntime asks, each time it can apply something, for the next input: the one place that

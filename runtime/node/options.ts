@@ -1,5 +1,6 @@
 import type { NodeRole, Profile } from '../../machines/index.js';
 import type { WorkloadKind } from '../guest/index.js';
+import type { ExistingLog } from '../log/index.js';
 
 /**
  * How one runtime node is set up.
@@ -18,8 +19,14 @@ export interface RuntimeOptions {
   readonly workload: { readonly kind: WorkloadKind; readonly pagesPerSecond: number; readonly seed: number };
   /** A digest mismatch after a checkpoint stops the node instead of being reported. */
   readonly verify: boolean;
-  /** The node's event log (JSON Lines). */
+  /** The node's event log (JSON Lines): a new file for this run. */
   readonly logPath: string;
+  /** When `logPath` is taken by a non-empty file: refuse (the default), or take `name.2.ext`, `name.3.ext`… */
+  readonly existingLog?: ExistingLog;
+  /** Past this many bytes the log goes on in a new segment starting from the fold so far (default 64 MiB). */
+  readonly logSegmentBytes?: number;
+  /** Log segments kept; older ones are removed (default 8, so a node keeps at most ~512 MiB of log). */
+  readonly logKeepSegments?: number;
 }
 
 /** Defaults of the demo and the CLI nodes. @public */

@@ -10,10 +10,21 @@ export interface CheckpointStats {
   readonly bytes: number;
 }
 
+/**
+ * How many checkpoints {@link NodeStats.checkpoints} keeps: the most recent. A COLO pair checkpoints
+ * every few hundred milliseconds for days, so the statistics (and the status reply that shows them) stay
+ * bounded; each entry's `checkpoint` says which one it was.
+ * @public
+ */
+export const RECENT_CHECKPOINTS = 4096;
+
 /** The aggregate a node folds from its log: counters and checkpoint statistics. @public */
 export interface NodeStats {
   readonly inputs: number;
+  /** The last {@link RECENT_CHECKPOINTS} checkpoints, oldest first. */
   readonly checkpoints: readonly CheckpointStats[];
+  /** Checkpoints completed in all. */
+  readonly checkpointsDone: number;
   readonly stoppedAt: number | null;
   readonly pending: { readonly dirtyPages: number; readonly bytes: number };
   readonly bytesSent: number;
@@ -23,6 +34,7 @@ export interface NodeStats {
 export const EMPTY_STATS: NodeStats = {
   inputs: 0,
   checkpoints: [],
+  checkpointsDone: 0,
   stoppedAt: null,
   pending: { dirtyPages: 0, bytes: 0 },
   bytesSent: 0,
@@ -70,8 +82,10 @@ export function foldStats(
     if (coloStep && step.effects.some((e) => e.kind === 'qmp-event' && e.event === 'STOP'))
       draft.stoppedAt = step.ts;
     if (step.checkpointDone && draft.stoppedAt !== null) {
+      draft.checkpointsDone++;
+      if (draft.checkpoints.length >= RECENT_CHECKPOINTS) draft.checkpoints.shift();
       draft.checkpoints.push({
-        checkpoint: draft.checkpoints.length + 1,
+        checkpoint: draft.checkpointsDone,
         pauseMs: step.ts - draft.stoppedAt,
         dirtyPages: draft.pending.dirtyPages,
         bytes: draft.pending.bytes,

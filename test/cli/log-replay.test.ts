@@ -2,12 +2,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { replayLog } from '../../cli/commands/log.js';
 import { main } from '../../cli/main.js';
 import { type NodeState, QEMU_11_0 } from '../../machines/index.js';
 import { startPair } from '../../runtime/demo/run-demo.js';
 import { waitFor } from '../../runtime/demo/wait.js';
-import type { NodeRuntime } from '../../runtime/node/index.js';
+import { foldNodeLog, type NodeRuntime } from '../../runtime/node/index.js';
 import { captureIo } from './io.js';
 
 interface Live {
@@ -79,7 +78,7 @@ describe.each([0, 2])('lockstep log replay of a live run, multifd %i', (multifd)
       expect(result.final.checkpoints).toBe(live[role].checkpoints);
       expect(result.checkpoints).toEqual(live[role].stats);
       // the start line carries multifd and the fixes: the fold builds the same machines and ends where they did
-      const folded = await replayLog(live[role].path);
+      const folded = await foldNodeLog(live[role].path);
       expect(folded.state.config.multifd ?? 0).toBe(multifd);
       expect(machineOf(folded.state)).toEqual(live[role].multifd);
       if (multifd > 0) expect(live[role].multifd).not.toBeNull();
@@ -98,7 +97,7 @@ describe('lockstep log replay', () => {
   it('prints the timeline as text without --json', async () => {
     const io = captureIo();
     expect(await main(['log', 'replay', pair.primary.path], io)).toBe(0);
-    expect(io.out()).toMatch(/^primary qemu-11\.0 16M: \d+ events\n/);
+    expect(io.out()).toMatch(/^primary qemu-11\.0 16M: \d+ events \(run [0-9a-f-]{36}\)\n/);
     expect(io.out()).toContain('  status colo\n');
   });
 
@@ -121,11 +120,24 @@ describe('lockstep log replay', () => {
     expect(torn.result.final).toEqual(clean.result.final);
   });
 
-  it('a file that is not a node log is one line, exit 2', async () => {
+  it('a file that is not a node log is one line naming the line, exit 2', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'lockstep-bad-')), 'x.jsonl');
     await writeFile(path, '{"seq":1,"ts":0,"type":"qmp","data":{}}\n');
     const { code, io } = await replay(path);
     expect(code).toBe(2);
-    expect(io.err()).toMatch(/^lockstep: .*does not start with a start line.*\n$/);
+    expect(io.err()).toMatch(
+      /^lockstep: event log .*x\.jsonl line 1 at byte 0 is corrupt: no "len" and "crc" trailer.*\n$/,
+    );
+  });
+
+  it('a missing file or a folder is one line, exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-bad-'));
+    for (const path of [join(dir, 'missing.jsonl'), dir]) {
+      const { code, io } = await replay(path);
+      expect(code).toBe(2);
+      expect(io.err()).toMatch(
+        /^lockstep: cannot read .* \((ENOENT|EISDIR)\); give the path of a node's event log\n$/,
+      );
+    }
   });
 });

@@ -1,31 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyInput, createNode, type NodeInput, type NodeState, PROFILES } from '../../machines/index.js';
 import { fixesWithout } from '../../model/index.js';
 import { diffNodes, type ReplayReport, readTrace, replayFile } from '../../replay/index.js';
 import { expectedStates } from '../../replay/oracle.js';
-import { readLog } from '../../runtime/log/index.js';
+import { foldNodeLog } from '../../runtime/node/index.js';
 import { saveNamed, tempDir } from './support.js';
-
-/** Folds a replay log from its start line: role, profile, multifd and fixes, then every input. */
-async function fold(path: string): Promise<NodeState> {
-  const { events } = await readLog(path);
-  const [start, ...rest] = events;
-  const config = start!.data as {
-    role: 'primary' | 'secondary';
-    profile: 'qemu-11.0';
-    multifd: number;
-    fixes: object;
-  };
-  let node = createNode({
-    role: config.role,
-    profile: PROFILES[config.profile],
-    multifd: config.multifd,
-    fixes: config.fixes,
-  });
-  for (const event of rest) node = applyInput(node, (event.data as { input: NodeInput }).input).node;
-  return node;
-}
 
 describe('replay: every input is logged before it is applied', () => {
   let report: ReplayReport;
@@ -41,7 +20,7 @@ describe('replay: every input is logged before it is applied', () => {
     const last = expectedStates(options, steps).after.at(-1)!;
     expect(fixesWithout(options.withoutFix ?? []).releaseCacheAfterMultifd).toBe(false);
     for (const [i, side] of (['primary', 'secondary'] as const).entries()) {
-      const folded = await fold(report.logs[i]!);
+      const { state: folded } = await foldNodeLog(report.logs[i]!);
       expect(diffNodes(last[side], folded)).toEqual([]);
       expect(folded.config.role).toBe(side);
     }

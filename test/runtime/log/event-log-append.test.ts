@@ -7,7 +7,7 @@ describe('EventLog append', () => {
   it('numbers events from 1, writes one JSON line each, and reads them back', async () => {
     const path = await tempLog();
     let t = 100;
-    const log = await EventLog.open(path, { clock: () => t++ });
+    const log = await EventLog.create(path, { clock: () => t++ });
     const a = log.append({ type: 'qmp', data: { execute: 'migrate' } });
     const b = log.append({ type: 'peer', data: { message: 'checkpoint-request', digest: 'ab12' } });
     expect([a.seq, b.seq, a.ts, b.ts]).toEqual([1, 2, 100, 101]);
@@ -27,7 +27,7 @@ describe('EventLog append', () => {
 
   it('batches appends until sync, and writes early past the high-water mark in order', async () => {
     const path = await tempLog();
-    const log = await EventLog.open(path, { highWaterMark: 200 });
+    const log = await EventLog.create(path, { highWaterMark: 200 });
     log.append({ type: 'a', data: 1 });
     expect(await readFile(path, 'utf8')).toBe('');
     for (let i = 0; i < 500; i++) log.append({ type: 'b', data: i });
