@@ -9,6 +9,15 @@ import type { Playback } from './playback.js';
 /** The only address the view listens on: it is a local tool and serves no one else. @public */
 export const VIEW_HOST = '127.0.0.1';
 
+/**
+ * The Host header values the view answers: its loopback address and the name `localhost`, each with the
+ * bound port. Anything else (another name, another port, no Host at all) gets 403.
+ * @example viewHosts(8080) // Set { '127.0.0.1:8080', 'localhost:8080' }
+ * @public
+ */
+export const viewHosts = (port: number): ReadonlySet<string> =>
+  new Set([`${VIEW_HOST}:${port}`, `localhost:${port}`]);
+
 /** What {@link startView} serves. @public */
 export interface ViewOptions {
   /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
@@ -74,7 +83,12 @@ export async function startView(options: ViewOptions = {}): Promise<ViewServer> 
   hub.on('change', broadcast);
   const defaultProfile = options.profile ?? options.playback?.profile ?? hub.snapshot().profile;
 
+  let allowedHosts: ReadonlySet<string> = new Set();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // DNS rebinding: a page on evil.example.com resolved to 127.0.0.1 would read the pair's state; the
+    // browser still sends the attacker's name in Host, so only the bound loopback name and port are served.
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase()))
+      return send(res, 403, 'text/plain', `forbidden: Host must be ${[...allowedHosts].join(' or ')}\n`);
     const url = new URL(req.url ?? '/', `http://${VIEW_HOST}`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only\n');
     switch (url.pathname) {
@@ -142,6 +156,7 @@ export async function startView(options: ViewOptions = {}): Promise<ViewServer> 
     });
   });
   const { port } = server.address() as AddressInfo;
+  allowedHosts = viewHosts(port);
   return {
     url: `http://${VIEW_HOST}:${port}/`,
     port,
