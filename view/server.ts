@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadChart } from '../charts/model.js';
 import { renderChart } from '../charts/render.js';
-import { MACHINE_NAMES, PROFILE_NAMES, type ProfileName } from '../machines/index.js';
+import { MACHINE_NAMES, type MachineName, PROFILE_NAMES, type ProfileName } from '../machines/index.js';
 import { LiveHub, type LiveView } from './live.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
 import type { Playback } from './playback.js';
@@ -40,14 +41,34 @@ export interface ViewServer {
   close(): Promise<void>;
 }
 
-const chartCache = new Map<ProfileName, Promise<Array<{ name: string; svg: string }>>>();
+/** One chart as the page gets it: both views as SVG, and the states the edges' `p-i-j` classes index. @public */
+export interface ViewChart {
+  readonly name: MachineName;
+  /** Every state, in the order of charts/dot.ts `pairClass`. */
+  readonly states: readonly string[];
+  /** How many transitions the machine's introspection has: the full view draws one edge each. */
+  readonly transitions: number;
+  readonly overview: string;
+  readonly full: string;
+}
 
-/** Every machine's chart as SVG for a profile, rendered once per process. */
-function charts(profile: ProfileName): Promise<Array<{ name: string; svg: string }>> {
+const chartCache = new Map<ProfileName, Promise<ViewChart[]>>();
+
+/** Every machine's chart (the machines' registry names them) for a profile, rendered once per process. */
+function charts(profile: ProfileName): Promise<ViewChart[]> {
   let cached = chartCache.get(profile);
   if (!cached) {
     cached = Promise.all(
-      MACHINE_NAMES.map(async (name) => ({ name, svg: await renderChart(name, { profile, format: 'svg' }) })),
+      MACHINE_NAMES.map(async (name) => {
+        const { document } = loadChart(name, { profile });
+        return {
+          name,
+          states: document.states,
+          transitions: document.transitions.length,
+          overview: await renderChart(name, { profile, format: 'svg', view: 'overview' }),
+          full: await renderChart(name, { profile, format: 'svg', view: 'full' }),
+        };
+      }),
     );
     chartCache.set(profile, cached);
     cached.catch(() => chartCache.delete(profile));

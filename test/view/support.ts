@@ -23,8 +23,12 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Opens the view and waits until its charts and first data are in. */
-export async function openView(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+export async function openView(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1500, height: 1100 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   // the page must be offline: any request that is not the view itself fails the test
