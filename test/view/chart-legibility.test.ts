@@ -28,6 +28,8 @@ interface DrawnText {
   readonly left: number;
   readonly right: number;
   readonly visible: boolean;
+  /** Inside its SVG's box, so nothing of it is clipped. */
+  readonly inside: boolean;
 }
 
 /** The page-side measurement (a string: the tests compile without the DOM's types). */
@@ -37,7 +39,10 @@ const measure = (
   const box = t.getBoundingClientRect();
   // the font size in the SVG's units times the scale from those units to screen pixels
   const px = parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 0);
-  return { text: t.textContent ?? '', px, left: box.left, right: box.right, visible: box.width > 0 };
+  // the SVG clips what Graphviz did not make room for: a label wider than its estimate is cut off
+  const svg = t.ownerSVGElement.getBoundingClientRect();
+  const inside = box.left >= svg.left - 0.5 && box.right <= svg.right + 0.5 && box.top >= svg.top - 0.5 && box.bottom <= svg.bottom + 0.5;
+  return { text: t.textContent ?? '', px, left: box.left, right: box.right, visible: box.width > 0, inside };
 })`;
 
 const textsOf = (page: Page, machine: string, part: 'overview' | 'full'): Promise<DrawnText[]> =>
@@ -67,6 +72,7 @@ describe('lockstep view: charts a person can read at 1280 px', () => {
             expect(drawn, `${machine}: ${t.event}`).toContain(t.event);
           for (const t of texts) {
             expect(t.visible, `${machine} "${t.text}"`).toBe(true);
+            expect(t.inside, `${machine} "${t.text}" inside the chart`).toBe(true);
             expect(t.px, `${machine} "${t.text}" font size`).toBeGreaterThanOrEqual(10);
             expect(t.left, `${machine} "${t.text}" left edge`).toBeGreaterThanOrEqual(0);
             expect(t.right, `${machine} "${t.text}" right edge`).toBeLessThanOrEqual(WIDTH);

@@ -52,9 +52,9 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
   return path;
 }
 
-/** The state titles highlighted for a role in one machine's chart. */
+/** The state titles highlighted for a role in one machine's overview (the full view repeats them). */
 export function highlighted(page: Page, machine: string, role: 'primary' | 'secondary'): Promise<string[]> {
-  return page.$$eval(`.chart[data-machine="${machine}"] g.node.hl-${role} > title`, (titles) =>
+  return page.$$eval(`.chart[data-machine="${machine}"] .overview g.node.hl-${role} > title`, (titles) =>
     titles.map((t) => t.textContent ?? ''),
   );
 }
