@@ -3,6 +3,7 @@ import type { MachineName, ProfileName } from '../machines/index.js';
 import { DEFAULT_PROFILE, MACHINES, machineGraph, PROFILES } from '../machines/index.js';
 import type { ChartDocument } from './chart-json.js';
 import { chartDocument } from './chart-json.js';
+import { happyPath } from './spine.js';
 
 /** What a chart is drawn for: the profile (default: current upstream) and the multifd channel count. @public */
 export interface ChartOptions {
@@ -27,6 +28,8 @@ export interface ChartModel {
   readonly kinds: Readonly<Record<string, NodeKind>>;
   /** The initial child of each compound state by parent path; the root is `''`. */
   readonly initials: Readonly<Record<string, string>>;
+  /** The happy path (see {@link happyPath}), first state first; a single state when the bring-up does not move it. */
+  readonly spine: readonly string[];
 }
 
 /** Builds the machine for `name` and reads its chart model. @public */
@@ -47,7 +50,7 @@ export function loadChart(name: MachineName, options: ChartOptions = {}): ChartM
   };
   visit(machine.root);
   const document = chartDocument(name, profile.name, machineGraph(machine));
-  return { document, rootKind: machine.root.type, kinds, initials };
+  return { document, rootKind: machine.root.type, kinds, initials, spine: happyPath(machine, profile) };
 }
 
 /** The direct children of `parent` (`''` for the root), in definition order. @public */

@@ -1,5 +1,6 @@
 import type { MachineName } from '../machines/index.js';
 import { formatChartJson } from './chart-json.js';
+import type { ChartView } from './dot.js';
 import { renderDot } from './dot.js';
 import { renderMermaid } from './mermaid.js';
 import type { ChartOptions } from './model.js';
@@ -19,9 +20,11 @@ export const CHART_EXTENSIONS: Readonly<Record<ChartFormat, string>> = {
   json: 'json',
 };
 
-/** What to render: {@link ChartOptions} plus the format (default: mermaid). @public */
+/** What to render: {@link ChartOptions} plus the format (default: mermaid) and the view (default: overview). @public */
 export interface RenderOptions extends ChartOptions {
   readonly format?: ChartFormat;
+  /** DOT and SVG only: the overview with grouped edges, or every transition (`full`). */
+  readonly view?: ChartView;
 }
 
 /**
@@ -36,9 +39,9 @@ export async function renderChart(name: MachineName, options: RenderOptions = {}
     case 'mermaid':
       return renderMermaid(model);
     case 'dot':
-      return renderDot(model);
+      return renderDot(model, options.view);
     case 'svg':
-      return renderSvg(renderDot(model));
+      return renderSvg(renderDot(model, options.view));
     case 'json':
       return formatChartJson(model.document);
   }

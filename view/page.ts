@@ -20,7 +20,7 @@ export const PAGE_HTML = `<!doctype html>
     <button id="tab-live" class="tab active" data-tab="live">Live pair</button>
     <button id="tab-trace" class="tab" data-tab="trace">Playback</button>
   </nav>
-  <label>profile <select id="profile"><option>qemu-11.0</option><option>qemu-7.2</option></select></label>
+  <label>profile <select id="profile"></select></label>
   <span class="legend"><i class="sw primary"></i>primary <i class="sw secondary"></i>secondary</span>
   <span id="conn" class="conn">connecting…</span>
 </header>
@@ -90,12 +90,23 @@ main { padding: 12px 16px; display: grid; gap: 12px; }
 .timeline text { font-size: 10px; fill: var(--muted); }
 table.small { border-collapse: collapse; font-size: 11px; margin-top: 6px; }
 table.small td, table.small th { padding: 1px 8px; text-align: right; border-bottom: 1px solid #eef1f4; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; }
-.chart { border: 1px solid var(--line); border-radius: 6px; padding: 6px; overflow: auto; }
-.chart h3 { margin: 0 0 4px; font-size: 12px; display: flex; justify-content: space-between; }
-.chart h3 .now { font-weight: 400; color: var(--muted); font-family: ui-monospace, Menlo, monospace; }
-.chart svg { width: 100%; height: auto; max-height: 640px; }
-.chart.wide { grid-column: 1 / -1; }
+.charts { display: flex; flex-wrap: wrap; gap: 12px; }
+.chart { border: 1px solid var(--line); border-radius: 6px; padding: 6px; min-width: 0; max-width: 100%; }
+.chart.expanded { flex-basis: 100% !important; }
+.chart h3 { margin: 0 0 4px; font-size: 12px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+.chart h3 .now { font-weight: 400; color: var(--muted); font-family: ui-monospace, Menlo, monospace; margin-left: auto; }
+.chart h3 button, .chart h3 a { font-size: 11px; padding: 1px 8px; }
+.chart h3 a { color: var(--muted); }
+.chart .overview svg { display: block; max-width: 100%; height: auto; }
+.chart .full { display: none; height: 72vh; border: 1px solid var(--line); border-radius: 4px; overflow: hidden; cursor: grab; touch-action: none; background: #fff; }
+.chart .full.dragging { cursor: grabbing; }
+.chart .full svg { width: 100%; height: 100%; display: block; }
+.chart.expanded .full { display: block; } .chart.expanded .overview { display: none; }
+.chart .zoom { display: none; gap: 4px; } .chart.expanded .zoom { display: inline-flex; }
+g.edge.path-primary > path { stroke: var(--primary); stroke-width: 3px; } g.edge.path-primary > polygon { fill: var(--primary); stroke: var(--primary); }
+g.edge.path-secondary > path { stroke: var(--secondary); stroke-width: 3px; } g.edge.path-secondary > polygon { fill: var(--secondary); stroke: var(--secondary); }
+g.edge.path-primary.path-secondary > path { stroke: var(--both); }
+g.edge.path-primary > text, g.edge.path-secondary > text { font-weight: 700; }
 g.node.hl-primary > path, g.node.hl-primary > polygon, g.node.hl-primary > ellipse { fill: #dbe9ff; stroke: var(--primary); stroke-width: 3px; }
 g.node.hl-secondary > path, g.node.hl-secondary > polygon, g.node.hl-secondary > ellipse { fill: #ffe3d3; stroke: var(--secondary); stroke-width: 3px; }
 g.node.hl-primary.hl-secondary > path, g.node.hl-primary.hl-secondary > polygon { fill: #eadcff; stroke: var(--both); }
@@ -126,8 +137,7 @@ g.cluster.hl-secondary > path, g.cluster.hl-secondary > polygon { stroke: var(--
 /** The page's script: charts, live updates over Server-Sent Events, playback. @public */
 export const PAGE_JS = String.raw`
 const $ = (id) => document.getElementById(id);
-const MACHINES = ['migration-source', 'migration-incoming', 'colo-primary', 'colo-secondary', 'failover', 'multifd-send', 'multifd-recv'];
-const view = { live: null, trace: null, step: 0, tab: 'live', profile: null, history: {}, applied: 0 };
+const view = { live: null, trace: null, step: 0, tab: 'live', profile: null, history: {}, applied: 0, charts: {} };
 window.lockstepView = view;
 
 function el(tag, attrs, ...children) {
@@ -139,6 +149,59 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// Graphviz sizes its SVG in points; a CSS pixel is 3/4 of a point
+const PX_PER_PT = 4 / 3;
+
+function svgFrom(text) {
+  const holder = document.createElement('div');
+  holder.innerHTML = text.replace(/^[\s\S]*?(<svg)/, '$1');
+  const svg = holder.querySelector('svg');
+  const box = svg.viewBox.baseVal;
+  svg.removeAttribute('width');
+  svg.removeAttribute('height');
+  return { svg, width: box.width, height: box.height };
+}
+
+/** Wheel zooms around the pointer, a drag pans, the buttons zoom and fit: all by moving the viewBox. */
+function zoomPan(frame, svg, width, height) {
+  const vb = svg.viewBox.baseVal;
+  const fit = () => { vb.x = 0; vb.y = 0; vb.width = width; vb.height = height; };
+  const zoom = (factor, cx, cy) => {
+    const nw = Math.min(width * 4, Math.max(width / 40, vb.width * factor));
+    const k = nw / vb.width;
+    vb.x = cx - (cx - vb.x) * k; vb.y = cy - (cy - vb.y) * k; vb.width = nw; vb.height = vb.height * k;
+  };
+  const toChart = (e) => {
+    const r = svg.getBoundingClientRect();
+    const scale = Math.max(vb.width / r.width, vb.height / r.height);
+    const ox = (r.width * scale - vb.width) / 2; const oy = (r.height * scale - vb.height) / 2;
+    return [vb.x - ox + (e.clientX - r.left) * scale, vb.y - oy + (e.clientY - r.top) * scale, scale];
+  };
+  frame.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const [x, y] = toChart(e);
+    zoom(e.deltaY > 0 ? 1.2 : 1 / 1.2, x, y);
+  }, { passive: false });
+  let drag = null;
+  frame.addEventListener('pointerdown', (e) => { drag = { x: e.clientX, y: e.clientY }; frame.classList.add('dragging'); frame.setPointerCapture(e.pointerId); });
+  frame.addEventListener('pointermove', (e) => {
+    if (!drag) return;
+    const [, , scale] = toChart(e);
+    vb.x -= (e.clientX - drag.x) * scale; vb.y -= (e.clientY - drag.y) * scale;
+    drag = { x: e.clientX, y: e.clientY };
+  });
+  const end = () => { drag = null; frame.classList.remove('dragging'); };
+  frame.addEventListener('pointerup', end);
+  frame.addEventListener('pointercancel', end);
+  return { fit, zoomIn: () => zoom(1 / 1.4, vb.x + vb.width / 2, vb.y + vb.height / 2), zoomOut: () => zoom(1.4, vb.x + vb.width / 2, vb.y + vb.height / 2) };
+}
+
+function download(name, text) {
+  const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' })), download: name }, 'SVG');
+  a.title = 'save this view as SVG';
+  return a;
+}
+
 async function loadCharts(profile) {
   view.profile = profile;
   $('profile').value = profile;
@@ -146,18 +209,38 @@ async function loadCharts(profile) {
   const data = await res.json();
   const box = $('charts');
   box.textContent = '';
+  view.charts = {};
   for (const chart of data.charts) {
+    view.charts[chart.name] = chart;
+    const overview = svgFrom(chart.overview);
+    const full = svgFrom(chart.full);
+    const toggle = el('button', { class: 'toggle-full', title: 'show every transition, with zoom and pan' }, 'all ' + chart.transitions + ' transitions');
+    const zoomIn = el('button', { class: 'zoom-in', title: 'zoom in (or the mouse wheel)' }, '+');
+    const zoomOut = el('button', { class: 'zoom-out', title: 'zoom out' }, '−');
+    const fitBtn = el('button', { class: 'zoom-fit', title: 'fit the chart' }, 'fit');
+    const save = el('span', { class: 'save' }, download(chart.name + '.' + profile + '.svg', chart.overview));
     const card = el('div', { class: 'chart', 'data-machine': chart.name },
-      el('h3', {}, el('span', {}, chart.name), el('span', { class: 'now' })));
-    const holder = el('div', { class: 'svg' });
-    holder.innerHTML = chart.svg.replace(/^[\s\S]*?(<svg)/, '$1');
-    card.append(holder);
-    const svg = holder.querySelector('svg');
-    // wide charts (the migration state machines, the COLO threads) get a row of their own
-    if (svg && parseFloat(svg.getAttribute('width') || '0') > 1300) card.classList.add('wide');
+      el('h3', {}, el('span', {}, chart.name), toggle, el('span', { class: 'zoom' }, zoomIn, zoomOut, fitBtn), save, el('span', { class: 'now' })));
+    // each overview is as wide as Graphviz drew it, or the row when that is narrower: never scaled up
+    card.style.flex = '1 1 ' + Math.ceil(overview.width * PX_PER_PT + 14) + 'px';
+    const ov = el('div', { class: 'overview' }, overview.svg);
+    overview.svg.style.width = Math.ceil(overview.width * PX_PER_PT) + 'px';
+    const frame = el('div', { class: 'full' }, full.svg);
+    full.svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+    const zp = zoomPan(frame, full.svg, full.width, full.height);
+    zoomIn.addEventListener('click', zp.zoomIn); zoomOut.addEventListener('click', zp.zoomOut); fitBtn.addEventListener('click', zp.fit);
+    toggle.addEventListener('click', () => {
+      const expanded = card.classList.toggle('expanded');
+      toggle.textContent = expanded ? 'overview' : 'all ' + chart.transitions + ' transitions';
+      save.textContent = '';
+      save.append(download(chart.name + '.' + profile + (expanded ? '.full' : '') + '.svg', expanded ? chart.full : chart.overview));
+      if (expanded) zp.fit();
+    });
+    card.append(ov, frame);
     box.append(card);
   }
   document.body.dataset.charts = String(data.charts.length);
+  document.body.dataset.chartsProfile = data.profile;
   highlight();
 }
 
@@ -174,12 +257,43 @@ function statesNow() {
   return out;
 }
 
+/** The states one side went through in one machine so far, oldest first, each a list of active paths. */
+function pathSoFar(role, machine) {
+  if (view.tab === 'trace' && view.trace) {
+    const seen = [];
+    for (const step of view.trace.steps.slice(0, view.step + 1)) {
+      const paths = step.states[role][machine];
+      if (paths && paths.length && (seen.length === 0 || seen[seen.length - 1].join('|') !== paths.join('|'))) seen.push(paths);
+    }
+    return seen;
+  }
+  return (view.history[role + ':' + machine] || []).map((s) => s.split('|'));
+}
+
+const parentPath = (p) => (p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '');
+
+/** The edge classes (charts/dot.ts pairClass) of every move between consecutive states of a path. */
+function pathClasses(states, seen) {
+  const out = new Set();
+  for (let i = 1; i < seen.length; i++) {
+    for (const to of seen[i]) {
+      if (seen[i - 1].includes(to)) continue;
+      // a region moved: its previous state is the one with the same parent
+      const from = seen[i - 1].find((p) => parentPath(p) === parentPath(to));
+      if (from !== undefined) out.add('p-' + states.indexOf(from) + '-' + states.indexOf(to));
+    }
+  }
+  return out;
+}
+
 function highlight() {
   const states = statesNow();
   for (const card of document.querySelectorAll('.chart')) {
     const machine = card.dataset.machine;
+    const chart = (view.charts || {})[machine];
     const wanted = {};
     const labels = [];
+    const moved = { primary: new Set(), secondary: new Set() };
     for (const role of ['primary', 'secondary']) {
       const paths = states[role][machine] || [];
       for (const p of paths) {
@@ -188,6 +302,7 @@ function highlight() {
         for (let i = 1; i < parts.length; i++) (wanted['cluster_' + parts.slice(0, i).join('.')] = wanted['cluster_' + parts.slice(0, i).join('.')] || []).push(role);
       }
       if (paths.length) labels.push(role[0].toUpperCase() + ': ' + paths.join(', '));
+      if (chart) moved[role] = pathClasses(chart.states, pathSoFar(role, machine));
     }
     for (const g of card.querySelectorAll('g.node, g.cluster')) {
       const title = g.querySelector(':scope > title');
@@ -195,6 +310,11 @@ function highlight() {
       const roles = wanted[name] || [];
       g.classList.toggle('hl-primary', roles.includes('primary'));
       g.classList.toggle('hl-secondary', roles.includes('secondary'));
+    }
+    for (const g of card.querySelectorAll('g.edge')) {
+      const pairs = [...g.classList].filter((c) => c.startsWith('p-'));
+      g.classList.toggle('path-primary', pairs.some((c) => moved.primary.has(c)));
+      g.classList.toggle('path-secondary', pairs.some((c) => moved.secondary.has(c)));
     }
     card.querySelector('.now').textContent = labels.join('  ');
   }
@@ -376,6 +496,7 @@ async function init() {
     if (e.key === 'End') go(Infinity);
   });
   const info = await (await fetch('/api/info')).json();
+  for (const name of info.profiles) $('profile').append(el('option', {}, name));
   const res = await fetch('/api/trace');
   if (res.ok) {
     view.trace = await res.json();

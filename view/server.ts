@@ -1,13 +1,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadChart } from '../charts/model.js';
 import { renderChart } from '../charts/render.js';
-import { MACHINE_NAMES, PROFILE_NAMES, type ProfileName } from '../machines/index.js';
+import { MACHINE_NAMES, type MachineName, PROFILE_NAMES, type ProfileName } from '../machines/index.js';
 import { LiveHub, type LiveView } from './live.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
 import type { Playback } from './playback.js';
 
 /** The only address the view listens on: it is a local tool and serves no one else. @public */
 export const VIEW_HOST = '127.0.0.1';
+
+/**
+ * The Host header values the view answers: its loopback address and the name `localhost`, each with the
+ * bound port. Anything else (another name, another port, no Host at all) gets 403.
+ * @example viewHosts(8080) // Set { '127.0.0.1:8080', 'localhost:8080' }
+ * @public
+ */
+export const viewHosts = (port: number): ReadonlySet<string> =>
+  new Set([`${VIEW_HOST}:${port}`, `localhost:${port}`]);
 
 /** What {@link startView} serves. @public */
 export interface ViewOptions {
@@ -31,14 +41,34 @@ export interface ViewServer {
   close(): Promise<void>;
 }
 
-const chartCache = new Map<ProfileName, Promise<Array<{ name: string; svg: string }>>>();
+/** One chart as the page gets it: both views as SVG, and the states the edges' `p-i-j` classes index. @public */
+export interface ViewChart {
+  readonly name: MachineName;
+  /** Every state, in the order of charts/dot.ts `pairClass`. */
+  readonly states: readonly string[];
+  /** How many transitions the machine's introspection has: the full view draws one edge each. */
+  readonly transitions: number;
+  readonly overview: string;
+  readonly full: string;
+}
 
-/** Every machine's chart as SVG for a profile, rendered once per process. */
-function charts(profile: ProfileName): Promise<Array<{ name: string; svg: string }>> {
+const chartCache = new Map<ProfileName, Promise<ViewChart[]>>();
+
+/** Every machine's chart (the machines' registry names them) for a profile, rendered once per process. */
+function charts(profile: ProfileName): Promise<ViewChart[]> {
   let cached = chartCache.get(profile);
   if (!cached) {
     cached = Promise.all(
-      MACHINE_NAMES.map(async (name) => ({ name, svg: await renderChart(name, { profile, format: 'svg' }) })),
+      MACHINE_NAMES.map(async (name) => {
+        const { document } = loadChart(name, { profile });
+        return {
+          name,
+          states: document.states,
+          transitions: document.transitions.length,
+          overview: await renderChart(name, { profile, format: 'svg', view: 'overview' }),
+          full: await renderChart(name, { profile, format: 'svg', view: 'full' }),
+        };
+      }),
     );
     chartCache.set(profile, cached);
     cached.catch(() => chartCache.delete(profile));
@@ -74,7 +104,12 @@ export async function startView(options: ViewOptions = {}): Promise<ViewServer> 
   hub.on('change', broadcast);
   const defaultProfile = options.profile ?? options.playback?.profile ?? hub.snapshot().profile;
 
+  let allowedHosts: ReadonlySet<string> = new Set();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // DNS rebinding: a page on evil.example.com resolved to 127.0.0.1 would read the pair's state; the
+    // browser still sends the attacker's name in Host, so only the bound loopback name and port are served.
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase()))
+      return send(res, 403, 'text/plain', `forbidden: Host must be ${[...allowedHosts].join(' or ')}\n`);
     const url = new URL(req.url ?? '/', `http://${VIEW_HOST}`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only\n');
     switch (url.pathname) {
@@ -142,6 +177,7 @@ export async function startView(options: ViewOptions = {}): Promise<ViewServer> 
     });
   });
   const { port } = server.address() as AddressInfo;
+  allowedHosts = viewHosts(port);
   return {
     url: `http://${VIEW_HOST}:${port}/`,
     port,

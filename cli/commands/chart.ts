@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { renderAllCharts } from '../../charts/all.js';
+import { CHART_VIEWS } from '../../charts/dot.js';
 import type { ChartFormat } from '../../charts/render.js';
 import { CHART_FORMATS, renderChart } from '../../charts/render.js';
 import { chartSummary, formatSummaryTable } from '../../charts/summary.js';
@@ -14,6 +15,7 @@ import type { CliIo } from '../io.js';
 interface ChartFlags {
   readonly profile?: string;
   readonly format?: string;
+  readonly view?: string;
   readonly out?: string;
   readonly list?: true;
   readonly summary?: true;
@@ -38,8 +40,8 @@ function list(io: CliIo, asJson: boolean): void {
 async function all(io: CliIo, flags: ChartFlags, profiles: readonly ProfileName[]): Promise<void> {
   if (flags.out === undefined)
     throw new UsageError('chart all needs --out DIR, e.g. lockstep chart all --out docs/charts');
-  if (flags.format !== undefined)
-    throw new UsageError('chart all always writes mermaid and svg; drop --format');
+  if (flags.format !== undefined || flags.view !== undefined)
+    throw new UsageError('chart all always writes mermaid and both svg views; drop --format and --view');
   const files = await renderAllCharts(profiles);
   for (const file of files) {
     const path = join(flags.out, file.path);
@@ -62,6 +64,10 @@ export function registerChartCommand(program: Command, io: CliIo): void {
       `QEMU version: ${PROFILE_NAMES.join(', ')} (default: every profile for "all", else qemu-11.0)`,
     )
     .option('--format <format>', `output format: ${CHART_FORMATS.join(', ')} (default: mermaid)`)
+    .option(
+      '--view <view>',
+      `dot and svg: ${CHART_VIEWS.join(' or ')} (overview: shared exits drawn once from a group; full: every transition)`,
+    )
     .option('--out <path>', 'write to this file (for "all": this directory) instead of stdout')
     .option('--list', 'list the machines with a one-line summary each')
     .option('--summary', 'print how many states and transitions each machine has')
@@ -89,7 +95,14 @@ export function registerChartCommand(program: Command, io: CliIo): void {
           throw new UsageError(`--json conflicts with --format ${format}; use one`);
         format = 'json';
       }
-      const text = await renderChart(name, { format, ...(profile === undefined ? {} : { profile }) });
+      const view = flags.view === undefined ? undefined : parseChoice('view', flags.view, CHART_VIEWS);
+      if (view !== undefined && format !== 'dot' && format !== 'svg')
+        throw new UsageError(`--view applies to --format dot or svg, not ${format}`);
+      const text = await renderChart(name, {
+        format,
+        ...(profile === undefined ? {} : { profile }),
+        ...(view === undefined ? {} : { view }),
+      });
       if (flags.out === undefined) return io.stdout(text);
       await mkdir(dirname(flags.out), { recursive: true });
       await writeFile(flags.out, text);

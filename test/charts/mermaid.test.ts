@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chartGroups, groupDrawing } from '../../charts/groups.js';
 import { mermaidId, renderMermaid } from '../../charts/mermaid.js';
 import { edgeLabel, leafName, loadChart } from '../../charts/model.js';
 import { CASES } from './cases.js';
@@ -18,13 +19,24 @@ describe('Mermaid charts', () => {
     }
   });
 
-  it.each(CASES)('%s (%s) draws every transition', (machine, profile) => {
+  it.each(CASES)('%s (%s) draws every transition, from its state or from its group', (machine, profile) => {
     const model = loadChart(machine, { profile });
     const lines = linesOf(renderMermaid(model));
+    const groups = chartGroups(model);
     for (const t of model.document.transitions) {
-      const line = `${mermaidId(t.from)} --> ${mermaidId(t.to)} : ${edgeLabel(t.event, t.guard)}`;
+      const label = edgeLabel(t.event, t.guard);
+      const own = `${mermaidId(t.from)} --> ${mermaidId(t.to)} : ${label}`;
+      const group = groupDrawing(groups, t);
+      const line = group ? `g_${group.id.slice('group-'.length)} --> ${mermaidId(t.to)} : ${label}` : own;
       expect(lines, `${machine}: ${t.from} -> ${t.to} on ${t.event}`).toContain(line);
+      if (group) expect(lines).not.toContain(own);
     }
+  });
+
+  it('groups the states that take migrate_cancel in one composite state, with the edge once', () => {
+    const text = renderMermaid(loadChart('migration-source', { profile: 'qemu-11.0' }));
+    expect(text).toMatch(/state "on migrate_cancel" as (g_\d+)\n\s*state \1 \{/);
+    expect(text.match(/--> s_cancelling : migrate_cancel$/gm)).toHaveLength(1);
   });
 
   it.each(CASES)('%s (%s) uses unique ids that need no quoting', (machine, profile) => {

@@ -12,6 +12,18 @@ describe('lockstep chart <machine>', () => {
     expect(result.stdout).toBe(await renderChart('colo-secondary', { profile: 'qemu-7.2', format }));
   });
 
+  it('--view full draws every transition; --view is refused for formats that have no views', async () => {
+    const full = await run('chart', 'migration-source', '--format', 'dot', '--view', 'full');
+    expect(full.code).toBe(0);
+    expect(full.stdout).toBe(await renderChart('migration-source', { format: 'dot', view: 'full' }));
+    expect(full.stdout).not.toBe(await renderChart('migration-source', { format: 'dot' }));
+    const refused = await run('chart', 'failover', '--format', 'json', '--view', 'full');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--view applies to --format dot or svg');
+    const unknown = await run('chart', 'failover', '--format', 'svg', '--view', 'wide');
+    expect(unknown.code).toBe(2);
+  });
+
   it('defaults to Mermaid for qemu-11.0', async () => {
     const result = await run('chart', 'failover');
     expect(result.stdout).toBe(await renderChart('failover', { profile: 'qemu-11.0', format: 'mermaid' }));

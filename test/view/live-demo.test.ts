@@ -58,7 +58,7 @@ describe('lockstep demo --view', () => {
       const p = page!;
       await midRun;
       await p.waitForFunction(
-        `[...document.querySelectorAll('.chart[data-machine="migration-incoming"] g.node.hl-secondary > title')].some((t) => t.textContent === 'completed')`,
+        `[...document.querySelectorAll('.chart[data-machine="migration-incoming"] .overview g.node.hl-secondary > title')].some((t) => t.textContent === 'completed')`,
       );
       expect(await highlighted(p, 'migration-incoming', 'secondary')).toEqual(['completed']);
       const incoming = await history(p, 'secondary:migration-incoming');

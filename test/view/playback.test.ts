@@ -66,10 +66,10 @@ describe('lockstep view: playback', () => {
     try {
       expect(view.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const page = await openView(browser, view.url);
-      expect(await page.$$eval('.chart svg', (svgs) => svgs.length)).toBe(MACHINE_NAMES.length);
+      expect(await page.$$eval('.chart .overview svg', (svgs) => svgs.length)).toBe(MACHINE_NAMES.length);
       for (const name of MACHINE_NAMES)
         expect(
-          await page.$$eval(`.chart[data-machine="${name}"] svg g.node`, (g) => g.length),
+          await page.$$eval(`.chart[data-machine="${name}"] .overview svg g.node`, (g) => g.length),
         ).toBeGreaterThan(1);
       // nothing runs, so the page opens on the playback
       await page.waitForSelector('#trace:not(.hidden)');
@@ -85,10 +85,17 @@ describe('lockstep view: playback', () => {
       expect(await label()).toBe('step 3 / 6');
       expect(await current()).toContain('colo → out');
       expect(await highlighted(page, 'colo-primary', 'primary')).toEqual(['out']);
+      // the path so far: the step from wait-checkpoint-event to out is drawn over its edge
+      const pathEdges = () =>
+        page.$$eval('.chart[data-machine="colo-primary"] .overview g.edge.path-primary > title', (titles) =>
+          titles.map((t) => t.textContent ?? ''),
+        );
+      expect(await pathEdges()).toEqual(['wait-checkpoint-event->out']);
       await screenshot(page, 'playback-step-3.png');
 
       await page.keyboard.press('ArrowLeft');
       expect(await label()).toBe('step 2 / 6');
+      expect(await pathEdges()).toEqual([]);
       await page.keyboard.press('End');
       expect(await label()).toBe('step 6 / 6');
       expect(await page.isDisabled('#next')).toBe(true);

@@ -23,8 +23,12 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Opens the view and waits until its charts and first data are in. */
-export async function openView(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+export async function openView(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1500, height: 1100 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   // the page must be offline: any request that is not the view itself fails the test
@@ -48,9 +52,9 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
   return path;
 }
 
-/** The state titles highlighted for a role in one machine's chart. */
+/** The state titles highlighted for a role in one machine's overview (the full view repeats them). */
 export function highlighted(page: Page, machine: string, role: 'primary' | 'secondary'): Promise<string[]> {
-  return page.$$eval(`.chart[data-machine="${machine}"] g.node.hl-${role} > title`, (titles) =>
+  return page.$$eval(`.chart[data-machine="${machine}"] .overview g.node.hl-${role} > title`, (titles) =>
     titles.map((t) => t.textContent ?? ''),
   );
 }
