@@ -5,6 +5,7 @@
 export { connectLink, type Link, listenLink, parseTcpUri, shutdownLink } from './link.js';
 export { type LoggedInput, NodeRuntime, recordTimeline } from './node-runtime.js';
 export { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
+export { type CheckpointPhases, PauseClock } from './pause-clock.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
 export { Scheduler, type StepGate } from './scheduler.js';

@@ -15,6 +15,7 @@ import { EventLog } from '../log/index.js';
 import { leavesProcess } from './leaves-process.js';
 import type { Link } from './link.js';
 import type { RuntimeOptions } from './options.js';
+import { PauseClock } from './pause-clock.js';
 import { RamDigest } from './ram-digest.js';
 import { Scheduler, type StepGate } from './scheduler.js';
 import { EMPTY_STATS, foldStats, type InputMeta, type NodeStats } from './stats.js';
@@ -54,6 +55,8 @@ export class NodeRuntime extends EventEmitter {
   checkpointDigests: string[] = [];
   /** The secondary's verdict on each checkpoint it loaded. */
   readonly verified: Array<{ checkpoint: number; ram: boolean; digest: string }> = [];
+  /** Where each checkpoint's pause went, measured at this node's edges (not logged: timings are not inputs). */
+  readonly pauseClock: PauseClock;
   /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` must print the same. */
   readonly timeline: string[] = [];
   private readonly queue: LoggedInput[] = [];
@@ -75,6 +78,7 @@ export class NodeRuntime extends EventEmitter {
     this.state = createNode(config);
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes);
+    this.pauseClock = new PauseClock(options.role, () => this.ramDigest.busyMs);
     this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;
     this.checkpointDelayMs = options.checkpointDelayMs;
     const { kind, pagesPerSecond, seed } = options.workload;
@@ -178,6 +182,7 @@ export class NodeRuntime extends EventEmitter {
   kill(): void {
     this.dead = true;
     clearInterval(this.guestClock);
+    this.pauseClock.close();
     for (const socket of this.link ? [this.link.main, ...this.link.multifd] : []) socket.destroy();
     this.emit('closing');
     this.emit('killed');
@@ -189,6 +194,7 @@ export class NodeRuntime extends EventEmitter {
 
   async close(): Promise<void> {
     clearInterval(this.guestClock);
+    this.pauseClock.close();
     this.emit('closing');
     await this.log.close();
   }
@@ -216,7 +222,11 @@ export class NodeRuntime extends EventEmitter {
   }
 
   private apply(logged: LoggedInput): void {
+    const clock = this.pauseClock;
+    const taken = performance.now();
     const entry = this.log.append({ type: logged.input.kind, data: logged });
+    clock.log(performance.now() - taken);
+    clock.input(logged.input, taken);
     const before = this.state;
     const applied: Applied = applyInput(before, logged.input);
     this.state = applied.node;
@@ -229,10 +239,33 @@ export class NodeRuntime extends EventEmitter {
     });
     recordTimeline(this.timeline, before, applied);
     // the log must not lag what the peer or a QMP client sees: hand it to the OS before effects leave
-    if (applied.effects.some(leavesProcess)) this.log.flush();
-    if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => {});
-    for (const effect of applied.effects) if (!this.dead) this.perform(effect);
+    if (applied.effects.some(leavesProcess)) {
+      const flushing = performance.now();
+      this.log.flush();
+      clock.log(performance.now() - flushing);
+    }
+    for (const effect of applied.effects) {
+      if (this.dead) break;
+      const from = performance.now();
+      this.perform(effect);
+      clock.effect(logged.input, effect, from, performance.now());
+    }
+    if (applied.node.checkpoints > before.checkpoints) this.checkpointDone(applied.node.checkpoints);
     this.emit('applied', logged.input);
+  }
+
+  /**
+   * A checkpoint is complete: its phases are recorded and the log is synced to disk, after the pause (the
+   * log was handed to the OS before anything left the process, which is what a kill -9 needs).
+   */
+  private checkpointDone(checkpoint: number): void {
+    const phases = this.pauseClock.done(checkpoint);
+    const syncing = performance.now();
+    void this.log.sync().then(
+      () => phases && this.pauseClock.fsynced(phases, performance.now() - syncing),
+      () => {},
+    );
+    if (phases) this.emit('checkpoint-phases', phases);
   }
 
   private perform(effect: Effect): void {
