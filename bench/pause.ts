@@ -26,6 +26,7 @@ import {
   NodeRuntime,
 } from '../runtime/node/index.js';
 import type { Peer } from './peer-client.js';
+import { writeProfileWindows } from './profile-windows.js';
 import { mean, percentile, r2 } from './stats.js';
 import { channelsOf, type Mode } from './throughput.js';
 
@@ -79,6 +80,7 @@ async function run(peer: Peer, inputs: PauseInputs): Promise<Run> {
       checkpoints: primary.stats.checkpoints.slice(0, inputs.checkpoints),
       primary: primary.pauseClock.checkpoints.slice(0, inputs.checkpoints),
     };
+    writeProfileWindows(ours.primary);
   } finally {
     primary.kill();
     await primary.close();

@@ -1,5 +1,5 @@
 /** The parent's handle on peer.ts: one forked process, requests answered in order. */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import type { CheckpointPhases } from '../runtime/node/index.js';
 import type { PeerReply, PeerRequest } from './protocol.js';
 
@@ -36,6 +36,12 @@ export class Peer {
   }
 
   /** Ends the peer's current request; resolves with the secondary's phases if a secondary ran. */
+  /** Pins this process (every thread) to core `ours` and the peer to core `theirs` (taskset). */
+  pin([ours, theirs]: [number, number]): void {
+    execFileSync('taskset', ['-a', '-p', '-c', String(ours), String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', String(theirs), String(this.child.pid)], { stdio: 'ignore' });
+  }
+
   async reset(): Promise<readonly CheckpointPhases[]> {
     const reply = await this.request({ kind: 'reset' });
     return reply.kind === 'reset' ? (reply.phases ?? []) : [];

@@ -20,6 +20,7 @@ import {
   NodeRuntime,
 } from '../runtime/node/index.js';
 import { RamReceiver } from '../runtime/node/ram-receiver.js';
+import { writeProfileWindows } from './profile-windows.js';
 import type { PeerReply, PeerRequest } from './protocol.js';
 
 const reply = (message: PeerReply) => process.send!(message);
@@ -85,6 +86,7 @@ async function reset(): Promise<readonly CheckpointPhases[] | undefined> {
   server?.close();
   server = undefined;
   const phases = node?.pauseClock.checkpoints;
+  if (phases) writeProfileWindows(phases);
   if (node) {
     node.kill();
     await node.close();

@@ -30,6 +30,9 @@ const print = (line: object) => console.log(JSON.stringify(line));
 const FIGURES = new Set((process.env.BENCH_FIGURES ?? 'throughput,pause,qemu,kill,wire,checker').split(','));
 
 const peer = Peer.start();
+// BENCH_PIN=split: this process (the primary) on core 0, the peer (the secondary) on core 1; BENCH_PIN=same:
+// both on core 0. The pause's dependence on a core per node, shown by running the pair both ways
+if (process.env.BENCH_PIN) peer.pin(process.env.BENCH_PIN === 'split' ? [0, 1] : [0, 0]);
 try {
   const guest = randomGuest(RAM);
   const tp =

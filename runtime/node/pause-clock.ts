@@ -1,4 +1,4 @@
-import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import type { Effect, NodeInput, NodeRole } from '../../machines/index.js';
 
 /**
@@ -13,7 +13,8 @@ import type { Effect, NodeInput, NodeRole } from '../../machines/index.js';
  * Secondary (colo.c:colo_incoming_process_checkpoint): `ramLoad` from VMSTATE_SEND to EOF decoded,
  * `flush` (colo_flush_ram_cache), `deviceLoad` (the device blob and the RAM digest's check).
  * Both: `log` (appending and handing the log to the OS inside the pause), `hash` (page hashes and the
- * digest, {@link RamDigest.busyMs}), `gc` (V8's pauses that began inside it), `cpu` (this process's
+ * digest, {@link RamDigest.busyMs}), `gc` (V8's pauses that began inside it; `gcMajor` the mark-compacts
+ * among them), `cpu` (this process's
  * user + system CPU time inside it: the work, apart from waiting for a core on a loaded machine), `total`
  * (STOP to done).
  * @public
@@ -22,6 +23,9 @@ export interface CheckpointPhases {
   readonly checkpoint: number;
   readonly role: NodeRole;
   readonly phases: Readonly<Record<string, number>>;
+  /** STOP and the end of the checkpoint, as `performance.now()` of this process. */
+  readonly from: number;
+  readonly to: number;
   /** The primary: the RAM stream's start on the wall clock. The secondary: EOF decoded (`ram-loaded`). */
   readonly ramStartWallMs?: number;
   readonly ramLoadedWallMs?: number;
@@ -37,6 +41,7 @@ interface Open {
   hashAtStop: number;
   cpuAtStop: NodeJS.CpuUsage;
   gc: number;
+  gcMajor: number;
   flush: number;
   deviceLoad: number;
 }
@@ -108,6 +113,7 @@ export class PauseClock {
       log: open.log,
       hash: this.hashMs() - open.hashAtStop,
       gc: open.gc,
+      gcMajor: open.gcMajor,
       total: end - open.stop,
     };
     const ramStart = at('ram-start');
@@ -116,6 +122,8 @@ export class PauseClock {
         ? {
             checkpoint,
             role: this.role,
+            from: open.stop,
+            to: end,
             phases: {
               stop: span(open.stop, ramStart),
               ramSend: span(ramStart, at('ram-sent')),
@@ -129,6 +137,8 @@ export class PauseClock {
         : {
             checkpoint,
             role: this.role,
+            from: open.stop,
+            to: end,
             phases: {
               ramLoad: span(at('peer:vmstate-send'), at('ram-loaded')),
               flush: open.flush,
@@ -161,6 +171,7 @@ export class PauseClock {
       hashAtStop: this.hashMs(),
       cpuAtStop: process.cpuUsage(),
       gc: 0,
+      gcMajor: 0,
       flush: 0,
       deviceLoad: 0,
     };
@@ -173,14 +184,20 @@ export class PauseClock {
 
   private gc(entries: readonly PerformanceEntry[]): void {
     for (const entry of entries) {
+      const major =
+        (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ===
+        constants.NODE_PERFORMANCE_GC_MAJOR;
       const open = this.open;
       if (open && entry.startTime >= open.stop) {
         open.gc += entry.duration;
+        if (major) open.gcMajor += entry.duration;
         continue;
       }
       // GC entries are reported after the fact: one that began inside a finished checkpoint counts there
       const window = this.windows.find((w) => entry.startTime >= w.from && entry.startTime <= w.to);
-      if (window) window.phases.gc = (window.phases.gc ?? 0) + entry.duration;
+      if (!window) continue;
+      window.phases.gc = (window.phases.gc ?? 0) + entry.duration;
+      if (major) window.phases.gcMajor = (window.phases.gcMajor ?? 0) + entry.duration;
     }
   }
 }
