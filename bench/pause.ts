@@ -106,6 +106,9 @@ function phaseSummary(records: readonly CheckpointPhases[]) {
   return out;
 }
 
+/** Below this the floor is nothing but the bytes of a few messages, and a ratio to it means nothing. */
+const NO_FLOOR_MS = 0.05;
+
 /** The bandwidths a line's floor is made of, measured right before its checkpoints (MB/s). */
 export interface Floor {
   readonly loopbackMBps: number;
@@ -158,8 +161,9 @@ export async function pauseLine(peer: Peer, inputs: PauseInputs, floor: Floor, r
     maxPauseMs: r2(Math.max(...pauses)),
     floorMs: floorMs.mean,
     p99FloorMs: floorMs.p99,
-    meanVsFloor: r2(pause.mean / floorMs.mean),
-    p99VsFloor: r2(pause.p99 / floorMs.p99),
+    // an idle checkpoint sends ~100 bytes: no floor to speak of (its target is absolute: mean <= 2 ms)
+    meanVsFloor: floorMs.mean >= NO_FLOOR_MS ? r2(pause.mean / floorMs.mean) : null,
+    p99VsFloor: floorMs.p99 >= NO_FLOOR_MS ? r2(pause.p99 / floorMs.p99) : null,
     ramTransferMeanMs: ram.mean,
     ramTransferP99Ms: ram.p99,
     clockOffsetMs: r2(clock.offsetMs),
@@ -188,8 +192,8 @@ export function spreadLines(lines: ReadonlyArray<Awaited<ReturnType<typeof pause
   return keys.map((key) => {
     const same = lines.filter((l) => `${l.mode}|${l.workload}` === key);
     const range = (f: (typeof SPREAD)[number]) => {
-      const xs = same.map((l) => l[f]);
-      return [Math.min(...xs), Math.max(...xs)];
+      const xs = same.map((l) => l[f]).filter((x): x is number => x !== null);
+      return xs.length > 0 ? [Math.min(...xs), Math.max(...xs)] : null;
     };
     const vsPlain = same.map((l) => {
       const plain = lines.find(
