@@ -1,5 +1,6 @@
 /** The parent's handle on peer.ts: one forked process, requests answered in order. */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import type { CheckpointPhases } from '../runtime/node/index.js';
 import type { PeerReply, PeerRequest } from './protocol.js';
 
 export class Peer {
@@ -34,8 +35,33 @@ export class Peer {
     return reply.port;
   }
 
-  async reset(): Promise<void> {
-    await this.request({ kind: 'reset' });
+  /** Ends the peer's current request; resolves with the secondary's phases if a secondary ran. */
+  /** Pins this process (every thread) to core `ours` and the peer to core `theirs` (taskset). */
+  pin([ours, theirs]: [number, number]): void {
+    execFileSync('taskset', ['-a', '-p', '-c', String(ours), String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', String(theirs), String(this.child.pid)], { stdio: 'ignore' });
+  }
+
+  async reset(): Promise<readonly CheckpointPhases[]> {
+    const reply = await this.request({ kind: 'reset' });
+    return reply.kind === 'reset' ? (reply.phases ?? []) : [];
+  }
+
+  /**
+   * The peer's wall clock minus ours (ms), from the IPC round trip with the least delay of `samples`
+   * (NTP's estimate), and half that round trip: the error bound of the offset.
+   */
+  async clockOffset(samples = 20): Promise<{ offsetMs: number; errorMs: number }> {
+    let best = { offsetMs: 0, errorMs: Number.POSITIVE_INFINITY };
+    for (let i = 0; i < samples; i++) {
+      const sent = performance.timeOrigin + performance.now();
+      const reply = await this.request({ kind: 'clock' });
+      const back = performance.timeOrigin + performance.now();
+      if (reply.kind !== 'clock') throw new Error(`peer answered ${reply.kind}, not its clock`);
+      if ((back - sent) / 2 < best.errorMs)
+        best = { offsetMs: reply.wallMs - (sent + back) / 2, errorMs: (back - sent) / 2 };
+    }
+    return best;
   }
 
   stop(): void {

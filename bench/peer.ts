@@ -12,8 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROFILES } from '../machines/index.js';
 import { ColoCache, GuestRam } from '../runtime/guest/index.js';
-import { attachSecondary, DEFAULT_RUNTIME_OPTIONS, listenLink, NodeRuntime } from '../runtime/node/index.js';
+import {
+  attachSecondary,
+  type CheckpointPhases,
+  DEFAULT_RUNTIME_OPTIONS,
+  listenLink,
+  NodeRuntime,
+} from '../runtime/node/index.js';
 import { RamReceiver } from '../runtime/node/ram-receiver.js';
+import { writeProfileWindows } from './profile-windows.js';
 import type { PeerReply, PeerRequest } from './protocol.js';
 
 const reply = (message: PeerReply) => process.send!(message);
@@ -74,10 +81,12 @@ async function secondary(request: Extract<PeerRequest, { kind: 'secondary' }>): 
   reply({ kind: 'port', port: (await listening).port });
 }
 
-/** Ends the current request: servers closed, node stopped, its log removed. */
-async function reset(): Promise<void> {
+/** Ends the current request: servers closed, node stopped, its log removed; returns the secondary's phases. */
+async function reset(): Promise<readonly CheckpointPhases[] | undefined> {
   server?.close();
   server = undefined;
+  const phases = node?.pauseClock.checkpoints;
+  if (phases) writeProfileWindows(phases);
   if (node) {
     node.kill();
     await node.close();
@@ -85,6 +94,7 @@ async function reset(): Promise<void> {
   }
   if (logDir && !process.env.BENCH_LOG_DIR) await rm(logDir, { recursive: true, force: true });
   logDir = undefined;
+  return phases;
 }
 
 process.on('message', (request: PeerRequest) => {
@@ -95,7 +105,9 @@ process.on('message', (request: PeerRequest) => {
         ? ram(request.pages, request.multifd)
         : request.kind === 'secondary'
           ? secondary(request)
-          : reset().then(() => reply({ kind: 'reset' }));
+          : request.kind === 'clock'
+            ? Promise.resolve(reply({ kind: 'clock', wallMs: performance.timeOrigin + performance.now() }))
+            : reset().then((phases) => reply({ kind: 'reset', ...(phases ? { phases } : {}) }));
   work.catch((error: Error) => reply({ kind: 'error', message: error.stack ?? String(error) }));
 });
 // the parent went away (finished or crashed): leave nothing behind

@@ -1,5 +1,6 @@
 /** Messages between run.ts (the sending side) and peer.ts (the receiving process). */
 import type { WorkloadKind } from '../runtime/guest/index.js';
+import type { CheckpointPhases } from '../runtime/node/index.js';
 
 export type PeerRequest =
   | { kind: 'pump'; bytes: number }
@@ -10,11 +11,15 @@ export type PeerRequest =
       multifd: number;
       workload: { kind: WorkloadKind; pagesPerSecond: number; seed: number };
     }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** The peer's wall clock now, for the offset between the two processes' clocks. */
+  | { kind: 'clock' };
 
 export type PeerReply =
   | { kind: 'port'; port: number }
   /** The receiver has everything; `at` is its performance.now() (only used for the order of events). */
   | { kind: 'done'; at: number }
-  | { kind: 'reset' }
+  /** `phases`: the secondary's, when a secondary ran. */
+  | { kind: 'reset'; phases?: readonly CheckpointPhases[] }
+  | { kind: 'clock'; wallMs: number }
   | { kind: 'error'; message: string };

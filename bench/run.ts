@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { killLoopLine } from './kill-loop.js';
-import { pauseLine } from './pause.js';
+import { pauseLine, spreadLines } from './pause.js';
 import { Peer } from './peer-client.js';
 import { qemuLine } from './qemu.js';
 import { MIB } from './stats.js';
@@ -14,31 +14,47 @@ import { bandwidthNow, randomGuest, throughput, throughputLine } from './through
 
 const RAM = 256 * MIB;
 const ROUNDS = 2;
-const CHECKPOINTS = Number(process.env.BENCH_CHECKPOINTS ?? 30);
+// at least 100 checkpoints per line, so that a p99 is not just the worst one; repeats show the spread
+const CHECKPOINTS = Number(process.env.BENCH_CHECKPOINTS ?? 100);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
 const WORKLOADS = [
   { kind: 'idle', pagesPerSecond: 0 },
   { kind: 'uniform', pagesPerSecond: 20_000 },
 ] as const;
+// BENCH_MODES=plain,multifd-4 and BENCH_WORKLOADS=uniform narrow the pause figure (for finding the time)
+const PAUSE_MODES = (['plain', 'multifd-2', 'multifd-4'] as const).filter((m) =>
+  (process.env.BENCH_MODES ?? m).split(',').includes(m),
+);
 const print = (line: object) => console.log(JSON.stringify(line));
-// BENCH_FIGURES=throughput,pause,qemu,kill,wire,checker runs only those (throughput always runs: the others use it)
+// BENCH_FIGURES=throughput,pause,qemu,kill,wire,checker runs only those (qemu needs throughput's figures)
 const FIGURES = new Set((process.env.BENCH_FIGURES ?? 'throughput,pause,qemu,kill,wire,checker').split(','));
 
 const peer = Peer.start();
+// BENCH_PIN=split: this process (the primary) on core 0, the peer (the secondary) on core 1; BENCH_PIN=same:
+// both on core 0. The pause's dependence on a core per node, shown by running the pair both ways
+if (process.env.BENCH_PIN) peer.pin(process.env.BENCH_PIN === 'split' ? [0, 1] : [0, 0]);
 try {
   const guest = randomGuest(RAM);
-  const tp = await throughput(peer, guest, ROUNDS);
-  print(throughputLine(tp, RAM, ROUNDS));
-  for (const workload of FIGURES.has('pause') ? WORKLOADS : [])
-    for (const mode of ['plain', 'multifd-2', 'multifd-4'] as const)
-      print(
-        await pauseLine(
+  const tp =
+    FIGURES.has('throughput') || FIGURES.has('qemu') ? await throughput(peer, guest, ROUNDS) : undefined;
+  if (tp) print(throughputLine(tp, RAM, ROUNDS));
+  const lines: Array<Awaited<ReturnType<typeof pauseLine>>> = [];
+  for (let repeat = 1; repeat <= (FIGURES.has('pause') ? REPEATS : 0); repeat++)
+    for (const workload of WORKLOADS.filter((w) =>
+      (process.env.BENCH_WORKLOADS ?? w.kind).split(',').includes(w.kind),
+    ))
+      for (const mode of PAUSE_MODES) {
+        const line = await pauseLine(
           peer,
           { ram: '256M', mode, workload, checkpoints: CHECKPOINTS, delayMs: 600 },
-          tp,
           await bandwidthNow(peer, guest, mode, ROUNDS),
-        ),
-      );
-  if (FIGURES.has('qemu')) print(await qemuLine(tp.seconds, ROUNDS));
+          `${repeat}/${REPEATS}`,
+        );
+        lines.push(line);
+        print(line);
+      }
+  for (const line of spreadLines(lines)) print(line);
+  if (tp && FIGURES.has('qemu')) print(await qemuLine(tp.seconds, ROUNDS));
   if (FIGURES.has('kill'))
     for (const multifd of [0, 2])
       print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30), 7, multifd));

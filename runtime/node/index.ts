@@ -10,6 +10,7 @@ export type { LoggedInput } from './logged-input.js';
 export { NodeRuntime } from './node-runtime.js';
 export { ArrivalScheduler, type NodeScheduler } from './node-scheduler.js';
 export { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
+export { type CheckpointPhases, PauseClock } from './pause-clock.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
 export { Scheduler, type StepGate } from './scheduler.js';

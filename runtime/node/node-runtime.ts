@@ -9,6 +9,7 @@ import type { Link } from './link.js';
 import type { LoggedInput } from './logged-input.js';
 import { ArrivalScheduler, type NodeScheduler } from './node-scheduler.js';
 import type { RuntimeOptions } from './options.js';
+import { PauseClock } from './pause-clock.js';
 import { RamDigest } from './ram-digest.js';
 import type { StepGate } from './scheduler.js';
 import { segmentHeader } from './segment-header.js';
@@ -32,6 +33,8 @@ const LOG_RETRY_MS = 1000;
  */
 export class NodeRuntime extends EventEmitter {
   private fold: NodeFold;
+  /** Where each checkpoint's pause went, measured at this node's edges (not logged: timings are not inputs). */
+  readonly pauseClock: PauseClock;
   readonly guest: GuestRam;
   device: DeviceState = DeviceState.reset();
   readonly ramDigest: RamDigest;
@@ -68,6 +71,7 @@ export class NodeRuntime extends EventEmitter {
     this.fold = initialFold(config);
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes);
+    this.pauseClock = new PauseClock(options.role, () => this.ramDigest.busyMs);
     this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;
     this.checkpointDelayMs = options.checkpointDelayMs;
     const { kind, pagesPerSecond, seed } = options.workload;
@@ -204,6 +208,7 @@ export class NodeRuntime extends EventEmitter {
     this.dead = true;
     clearInterval(this.guestClock);
     clearInterval(this.logRetry);
+    this.pauseClock.close();
     for (const socket of this.link ? [this.link.main, ...this.link.multifd] : []) socket.destroy();
     this.emit('closing');
     this.emit('killed');
@@ -216,6 +221,7 @@ export class NodeRuntime extends EventEmitter {
   async close(): Promise<void> {
     clearInterval(this.guestClock);
     clearInterval(this.logRetry);
+    this.pauseClock.close();
     this.emit('closing');
     await this.log.close();
   }
@@ -238,20 +244,48 @@ export class NodeRuntime extends EventEmitter {
   }
 
   private apply(logged: LoggedInput): void {
+    const clock = this.pauseClock;
+    const taken = performance.now();
     const entry = this.log.append({ type: logged.input.kind, data: logged });
+    clock.log(performance.now() - taken);
+    clock.input(logged.input, taken);
     const before = this.state;
     const { fold, applied } = foldStep(this.fold, entry.ts, logged);
     this.fold = fold;
     // the log must not lag what the peer or a QMP client sees: hand it to the OS before effects leave
-    if (applied.effects.some(leavesProcess) && !this.log.tryFlush()) {
-      this.holdForLog(applied.effects);
-      return;
+    if (applied.effects.some(leavesProcess)) {
+      const flushing = performance.now();
+      const written = this.log.tryFlush();
+      clock.log(performance.now() - flushing);
+      if (!written) {
+        this.holdForLog(applied.effects);
+        return;
+      }
     }
-    if (applied.node.checkpoints > before.checkpoints) void this.log.sync().catch(() => this.holdForLog([]));
-    for (const effect of applied.effects) if (!this.dead) this.perform(effect);
+    for (const effect of applied.effects) {
+      if (this.dead) break;
+      const from = performance.now();
+      this.perform(effect);
+      clock.effect(logged.input, effect, from, performance.now());
+    }
+    if (applied.node.checkpoints > before.checkpoints) this.checkpointDone(applied.node.checkpoints);
     // between two inputs the fold is exactly the log so far: a new segment can start from it
     if (this.log.segmentFull) this.log.roll(segmentHeader(this.startLine, this.segment + 1, this.fold));
     this.emit('applied', logged.input);
+  }
+
+  /**
+   * A checkpoint is complete: its phases are recorded and the log is synced to disk, after the pause (the
+   * log was handed to the OS before anything left the process, which is what a kill -9 needs).
+   */
+  private checkpointDone(checkpoint: number): void {
+    const phases = this.pauseClock.done(checkpoint);
+    const syncing = performance.now();
+    void this.log.sync().then(
+      () => phases && this.pauseClock.fsynced(phases, performance.now() - syncing),
+      () => this.holdForLog([]),
+    );
+    if (phases) this.emit('checkpoint-phases', phases);
   }
 
   private get segment(): number {

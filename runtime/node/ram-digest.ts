@@ -49,6 +49,8 @@ function hashPage(words: Uint32Array, base: number, page: number, out: Uint32Arr
  * @public
  */
 export class RamDigest {
+  /** Milliseconds spent hashing so far (every method that hashes adds its time), for the pause clock. */
+  busyMs = 0;
   private readonly hashes: Uint32Array;
   /** Hashes of pages received but not flushed yet (allocated on the first {@link RamDigest.stage}). */
   private staged: Uint32Array | undefined;
@@ -72,14 +74,25 @@ export class RamDigest {
 
   /** Re-hashes every page (after a whole-RAM load such as the end of precopy). */
   rebuild(): void {
+    const started = performance.now();
     const words = this.words();
     const pages = this.ram.byteLength / PAGE_SIZE;
     for (let page = 0; page < pages; page++) hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
     this.changed.fill(1);
+    this.busyMs += performance.now() - started;
   }
 
   /** Re-hashes these pages (after they were written). */
   update(pages: Iterable<number>): void {
+    const started = performance.now();
+    try {
+      this.rehash(pages);
+    } finally {
+      this.busyMs += performance.now() - started;
+    }
+  }
+
+  private rehash(pages: Iterable<number>): void {
     const words = this.words();
     const count = this.ram.byteLength / PAGE_SIZE;
     for (const page of pages) {
@@ -95,8 +108,10 @@ export class RamDigest {
    * e.g. a batch just copied out of RAM, still in the CPU's cache), straight into the digest.
    */
   updateFrom(indexes: ArrayLike<number>, data: Uint8Array): void {
+    const started = performance.now();
     this.hashList(indexes, data, this.hashes);
     for (let i = 0; i < indexes.length; i++) this.changed[indexes[i]! >>> BLOCK_BITS] = 1;
+    this.busyMs += performance.now() - started;
   }
 
   /**
@@ -107,28 +122,32 @@ export class RamDigest {
     const count = data.byteLength / PAGE_SIZE;
     if (!Number.isInteger(count) || first < 0 || first + count > this.ram.byteLength / PAGE_SIZE)
       throw new RangeError(`pages ${first}+${data.byteLength / PAGE_SIZE} out of range`);
+    const started = performance.now();
     this.staged ??= new Uint32Array(this.hashes.length);
     this.pending ??= new Uint8Array(this.hashes.length / 2);
     this.pending.fill(1, first, first + count);
     if (data.byteOffset % 4 === 0) {
       const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
       for (let i = 0; i < count; i++) hashPage(words, i * PAGE_WORDS, first + i, this.staged, first + i);
-      return;
+    } else {
+      this.scratch ??= new Uint32Array(PAGE_WORDS);
+      const bytes = new Uint8Array(this.scratch.buffer);
+      for (let i = 0; i < count; i++) {
+        bytes.set(data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+        hashPage(this.scratch, 0, first + i, this.staged, first + i);
+      }
     }
-    this.scratch ??= new Uint32Array(PAGE_WORDS);
-    const bytes = new Uint8Array(this.scratch.buffer);
-    for (let i = 0; i < count; i++) {
-      bytes.set(data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-      hashPage(this.scratch, 0, first + i, this.staged, first + i);
-    }
+    this.busyMs += performance.now() - started;
   }
 
   /** {@link RamDigest.stage} for scattered pages: page `i` of `data` is page `indexes[i]`. */
   stagePages(indexes: ArrayLike<number>, data: Uint8Array): void {
+    const started = performance.now();
     this.staged ??= new Uint32Array(this.hashes.length);
     this.pending ??= new Uint8Array(this.hashes.length / 2);
     this.hashList(indexes, data, this.staged);
     for (let i = 0; i < indexes.length; i++) this.pending[indexes[i]!] = 1;
+    this.busyMs += performance.now() - started;
   }
 
   /**
@@ -136,6 +155,7 @@ export class RamDigest {
    * its last commit is hashed from RAM instead, so the table never holds a stale hash.
    */
   commit(pages: Iterable<number>): void {
+    const started = performance.now();
     const { staged, pending, hashes } = this;
     const unstaged: number[] = [];
     for (const page of pages) {
@@ -148,7 +168,8 @@ export class RamDigest {
       hashes[2 * page + 1] = staged[2 * page + 1]!;
       this.changed[page >>> BLOCK_BITS] = 1;
     }
-    if (unstaged.length > 0) this.update(unstaged);
+    if (unstaged.length > 0) this.rehash(unstaged);
+    this.busyMs += performance.now() - started;
   }
 
   /**
@@ -157,6 +178,7 @@ export class RamDigest {
    * that changed since the last call are digested again (an idle checkpoint costs microseconds).
    */
   value(): Buffer {
+    const started = performance.now();
     const table = new Uint8Array(this.hashes.buffer, this.hashes.byteOffset, this.hashes.byteLength);
     const blockBytes = BLOCK_PAGES * 8;
     for (let block = 0; block < this.changed.length; block++) {
@@ -167,7 +189,9 @@ export class RamDigest {
         .digest()
         .copy(this.blockDigests, block * 32);
     }
-    return createHash('sha256').update(this.blockDigests).digest();
+    const digest = createHash('sha256').update(this.blockDigests).digest();
+    this.busyMs += performance.now() - started;
+    return digest;
   }
 
   /** Hashes page `i` of `data` as page `indexes[i]` into `table` (any alignment of `data`). */
