@@ -53,6 +53,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   readonly composition: Composition;
   /** The faults the injector may fire. */
   readonly kinds: ReadonlySet<FaultKind>;
+  /** The sides yank, kill and heartbeat may hit. */
+  readonly sides: readonly NodeRole[];
   private readonly actionSet: ActionSet;
   /** Per destination worker: the node entries whose keys went there, and those still to send. */
   private readonly sent: Array<Set<NodeEntry<NodeFacts>>> = [];
@@ -68,6 +70,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     this.checkpointBudget = options.checkpoints ?? 1;
     this.channels = options.multifd ?? 0;
     this.kinds = new Set(options.faultKinds ?? FAULT_KINDS);
+    this.sides = options.faultSides ?? ['primary', 'secondary'];
     this.actionSet = new ActionSet(this.channels);
     this.faultActions = faultActions(this.actionSet, this.kinds, options.faultSides);
     this.emptyLinks = Object.freeze(Array.from({ length: this.channels }, () => 0));
@@ -218,7 +221,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   }
 
   properties(): Property<ColoState>[] {
-    return COLO_PROPERTIES.map((p) => p.property(this));
+    return COLO_PROPERTIES.filter((p) => p.applies?.(this) ?? true).map((p) => p.property(this));
   }
 
   encode(st: ColoState): WordEncoding {
