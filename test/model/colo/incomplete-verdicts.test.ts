@@ -60,7 +60,15 @@ describe('lockstep check on an incomplete search', () => {
   });
 
   it('--max-states stops at that count, incomplete', async () => {
-    const { code, out } = await run(['check', '--multifd', '1', '--max-states', '1000', '--json', ...traces()]);
+    const { code, out } = await run([
+      'check',
+      '--multifd',
+      '1',
+      '--max-states',
+      '1000',
+      '--json',
+      ...traces(),
+    ]);
     expect(code).toBe(EXIT_INCOMPLETE);
     expect(JSON.parse(out)).toMatchObject({ states: 1000, complete: false });
   });
