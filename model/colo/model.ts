@@ -3,6 +3,7 @@ import type { NodeEntry } from '../compile/index.js';
 import type { Property, WordEncoding } from '../engine/index.js';
 import type { Model } from '../engine/types.js';
 import { ActionSet, describeColoAction } from './action-set.js';
+import { coloAmple } from './ample.js';
 import { bringUp } from './bring-up.js';
 import { Composition } from './composition.js';
 import { decodeColo, encodeColo } from './encode.js';
@@ -267,6 +268,14 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     if (!p || !s) throw new Error('colo model: a state arrived before the dictionary naming its nodes');
     // through draftOf: the same object shape as every other state, so the hot path stays monomorphic
     return draftOf({ p, s, ...rest, mfd: Object.freeze(rest.mfd) });
+  }
+
+  ample(
+    st: ColoState,
+    actions: readonly ColoAction[],
+    successors: readonly (ColoState | null)[],
+  ): readonly number[] | null {
+    return coloAmple(st, actions, successors, this.channels);
   }
 
   isEndState(st: ColoState): boolean {
