@@ -94,28 +94,25 @@ function peerCanEnable(st: ColoState, side: NodeRole, channels: number): boolean
 export function coloAmple(
   st: ColoState,
   actions: readonly ColoAction[],
-  successors: readonly (ColoState | null)[],
+  successor: (k: number) => ColoState | null,
   channels: number,
 ): number[] | null {
   for (let k = 0; k < actions.length; k++) if (actions[k]!.t === 'fault') return null;
   for (const side of SIDES) {
     if (peerCanEnable(st, side, channels)) continue;
     const chosen: number[] = [];
+    let mine = 0;
     let ok = true;
     for (let k = 0; k < actions.length && ok; k++) {
       if (processOf(actions[k]!) !== side) continue;
-      const t = successors[k];
-      if (t === null || t === undefined) continue;
+      mine++;
+      const t = successor(k);
+      if (t === null) continue;
       if (!localInvisible(st, t, side)) ok = false;
       else chosen.push(k);
     }
-    if (ok && chosen.length > 0 && chosen.length < countEnabled(successors)) return chosen;
+    // the peer has actions on offer: a reduction (if they all turn out disabled, the set is all there is)
+    if (ok && chosen.length > 0 && mine < actions.length) return chosen;
   }
   return null;
-}
-
-function countEnabled(successors: readonly (ColoState | null)[]): number {
-  let n = 0;
-  for (const t of successors) if (t !== null) n++;
-  return n;
 }

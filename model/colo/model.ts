@@ -273,9 +273,9 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   ample(
     st: ColoState,
     actions: readonly ColoAction[],
-    successors: readonly (ColoState | null)[],
+    successor: (k: number) => ColoState | null,
   ): readonly number[] | null {
-    return coloAmple(st, actions, successors, this.channels);
+    return coloAmple(st, actions, successor, this.channels);
   }
 
   isEndState(st: ColoState): boolean {

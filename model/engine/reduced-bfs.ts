@@ -49,7 +49,7 @@ export function runReducedBfs<S, A>(
   let reduced = 0;
   let complete = true;
   const out: A[] = [];
-  const succ: (S | null)[] = [];
+  const succ: (S | null | typeof PENDING)[] = [];
   search: while (frontier.length > 0) {
     if (depth >= options.maxDepth) {
       complete = false;
@@ -63,21 +63,28 @@ export function runReducedBfs<S, A>(
       out.length = 0;
       model.actions(s, out);
       succ.length = out.length;
-      let enabled = 0;
-      for (let k = 0; k < out.length; k++) {
-        const t = model.nextState(s, out[k]!);
-        succ[k] = t;
-        if (t !== null) enabled++;
-      }
-      if (enabled === 0) ctx.deadlock(s, traceOf(id));
-      let chosen = enabled > 0 ? ample(s, out, succ) : null;
-      if (chosen !== null && !allAhead(ctx, seen, nextSeen, succ, chosen)) chosen = null;
-      if (chosen !== null) reduced++;
+      succ.fill(PENDING);
+      // successors are computed when asked: an ample set spares the other actions' nextState
+      const successor = (k: number): S | null => {
+        let t = succ[k];
+        if (t === PENDING) {
+          t = model.nextState(s, out[k]!);
+          succ[k] = t;
+        }
+        return t as S | null;
+      };
+      let chosen = out.length > 0 ? ample(s, out, successor) : null;
+      if (chosen !== null && !allAhead(ctx, seen, nextSeen, successor, chosen)) chosen = null;
+      if (chosen === null) {
+        let enabled = 0;
+        for (let k = 0; k < out.length; k++) if (successor(k) !== null) enabled++;
+        if (enabled === 0) ctx.deadlock(s, traceOf(id));
+      } else reduced++;
       const count = chosen === null ? out.length : chosen.length;
       for (let j = 0; j < count; j++) {
         const k = chosen === null ? j : chosen[j]!;
-        const t = succ[k];
-        if (t === null || t === undefined) continue;
+        const t = successor(k);
+        if (t === null) continue;
         transitions++;
         ctx.hash(t);
         if (!seen.add(fp[0]!, fp[1]!)) continue;
@@ -106,18 +113,21 @@ export function runReducedBfs<S, A>(
   return { ...report, reducedStates: reduced };
 }
 
+/** A successor not computed yet. */
+const PENDING: unique symbol = Symbol('pending');
+
 /** C3 for BFS: every successor the ample set leads to is new or in the next level (a larger id). */
 function allAhead<S, A>(
   ctx: RunContext<S, A>,
   seen: FingerprintSet,
   nextSeen: FingerprintSet,
-  succ: readonly (S | null)[],
+  successor: (k: number) => S | null,
   chosen: readonly number[],
 ): boolean {
   const fp = ctx.fp;
   for (const k of chosen) {
-    const t = succ[k];
-    if (t === null || t === undefined) return false;
+    const t = successor(k);
+    if (t === null) return false;
     ctx.hash(t);
     if (seen.has(fp[0]!, fp[1]!) && !nextSeen.has(fp[0]!, fp[1]!)) return false;
   }

@@ -50,12 +50,13 @@ export interface Model<S, A> {
   unpack?(packed: unknown): S;
   /**
    * Partial-order reduction (used only by a BFS run with `.partialOrder()`): the indexes into `actions`
-   * of an ample set for `state`, or null to expand it fully. `successors[k]` is `nextState(state,
-   * actions[k])`, already computed. The set must be non-empty when any action is enabled (C0), hold
-   * every action that an action outside it could depend on or enable before one of the set is taken
-   * (C1), and change nothing any property reads (C2); the engine adds the cycle proviso (C3).
+   * of an ample set for `state`, or null to expand it fully. `successor(k)` is `nextState(state,
+   * actions[k])`, computed once when first asked (ask only for what the decision needs). The set must be
+   * non-empty and hold only enabled actions (C0), hold every action that an action outside it could
+   * depend on or enable before one of the set is taken (C1), and change nothing any property reads
+   * (C2); the engine adds the cycle proviso (C3).
    */
-  ample?(state: S, actions: readonly A[], successors: readonly (S | null)[]): readonly number[] | null;
+  ample?(state: S, actions: readonly A[], successor: (k: number) => S | null): readonly number[] | null;
   /** A human-readable action label for traces. */
   describeAction?(action: A): string;
   /**
