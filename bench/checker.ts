@@ -1,8 +1,9 @@
 /**
- * The model checker beside Spin, in one run: the standard configurations (plain and multifd 2, one
- * fault, every fix) explored by lockstep's BFS (one thread in a fresh process, as `lockstep check` runs,
- * then two workers) and by pan built from `lockstep export promela` with gcc -O2. One JSON line per configuration; the ratios are the figures.
- * Run alone: `npx tsx bench/checker.ts`.
+ * The model checker beside Spin, in one run: the standard configurations (plain, multifd 2 and 3, one
+ * fault, every fix) explored by lockstep's BFS (one thread in a fresh process, as `lockstep check` runs;
+ * again with partial-order reduction; then two workers, up to multifd 2) and by pan built from
+ * `lockstep export promela` with gcc -O2. One JSON line per configuration; the ratios are the figures.
+ * Run alone: `npx tsx bench/checker.ts`; `BENCH_CHECKER=plain,multifd-2` picks configurations.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,28 +11,35 @@ import { type ColoModelOptions, checker, createColoModel } from '../model/index.
 import { exportPromela } from '../model/promela/index.js';
 import { buildPan, runPan, spinAvailable } from '../model/spin/index.js';
 
-const CONFIGS = [
-  { name: 'plain', options: {} },
-  { name: 'multifd-2', options: { multifd: 2 } },
+const ALL = [
+  { name: 'plain', options: {}, workers: true },
+  { name: 'multifd-2', options: { multifd: 2 }, workers: true },
+  // two workers are slower than one thread here already at multifd 2 (docs/checker.md); not run at 3
+  { name: 'multifd-3', options: { multifd: 3 }, workers: false },
 ] as const;
+const PICKED = process.env.BENCH_CHECKER?.split(',');
+const CONFIGS = ALL.filter((c) => !PICKED || PICKED.includes(c.name));
 
 const print = (line: object) => console.log(JSON.stringify(line));
 
 if (!(await spinAvailable())) {
   print({ figure: 'checker-vs-spin', skipped: 'spin or gcc missing (apt-get install spin gcc)' });
 } else {
-  for (const { name, options } of CONFIGS) {
+  for (const { name, options, workers: withWorkers } of CONFIGS) {
     const one = await coldSearch(options);
+    const reduced = await coldSearch(options, true);
     const exported = exportPromela(options); // compiles the tables; not timed
     const build = await buildPan(exported);
     const spin = await runPan(build, 0);
-    const workers = await checker(createColoModel(options))
-      .workers(2, {
-        module: new URL('../model/colo/model.js', import.meta.url).href,
-        export: 'createColoModel',
-        options,
-      })
-      .spawnParallelBfs();
+    const workers = withWorkers
+      ? await checker(createColoModel(options))
+          .workers(2, {
+            module: new URL('../model/colo/model.js', import.meta.url).href,
+            export: 'createColoModel',
+            options,
+          })
+          .spawnParallelBfs()
+      : null;
     const spinAgain = await runPan(build, 0); // Spin's time on either side of lockstep's, for the noise
     const spinSeconds = Math.min(spin.seconds, spinAgain.seconds);
     // compiling the machines into tables happens during the search (first visit of each node state and
@@ -45,18 +53,26 @@ if (!(await spinAvailable())) {
       lockstepSeconds: round(one.seconds),
       lockstepCompileSeconds: round(compileSeconds),
       lockstepSearchSeconds: round(one.seconds - compileSeconds),
-      lockstepWorkers2Seconds: round(workers.seconds),
+      lockstepWorkers2Seconds: workers ? round(workers.seconds) : null,
+      // partial-order reduction (--por): safety, deadlock and sometimes verdicts; liveness on the full graph
+      porStates: reduced.states,
+      porStateRatio: round(reduced.states / one.states),
+      porSeconds: round(reduced.seconds),
+      porBytesPerState: round(reduced.bytesPerState),
+      porRssBytes: reduced.rssBytes,
+      rssBytes: one.rssBytes,
       spinSeconds: round(spinSeconds),
       // pan's search alone: the strict reading of the target
       ratio: round(one.seconds / spinSeconds),
-      ratioWorkers2: round(workers.seconds / spinSeconds),
+      ratioWorkers2: workers ? round(workers.seconds / spinSeconds) : null,
+      ratioPor: round(reduced.seconds / spinSeconds),
       // the searches alone, each side's compile left out (pan's build, lockstep's table compile)
       ratioSearch: round((one.seconds - compileSeconds) / spinSeconds),
       // what a user waits for: spin -a and gcc -O2 are part of Spin's way to a verdict, as compiling the
       // tables is part of lockstep's (lockstep's times above include it)
       spinEndToEndSeconds: round(build.buildSeconds + spinSeconds),
       ratioEndToEnd: round(one.seconds / (build.buildSeconds + spinSeconds)),
-      ratioWorkers2EndToEnd: round(workers.seconds / (build.buildSeconds + spinSeconds)),
+      ratioWorkers2EndToEnd: workers ? round(workers.seconds / (build.buildSeconds + spinSeconds)) : null,
       target: { ratio: 1.0, ratioWorkers2WithSymmetry: 0.25 },
       symmetry: 'none: multifd channels are not interchangeable (round robin and the in-order sync walk)',
       bytesPerState: round(one.bytesPerState),
@@ -73,11 +89,13 @@ interface ColdSearch {
   seconds: number;
   compileSeconds: number;
   bytesPerState: number;
+  rssBytes: number;
 }
 
-/** lockstep's one-thread search in a fresh process (bench/checker-cold.ts): cold memo, cold JIT. */
-async function coldSearch(options: ColoModelOptions): Promise<ColdSearch> {
-  const child = fork(new URL('./checker-cold.ts', import.meta.url), [JSON.stringify(options)], {
+/** lockstep's one-thread search in a fresh process (bench/checker-cold.ts): cold memo, cold JIT; `por`: reduced. */
+async function coldSearch(options: ColoModelOptions, por = false): Promise<ColdSearch> {
+  const args = [JSON.stringify(options), ...(por ? ['por'] : [])];
+  const child = fork(new URL('./checker-cold.ts', import.meta.url), args, {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   let out = '';

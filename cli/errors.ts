@@ -2,6 +2,11 @@
 export const EXIT_USAGE = 2;
 /** Exit code when the input was fine but the work failed (for example a file could not be written). @public */
 export const EXIT_FAILURE = 1;
+/**
+ * Exit code of `lockstep check` when the search was cut short (a depth, state or time limit, a simulation)
+ * and found no violation: nothing was proven, so neither 0 nor 1 would be true. @public
+ */
+export const EXIT_INCOMPLETE = 3;
 
 /**
  * A mistake on the command line. `main` prints its message as one line on stderr, prefixed with

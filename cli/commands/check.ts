@@ -5,6 +5,7 @@ import type { NodeState } from '../../machines/index.js';
 import {
   COLO_PROPERTIES,
   type ColoAction,
+  type ColoModel,
   type ColoModelOptions,
   type ColoState,
   checker,
@@ -13,11 +14,14 @@ import {
   messageSequenceChart,
   nodeOf,
   PROPOSED_FIXES,
+  type PropertyVerdict,
   type Report,
   type Trace,
+  verdicts,
 } from '../../model/index.js';
-import { EXIT_FAILURE, parseChoice } from '../errors.js';
+import { EXIT_FAILURE, EXIT_INCOMPLETE, parseChoice, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { progressPrinter } from './check-progress.js';
 import { integer, type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
 interface CheckFlags extends ModelFlags {
@@ -25,6 +29,10 @@ interface CheckFlags extends ModelFlags {
   readonly workers?: string;
   readonly seed?: string;
   readonly maxDepth?: string;
+  readonly maxStates?: string;
+  readonly maxSeconds?: string;
+  readonly progress?: true;
+  readonly por?: true;
   readonly traceOut?: string;
   readonly listFixes?: true;
   readonly json?: true;
@@ -33,7 +41,7 @@ interface CheckFlags extends ModelFlags {
 const MODES = ['bfs', 'dfs', 'sim'] as const;
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-const kindOf = (property: string): 'safety' | 'deadlock' | 'liveness' =>
+const kindOf = (property: string): 'safety' | 'deadlock' | 'liveness' | 'sometimes' =>
   property === 'deadlock' ? 'deadlock' : (COLO_PROPERTIES.find((p) => p.name === property)?.kind ?? 'safety');
 const isFinding = (property: string): boolean =>
   COLO_PROPERTIES.find((p) => p.name === property)?.counts === 'finding';
@@ -52,7 +60,69 @@ function traceJson(trace: Trace<ColoState, ColoAction>) {
   });
 }
 
-/** Runs the check: exit 0 when every property holds, 1 when one is violated (findings do not count). */
+type ColoVerdict = PropertyVerdict<ColoState, ColoAction>;
+
+/** The verdict as the table prints it: a finding is not a violation, an unproven one says so. */
+function verdictText(v: ColoVerdict): string {
+  if (v.verdict === 'not-found') return 'not found (search incomplete)';
+  if (v.verdict === 'violated') {
+    if (v.kind === 'sometimes') return 'VIOLATED (never reached)';
+    return isFinding(v.property) ? 'FINDING' : 'VIOLATED';
+  }
+  return v.kind === 'sometimes' && v.trace ? `holds (reached in ${v.trace.actions.length} steps)` : 'holds';
+}
+
+/** The search the flags ask for, run to its report. */
+async function search(
+  io: CliIo,
+  flags: CheckFlags,
+  options: ColoModelOptions,
+  model: ColoModel,
+): Promise<Report<ColoState, ColoAction>> {
+  const mode = flags.mode === undefined ? 'bfs' : parseChoice('mode', flags.mode, MODES);
+  const workers = integer('workers', flags.workers, 1, 1, 64);
+  const seed = integer('seed', flags.seed, 1, 0, 2 ** 31 - 1);
+  const builder = checker(model);
+  if (flags.maxDepth !== undefined)
+    builder.targetMaxDepth(integer('max-depth', flags.maxDepth, 0, 1, 100000));
+  const maxStates =
+    flags.maxStates === undefined
+      ? Number.POSITIVE_INFINITY
+      : integer('max-states', flags.maxStates, 0, 1, 2 ** 32 - 1);
+  const maxSeconds =
+    flags.maxSeconds === undefined
+      ? Number.POSITIVE_INFINITY
+      : integer('max-seconds', flags.maxSeconds, 0, 1, 7 * 24 * 3600);
+  if (flags.por) {
+    if (mode !== 'bfs' || workers > 1)
+      throw new UsageError('--por runs with --mode bfs on one worker only (its cycle proviso is for BFS)');
+    builder.partialOrder();
+  }
+  if (Number.isFinite(maxStates)) builder.targetStateCount(maxStates);
+  if (Number.isFinite(maxSeconds)) builder.timeout(maxSeconds * 1000);
+  const progress =
+    flags.progress || (io.isTTY && !flags.json) ? progressPrinter(io, { maxStates, maxSeconds }) : null;
+  if (progress) builder.onProgress(progress.onProgress);
+  try {
+    if (mode === 'dfs') return builder.spawnDfs();
+    if (mode === 'sim') return builder.spawnSimulation(seed);
+    if (workers <= 1) return builder.spawnBfs();
+    builder.workers(workers, {
+      module: new URL('../../model/colo/model.js', import.meta.url).href,
+      export: 'createColoModel',
+      options,
+    });
+    return await builder.spawnParallelBfs();
+  } finally {
+    progress?.done();
+  }
+}
+
+/**
+ * Runs the check. Exit 0 when every property was proven to hold, 1 when one is violated (findings do
+ * not count), 3 (EXIT_INCOMPLETE) when the search was cut short and found no violation: an incomplete
+ * search reports a property it did not refute as `not found (search incomplete)`, never as `holds`.
+ */
 export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: number) => void): Promise<void> {
   if (flags.listFixes) {
     const fixes = FIXES.map((f) => ({ name: f.name, description: f.description }));
@@ -66,54 +136,33 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
   }
 
   const options: ColoModelOptions = modelOptions(flags);
-  const mode = flags.mode === undefined ? 'bfs' : parseChoice('mode', flags.mode, MODES);
-  const workers = integer('workers', flags.workers, 1, 1, 64);
-  const seed = integer('seed', flags.seed, 1, 0, 2 ** 31 - 1);
   const model = createColoModel(options);
-  const builder = checker(model);
-  if (flags.maxDepth !== undefined)
-    builder.targetMaxDepth(integer('max-depth', flags.maxDepth, 0, 1, 100000));
-  if (io.isTTY && !flags.json)
-    builder.onProgress((p) =>
-      io.stderr(
-        `\r${p.states} states, depth ${p.depth}, queue ${p.queue}, ${Math.round(p.statesPerSecond)} states/s `,
-      ),
-    );
-  let report: Report<ColoState, ColoAction>;
-  if (mode === 'dfs') report = builder.spawnDfs();
-  else if (mode === 'sim') report = builder.spawnSimulation(seed);
-  else if (workers > 1) {
-    builder.workers(workers, {
-      module: new URL('../../model/colo/model.js', import.meta.url).href,
-      export: 'createColoModel',
-      options,
-    });
-    report = await builder.spawnParallelBfs();
-  } else report = builder.spawnBfs();
-  if (io.isTTY && !flags.json) io.stderr('\r\x1b[K');
-
-  const found = report.violations.filter((v) => v.trace !== null || v.kind !== 'sometimes');
+  const report = await search(io, flags, options, model);
+  const all = verdicts(model, report);
+  const found = all.filter((v) => v.verdict === 'violated');
   const violations = found.filter((v) => !isFinding(v.property));
   const findings = found.filter((v) => isFinding(v.property));
+  const unproven = all.some((v) => v.verdict === 'not-found' && !isFinding(v.property));
   const dir = flags.traceOut ?? join('.lockstep', 'traces');
+  const withTrace = found.filter((v) => v.trace !== null);
   const saved: string[] = [];
-  for (const v of found) {
-    if (!v.trace) continue;
+  for (const v of withTrace) {
     const file =
-      flags.traceOut && found.length === 1
+      flags.traceOut && withTrace.length === 1
         ? flags.traceOut
         : join(dirname(join(dir, 'x')), `${v.property}.json`);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(
       file,
-      json({ options, property: v.property, kind: kindOf(v.property), steps: traceJson(v.trace) }),
+      json({ options, property: v.property, kind: kindOf(v.property), steps: traceJson(v.trace!) }),
     );
     saved.push(file);
   }
   if (violations.length > 0) setExit(EXIT_FAILURE);
+  else if (unproven) setExit(EXIT_INCOMPLETE);
   const memory = Math.round(process.memoryUsage().rss / 2 ** 20);
   if (flags.json) {
-    const entry = (v: (typeof found)[number]) => ({
+    const entry = (v: ColoVerdict) => ({
       property: v.property,
       kind: kindOf(v.property),
       trace: v.trace ? traceJson(v.trace) : null,
@@ -125,29 +174,35 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
         seconds: Number(report.seconds.toFixed(3)),
         bytesPerState: Number(report.bytesPerState.toFixed(1)),
         complete: report.complete,
+        partialOrder: flags.por === true,
+        properties: all.map((v) => ({
+          property: v.property,
+          kind: kindOf(v.property),
+          verdict: v.verdict === 'violated' && isFinding(v.property) ? 'finding' : v.verdict,
+          complete: v.complete,
+          steps: v.trace ? v.trace.actions.length : null,
+        })),
         violations: violations.map(entry),
         findings: findings.map(entry),
       }),
     );
   }
   const out: string[] = [];
-  const names = ['deadlock', ...COLO_PROPERTIES.map((p) => p.name)];
-  for (const name of names) {
-    const hit = found.find((v) => v.property === name);
-    const verdict = hit ? (isFinding(name) ? 'FINDING' : 'VIOLATED') : 'holds';
-    out.push(`${name.padEnd(36)} ${kindOf(name).padEnd(9)} ${verdict}`);
-  }
+  for (const v of all) out.push(`${v.property.padEnd(36)} ${kindOf(v.property).padEnd(9)} ${verdictText(v)}`);
   out.push(
     '',
-    `${report.states} states, ${report.transitions} transitions, depth ${report.maxDepth}, ${report.seconds.toFixed(1)} s, ${memory} MiB, ${report.bytesPerState.toFixed(1)} bytes/state${report.complete ? '' : ' (incomplete)'}`,
+    `${report.states} states, ${report.transitions} transitions, depth ${report.maxDepth}, ${report.seconds.toFixed(1)} s, ${memory} MiB, ${report.bytesPerState.toFixed(1)} bytes/state${report.complete ? '' : ' (search incomplete: a limit or a simulation cut it short)'}`,
   );
-  for (const v of found) {
-    if (!v.trace) continue;
+  if (flags.por)
+    out.push(
+      `partial-order reduction: ${report.reducedStates ?? 0} states expanded by an ample set; liveness checked on the full graph`,
+    );
+  for (const v of withTrace) {
     out.push(
       '',
-      `${isFinding(v.property) ? 'finding' : 'violation'}: ${v.property} (${v.trace.actions.length} steps)`,
+      `${isFinding(v.property) ? 'finding' : 'violation'}: ${v.property} (${v.trace!.actions.length} steps)`,
     );
-    out.push(messageSequenceChart(model, v.trace));
+    out.push(messageSequenceChart(model, v.trace!));
   }
   if (saved.length > 0) out.push('', `traces saved: ${saved.join(', ')}`);
   io.stdout(`${out.join('\n')}\n`);
@@ -165,7 +220,14 @@ export function registerCheckCommand(program: Command, io: CliIo, setExit: (code
     .option('--mode <mode>', `exploration: ${MODES.join(', ')} (default bfs: shortest traces)`)
     .option('--workers <w>', 'BFS worker threads (default 1)')
     .option('--seed <n>', 'seed for --mode sim (default 1)')
-    .option('--max-depth <n>', 'do not explore deeper than this')
+    .option('--max-depth <n>', 'do not explore deeper than this (the search is then incomplete, exit 3)')
+    .option('--max-states <n>', 'stop after this many distinct states (incomplete, exit 3)')
+    .option('--max-seconds <s>', 'stop after this many seconds (incomplete, exit 3)')
+    .option(
+      '--por',
+      'partial-order reduction for safety, deadlock and the sometimes guards (bfs, one worker); liveness stays on the full graph',
+    )
+    .option('--progress', 'print progress on stderr every 2 s (default: only when stderr is a terminal)')
     .option(
       '--trace-out <file>',
       'where to save the counterexample JSON (default .lockstep/traces/PROPERTY.json)',

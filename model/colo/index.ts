@@ -19,7 +19,13 @@ export {
 } from './fixes.js';
 export { ColoModel, createColoModel, type NodeDictionary, type PackedColoState } from './model.js';
 export type { NodeFacts } from './node-facts.js';
-export { COLO_PROPERTIES, type ColoProperty, isService, type PropertyClass } from './properties.js';
+export {
+  COLO_PROPERTIES,
+  type ColoBudgets,
+  type ColoProperty,
+  isService,
+  type PropertyClass,
+} from './properties.js';
 export {
   type ColoAction,
   type ColoModelOptions,

@@ -11,6 +11,7 @@ import type { NodeEntry } from '../compile/index.js';
 import type { Property, WordEncoding } from '../engine/index.js';
 import type { Model } from '../engine/types.js';
 import { ActionSet, describeColoAction } from './action-set.js';
+import { coloAmple } from './ample.js';
 import { bringUp } from './bring-up.js';
 import { Composition } from './composition.js';
 import { decodeColo, encodeColo } from './encode.js';
@@ -61,6 +62,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   readonly composition: Composition;
   /** The faults the injector may fire. */
   readonly kinds: ReadonlySet<FaultKind>;
+  /** The sides yank, kill and heartbeat may hit. */
+  readonly sides: readonly NodeRole[];
   private readonly actionSet: ActionSet;
   /** Per destination worker: the node entries whose keys went there, and those still to send. */
   private readonly sent: Array<Set<NodeEntry<NodeFacts>>> = [];
@@ -78,6 +81,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     this.checkpointBudget = options.checkpoints ?? 1;
     this.channels = options.multifd ?? 0;
     this.kinds = new Set(options.faultKinds ?? FAULT_KINDS);
+    this.sides = options.faultSides ?? ['primary', 'secondary'];
     this.actionSet = new ActionSet(this.channels);
     this.faultActions = faultActions(this.actionSet, this.kinds, options.faultSides);
     this.emptyLinks = Object.freeze(Array.from({ length: this.channels }, () => 0));
@@ -241,7 +245,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   }
 
   properties(): Property<ColoState>[] {
-    return COLO_PROPERTIES.map((p) => p.property(this));
+    return COLO_PROPERTIES.filter((p) => p.applies?.(this) ?? true).map((p) => p.property(this));
   }
 
   encode(st: ColoState): WordEncoding {
@@ -287,6 +291,14 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     if (!p || !s) throw new Error('colo model: a state arrived before the dictionary naming its nodes');
     // through draftOf: the same object shape as every other state, so the hot path stays monomorphic
     return draftOf({ p, s, ...rest, mfd: Object.freeze(rest.mfd) });
+  }
+
+  ample(
+    st: ColoState,
+    actions: readonly ColoAction[],
+    successor: (k: number) => ColoState | null,
+  ): readonly number[] | null {
+    return coloAmple(st, actions, successor, this.channels);
   }
 
   isEndState(st: ColoState): boolean {

@@ -1,7 +1,7 @@
 import type { NodeRole } from '../../machines/index.js';
 import { Property } from '../engine/index.js';
 import { bitOf, counter, FLAG } from './packing.js';
-import { type ColoState, entryOf } from './state.js';
+import { type ColoState, entryOf, type FaultKind } from './state.js';
 
 const has = (st: ColoState, flag: number, side: NodeRole) => (st.flags & bitOf(flag, side)) !== 0;
 
@@ -15,15 +15,31 @@ export function isService(st: ColoState, side: NodeRole): boolean {
 /** How a property counts: a violation fails the check; a finding is reported with its trace but does not. @public */
 export type PropertyClass = 'violation' | 'finding';
 
+/** What a property may depend on of the configuration: the budgets and what the injector may fire. @public */
+export interface ColoBudgets {
+  readonly faultBudget: number;
+  readonly checkpointBudget: number;
+  /** The faults the injector may fire. */
+  readonly kinds: ReadonlySet<FaultKind>;
+  /** The sides yank, kill and heartbeat may hit. */
+  readonly sides: readonly NodeRole[];
+}
+
 /** A named property of the composed system. @public */
 export interface ColoProperty {
   readonly name: string;
-  readonly kind: 'safety' | 'liveness';
+  /** `sometimes`: a vacuity guard, some reachable state does it (never reached in a complete search: violated). */
+  readonly kind: 'safety' | 'liveness' | 'sometimes';
   readonly counts: PropertyClass;
   readonly description: string;
-  /** The property, given the fault budget (liveness waits for the injector to be done). */
-  readonly property: (model: { readonly faultBudget: number }) => Property<ColoState>;
+  /** The property, given the budgets (liveness waits for the injector to be done). */
+  readonly property: (model: ColoBudgets) => Property<ColoState>;
+  /** False when the configuration cannot do it at all (a guard needing a heartbeat with none allowed). */
+  readonly applies?: (model: ColoBudgets) => boolean;
 }
+
+const heartbeatOn = (model: ColoBudgets, side?: NodeRole): boolean =>
+  model.faultBudget > 0 && model.kinds.has('heartbeat') && (side === undefined || model.sides.includes(side));
 
 /** Every property the checker evaluates (deadlock is the engine's own, named `deadlock`). @public */
 export const COLO_PROPERTIES: readonly ColoProperty[] = [
@@ -90,5 +106,37 @@ export const COLO_PROPERTIES: readonly ColoProperty[] = [
             (isService(st, side) && entryOf(st, side).facts.failoverCompleted),
         );
       }),
+  },
+  {
+    name: 'checkpoint-completes',
+    kind: 'sometimes',
+    counts: 'violation',
+    description:
+      'vacuity guard: some run completes a checkpoint (the primary counts one); checked when the checkpoint budget is at least 1',
+    property: () => Property.sometimes('checkpoint-completes', (st) => st.p.facts.checkpoints >= 1),
+    applies: (model) => model.checkpointBudget > 0,
+  },
+  {
+    name: 'failover-completes',
+    kind: 'sometimes',
+    counts: 'violation',
+    description:
+      'vacuity guard: some run completes a failover on a living side; checked when the injector may issue x-colo-lost-heartbeat',
+    property: () =>
+      Property.sometimes('failover-completes', (st) =>
+        (['primary', 'secondary'] as const).some(
+          (side) => !has(st, FLAG.dead, side) && entryOf(st, side).facts.failoverCompleted,
+        ),
+      ),
+    applies: (model) => heartbeatOn(model),
+  },
+  {
+    name: 'secondary-takes-over',
+    kind: 'sometimes',
+    counts: 'violation',
+    description:
+      'vacuity guard: some run has the secondary leave COLO and run as the service; checked when the injector may issue x-colo-lost-heartbeat on the secondary',
+    property: () => Property.sometimes('secondary-takes-over', (st) => isService(st, 'secondary')),
+    applies: (model) => heartbeatOn(model, 'secondary'),
   },
 ];

@@ -13,7 +13,7 @@ import type { Model, Report, Trace } from './types.js';
  */
 export function runBfs<S, A>(model: Model<S, A>, options: CheckOptions): Report<S, A> {
   const ctx = new RunContext(model, options);
-  const seen = new FingerprintSet(Number.isFinite(options.maxStates) ? options.maxStates : undefined);
+  const seen = FingerprintSet.forTarget(options.maxStates);
   const links = new ParentLinks();
   const fp = ctx.fp;
   const traceOf = (id: number) => (): Trace<S, A> => {

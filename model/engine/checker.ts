@@ -2,6 +2,7 @@ import { runBfs } from './bfs.js';
 import { runDfs } from './dfs.js';
 import { type CheckOptions, defaultOptions, type WorkerSource } from './options.js';
 import { runParallelBfs } from './parallel-bfs.js';
+import { runReducedBfs } from './reduced-bfs.js';
 import { runSimulation, type SimulationOptions } from './simulation.js';
 import type { Model, Progress, Report } from './types.js';
 
@@ -64,26 +65,47 @@ export class CheckerBuilder<S, A> {
     return this;
   }
 
-  /** Breadth-first: shortest counterexamples. Synchronous on one worker. */
+  /**
+   * Partial-order reduction for safety, deadlock and sometimes-properties through the model's
+   * `ample()` (see reduced-bfs.ts); liveness keeps its pass over the full graph. BFS on one thread only.
+   */
+  partialOrder(): this {
+    if (!this.model.ample) throw new Error('partialOrder(): the model has no ample()');
+    this.options.partialOrder = true;
+    return this;
+  }
+
+  /** Breadth-first: shortest counterexamples (with `partialOrder()`: shortest in the reduced graph). */
   spawnBfs(): Report<S, A> {
     if (this.options.workers > 1) throw new Error('spawnBfs(): with workers use spawnParallelBfs()');
+    const ample = this.model.ample;
+    if (this.options.partialOrder && ample)
+      return runReducedBfs(this.model, { ...this.options }, ample.bind(this.model));
     return runBfs(this.model, { ...this.options });
   }
 
   /** Breadth-first on the configured worker threads; one worker runs on this thread. */
   async spawnParallelBfs(): Promise<Report<S, A>> {
-    if (this.options.workers <= 1) return runBfs(this.model, { ...this.options });
+    if (this.options.workers <= 1) return this.spawnBfs();
+    this.onlyBfs('spawnParallelBfs');
     return runParallelBfs(this.model, { ...this.options });
   }
 
   /** Depth-first: less memory (no parent links), traces not shortest. */
   spawnDfs(): Report<S, A> {
+    this.onlyBfs('spawnDfs');
     return runDfs(this.model, { ...this.options });
   }
 
   /** Seeded random walks; the same seed reproduces the same report. */
   spawnSimulation(seed: number, sim: SimulationOptions = {}): Report<S, A> {
+    this.onlyBfs('spawnSimulation');
     return runSimulation(this.model, { ...this.options }, seed, sim);
+  }
+
+  private onlyBfs(mode: string): void {
+    if (this.options.partialOrder)
+      throw new Error(`${mode}(): partial-order reduction runs only with spawnBfs() on one thread`);
   }
 }
 

@@ -11,7 +11,7 @@ import type { Model, Report, Trace } from './types.js';
  */
 export function runDfs<S, A>(model: Model<S, A>, options: CheckOptions): Report<S, A> {
   const ctx = new RunContext(model, options);
-  const seen = new FingerprintSet(Number.isFinite(options.maxStates) ? options.maxStates : undefined);
+  const seen = FingerprintSet.forTarget(options.maxStates);
   const fp = ctx.fp;
   const states: S[] = [];
   const actions: A[][] = [];

@@ -29,6 +29,14 @@ export class FingerprintSet {
   /** The highest load before the table grows. */
   static readonly maxLoad = 0.85;
 
+  /**
+   * A table for a run told to stop at `maxStates`: presized for it up to 2^22 fingerprints (a
+   * generous `--max-states` must not allocate its whole table before the first state).
+   */
+  static forTarget(maxStates: number): FingerprintSet {
+    return new FingerprintSet(Number.isFinite(maxStates) ? Math.min(maxStates, 1 << 22) : undefined);
+  }
+
   /** Bytes held by the table. */
   get bytes(): number {
     return this.slots.byteLength;

@@ -19,3 +19,4 @@ export type {
   Trace,
   WordEncoding,
 } from './types.js';
+export { type PropertyVerdict, type Verdict, verdicts } from './verdict.js';

@@ -28,9 +28,11 @@ export interface CheckOptions {
   workerSource: WorkerSource | null;
   /** Report states with no successors that are not end states. */
   deadlock: boolean;
+  /** Partial-order reduction through `Model.ample` (BFS on one thread only). */
+  partialOrder: boolean;
 }
 
-/** The defaults: unbounded, no symmetry, one thread, deadlock check on. */
+/** The defaults: unbounded, no symmetry, one thread, deadlock check on, no reduction. */
 export function defaultOptions(): CheckOptions {
   return {
     maxDepth: Number.POSITIVE_INFINITY,
@@ -41,5 +43,6 @@ export function defaultOptions(): CheckOptions {
     workers: 1,
     workerSource: null,
     deadlock: true,
+    partialOrder: false,
   };
 }

@@ -48,6 +48,15 @@ export interface Model<S, A> {
   learn?(dictionary: unknown): void;
   /** Rebuilds in this thread a state `pack` made in another. */
   unpack?(packed: unknown): S;
+  /**
+   * Partial-order reduction (used only by a BFS run with `.partialOrder()`): the indexes into `actions`
+   * of an ample set for `state`, or null to expand it fully. `successor(k)` is `nextState(state,
+   * actions[k])`, computed once when first asked (ask only for what the decision needs). The set must be
+   * non-empty and hold only enabled actions (C0), hold every action that an action outside it could
+   * depend on or enable before one of the set is taken (C1), and change nothing any property reads
+   * (C2); the engine adds the cycle proviso (C3).
+   */
+  ample?(state: S, actions: readonly A[], successor: (k: number) => S | null): readonly number[] | null;
   /** A human-readable action label for traces. */
   describeAction?(action: A): string;
   /**
@@ -100,6 +109,8 @@ export interface Report<S, A> {
   discoveries: Discovery<S, A>[];
   /** The findings that are counterexamples. */
   violations: Discovery<S, A>[];
+  /** With partial-order reduction: how many states were expanded by an ample set, not fully. */
+  reducedStates?: number;
 }
 
 /** A progress sample, delivered at most every 500 ms. */
