@@ -10,6 +10,15 @@ const ok = (value: unknown = {}): QmpReply => ({ return: value });
 const error = (desc: string): QmpReply => ({ error: { class: 'GenericError', desc } });
 const IDLE = new Set(['none', 'completed', 'failed', 'cancelled']);
 
+/**
+ * Whether the migration yank instance is registered: from migrate or migrate-incoming until the migration
+ * ends (migration.c:qmp_migrate, qemu_start_incoming_migration register it; migrate_fd_cleanup and
+ * migration_incoming_state_destroy unregister it), COLO included.
+ */
+function yankRegistered(tx: Tx): boolean {
+  return !IDLE.has(tx.status('source')) || !IDLE.has(tx.status('incoming'));
+}
+
 /** Commands QEMU runs out of band, even while the main loop is blocked. @internal */
 export const OOB_COMMANDS = new Set(['yank', 'migrate-pause', 'query-yank']);
 
@@ -57,9 +66,21 @@ export function executeQmp(tx: Tx, input: QmpInput): QmpReply | null {
       return ok();
     case 'x-colo-lost-heartbeat':
       return lostHeartbeat(tx);
-    case 'yank': // util/yank.c: shut every registered migration channel; no state changes
+    case 'yank': {
+      // util/yank.c:qmp_yank: every instance must be registered, or nothing is yanked. The checker and
+      // replay inject `yank` without arguments: the migration instance, whatever the status.
+      if (Array.isArray(args.instances)) {
+        const instances = args.instances as readonly { readonly type?: unknown }[];
+        if (instances.some((instance) => instance.type !== 'migration' || !yankRegistered(tx)))
+          return { error: { class: 'DeviceNotFound', desc: 'Instance not found' } };
+        if (instances.length === 0) return ok();
+      }
+      // shut every registered migration channel; no state changes
       tx.emit({ kind: 'shutdown-channels', scope: 'all' });
       return ok();
+    }
+    case 'query-yank': // util/yank.c:qmp_query_yank; lockstep's monitor is no chardev
+      return ok(yankRegistered(tx) ? [{ type: 'migration' }] : []);
     case 'stop':
       vmStop(tx);
       return ok();
