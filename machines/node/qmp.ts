@@ -19,6 +19,29 @@ function yankRegistered(tx: Tx): boolean {
   return !IDLE.has(tx.status('source')) || !IDLE.has(tx.status('incoming'));
 }
 
+/**
+ * The RunState query-status reports (qapi/run-state.json), from the VM and the migration statuses:
+ * `prelaunch` until the first cont (-S), `inmigrate` on a destination until its incoming migration
+ * ends (migration.c:process_incoming_migration_bh), `colo` while a COLO checkpoint holds the VM
+ * (colo.c:colo_do_checkpoint_transaction, colo_incoming_process_checkpoint: vm_stop_force_state),
+ * `finish-migrate` while the source completes (migration.c:migration_completion), `postmigrate` after.
+ */
+function runState(tx: Tx): string {
+  if (tx.node.vm === 'running') return 'running';
+  const source = tx.status('source');
+  const incoming = tx.status('incoming');
+  if (tx.node.config.role === 'secondary') {
+    if (incoming === 'colo') return 'colo';
+    if (!['completed', 'failed', 'cancelled'].includes(incoming) && tx.node.vm === 'prelaunch')
+      return 'inmigrate';
+  }
+  if (tx.node.vm === 'prelaunch') return 'prelaunch';
+  if (source === 'colo') return 'colo';
+  if (source === 'completed') return 'postmigrate';
+  if (source === 'device' || source === 'pre-switchover') return 'finish-migrate';
+  return 'paused';
+}
+
 /** Commands QEMU runs out of band, even while the main loop is blocked. @internal */
 export const OOB_COMMANDS = new Set(['yank', 'migrate-pause', 'query-yank']);
 
@@ -85,13 +108,17 @@ export function executeQmp(tx: Tx, input: QmpInput): QmpReply | null {
       vmStop(tx);
       return ok();
     case 'cont':
-      vmStart(tx);
+      // cpus.c:qmp_cont: an incoming VM only sets autostart (an -incoming QEMU has it already)
+      if (runState(tx) !== 'inmigrate') vmStart(tx);
       return ok();
-    case 'query-status':
+    case 'query-status': {
+      const status = runState(tx);
       return ok({
-        running: tx.node.vm === 'running',
-        status: tx.node.vm === 'running' ? 'running' : 'paused',
+        status,
+        ...(tx.node.config.profile.statusSinglestep ? { singlestep: false } : {}),
+        running: status === 'running',
       });
+    }
     case 'query-colo-status':
       return ok({
         mode: getColoMode(source, tx.status('incoming')),

@@ -51,6 +51,7 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
   let eventsCapability = false;
   let inMigrateIncoming = false;
   let quitting = false;
+  let incomingRequested = false;
   const parameters: MigrationParameters = {
     ...defaultParameters(),
     'x-checkpoint-delay': node.options.checkpointDelayMs,
@@ -147,10 +148,14 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
       }
       case 'migrate-incoming': {
         if (node.killed) return genericError(`the ${node.options.role} node has stopped`);
+        // migration.c:qmp_migrate_incoming runs once per process, whatever the status says
+        if (incomingRequested || listening !== null)
+          return genericError('The incoming migration has already been started');
         // node.qmp applies the command synchronously when the main loop is free: its events come now
         inMigrateIncoming = node.options.profile.name === 'qemu-7.2';
         const reply = node.qmp(command, args, oob);
         inMigrateIncoming = false;
+        if ('return' in (await reply)) incomingRequested = true;
         return reply;
       }
       default:
@@ -181,36 +186,54 @@ function channelBytes(node: NodeRuntime): number {
   );
 }
 
+/** Statuses whose query-migrate carries the RAM statistics (migration.c:fill_source_migration_info). */
+const WITH_RAM = new Set([
+  'active',
+  'cancelling',
+  'postcopy-active',
+  'pre-switchover',
+  'device',
+  'postcopy-paused',
+  'postcopy-recover',
+  'completed',
+]);
+/** Destination statuses after which the listening sockets are gone (migration_incoming_state_destroy). */
+const INCOMING_OVER = new Set(['completed', 'failed', 'cancelled']);
+
 /**
- * query-migrate in QEMU's shape (qapi/migration.json:MigrationInfo), as far as the runtime measures it:
- * status, and ram with transferred (bytes on the channels), remaining (dirty pages not yet sent),
- * total, dirty-sync-count (precopy passes), page-size; plus lockstep's own `x-colo-checkpoints`.
+ * query-migrate in QEMU 7.2's shape (qapi/migration.json:MigrationInfo; migration.c:
+ * fill_source_migration_info and fill_destination_migration_info): nothing before a migration; a
+ * destination's `socket-address` while it listens; the RAM statistics lockstep measures (transferred,
+ * remaining, total, dirty-sync-count, page-size) while RAM moves and once completed; `status` alone in
+ * colo, setup, cancelled; `error-desc` once failed. The checkpoint count is x-lockstep-status's.
  */
 function queryMigrate(
   node: NodeRuntime,
   listening: { readonly address: string; readonly port: number } | null,
 ): Record<string, unknown> {
   const status = migrationStatus(node);
-  // migration.c:fill_destination_migration_info: an incoming migration still waiting shows where it listens
-  if (status === 'none')
-    return node.options.role === 'secondary' && listening
+  const secondary = node.options.role === 'secondary';
+  const sockets =
+    secondary && listening && !INCOMING_OVER.has(status)
       ? {
           'socket-address': [
             { type: 'inet', host: listening.address, port: String(listening.port), ipv4: true },
           ],
         }
       : {};
-  const total = node.guest.byteLength;
+  if (status === 'none') return sockets;
+  if (secondary) return { status, ...sockets };
+  if (status === 'failed') return { status, 'error-desc': 'the migration channel failed' };
+  if (!WITH_RAM.has(status)) return { status };
   return {
     status,
     ram: {
       transferred: channelBytes(node),
-      remaining: node.options.role === 'primary' ? node.guest.dirty.count() * PAGE_SIZE : 0,
-      total,
+      remaining: node.guest.dirty.count() * PAGE_SIZE,
+      total: node.guest.byteLength,
       'dirty-sync-count': node.state.passes,
       'page-size': PAGE_SIZE,
     },
-    'x-colo-checkpoints': node.state.checkpoints,
   };
 }
 
