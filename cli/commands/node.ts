@@ -5,6 +5,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { NodeRole } from '../../machines/index.js';
 import { PROFILE_NAMES } from '../../machines/index.js';
 import { createNodeBackend } from '../../runtime/control/index.js';
+import { LockstepError } from '../../runtime/errors.js';
 import {
   attachPrimary,
   attachSecondary,
@@ -24,6 +25,9 @@ import {
   parseRam,
 } from './node-options.js';
 
+/** serveQmp's refusals of the --qmp address: usage errors (exit 2). */
+const QMP_ADDRESS_ERRORS = new Set(['qmp-socket-in-use', 'qmp-path-not-socket', 'qmp-not-loopback']);
+
 interface NodeFlags {
   readonly qmp?: string;
   readonly listen?: string;
@@ -33,6 +37,7 @@ interface NodeFlags {
   readonly profile?: string;
   readonly log?: string;
   readonly checkpointDelay?: string;
+  readonly qmpAllowRemote?: true;
 }
 
 /** Resolves on SIGTERM or SIGINT (removing its handlers when `stop` is called). */
@@ -73,6 +78,8 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     incomingUri = `tcp:${flags.listen}`;
     if (!/^(\[[^\]]+\]|[^:]+):\d+$/.test(flags.listen))
       throw new UsageError(`--listen must be HOST:PORT, e.g. 127.0.0.1:4444; got "${flags.listen}"`);
+    const listenPort = Number(flags.listen.slice(flags.listen.lastIndexOf(':') + 1));
+    if (listenPort > 65535) throw new UsageError(`--listen port ${listenPort} is out of range (0-65535)`);
     parseTcpUri(incomingUri);
   }
   const logPath = flags.log ?? join(await mkdtemp(join(tmpdir(), `lockstep-${role}-`)), `${role}.jsonl`);
@@ -105,13 +112,21 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
   const backend = createNodeBackend(node, { onQuit: quit });
   let server: Awaited<ReturnType<typeof serveQmp>>;
   try {
+    if (flags.qmpAllowRemote && !('path' in where))
+      io.stderr(
+        `lockstep ${role}: warning: QMP has no authentication; anyone who reaches ${describeQmp({ host: where.host ?? '127.0.0.1', port: where.port })} controls this node\n`,
+      );
     server = await serveQmp(backend, where, {
+      allowRemote: flags.qmpAllowRemote === true,
       version:
         profile.name === 'qemu-7.2' ? { major: 7, minor: 2, micro: 0 } : { major: 11, minor: 0, micro: 0 },
     });
   } catch (error) {
     node.kill();
     await node.close();
+    // a --qmp the server refuses (a live socket, a file, a non-loopback address) is the caller's to fix
+    if (error instanceof LockstepError && QMP_ADDRESS_ERRORS.has(error.code))
+      throw new UsageError(error.message);
     throw error;
   }
   const sig = signals();
@@ -142,7 +157,11 @@ const common = (command: Command, role: NodeRole) =>
     .option('--ram <size>', 'guest RAM, as QEMU -m (default: 256M)')
     .option('--multifd <n>', 'multifd channels, fixed at start (default: 0, pages on the main channel)')
     .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default: qemu-11.0)`)
-    .option('--log <file>', `the ${role}'s event log (default: a new temporary folder)`);
+    .option('--log <file>', `the ${role}'s event log (default: a new temporary folder)`)
+    .option(
+      '--qmp-allow-remote',
+      'allow --qmp HOST:PORT on an address other than loopback (QMP has no authentication; prints a warning)',
+    );
 
 /** Adds `lockstep primary` and `lockstep secondary` to the program. @public */
 export function registerNodeCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {

@@ -68,7 +68,7 @@ describe('QMP control of lockstep primary and secondary', () => {
 
     // unknown command: CommandNotFound, and the server keeps serving
     await expect(sq.execute('no-such-command')).rejects.toMatchObject({ errorClass: 'CommandNotFound' });
-    expect(await sq.execute('query-status')).toEqual({ running: false, status: 'paused' });
+    expect(await sq.execute('query-status')).toEqual({ running: false, status: 'inmigrate' });
     await expect(sq.execute('migrate-set-parameters', { bogus: 1 })).rejects.toBeInstanceOf(QmpError);
 
     await sq.execute('migrate-set-capabilities', CAPS);
