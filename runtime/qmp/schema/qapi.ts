@@ -63,9 +63,11 @@ export const union = <const D extends string, const B extends Readonly<Record<st
   branches: B,
 ) => ({ kind: 'union', discriminator, branches }) as const;
 
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** `T` with its intersections flattened, for readable hovers. @public */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-type InferStruct<M> = Simplify<
+/** The TypeScript type of a struct's members `M`: required ones plain, optional ones `?`. @public */
+export type InferStruct<M> = Simplify<
   {
     -readonly [K in keyof M as M[K] extends { optional: false } ? K : never]: M[K] extends QapiMember
       ? Infer<M[K]['type']>
