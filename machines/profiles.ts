@@ -41,6 +41,8 @@ export interface Profile {
   readonly incomingChannelErrorFails: boolean;
   /** The destination enters COLO because the source's stream says so (MIG_CMD_ENABLE_COLO), not its own x-colo. */
   readonly enableColoCommand: boolean;
+  /** query-status reports `singlestep` (qapi/run-state.json:StatusInfo; deprecated in 8.1, removed since). */
+  readonly statusSinglestep: boolean;
 }
 
 /** The names of the profiles lockstep ships. @public */
@@ -69,6 +71,7 @@ export const QEMU_7_2: Profile = Object.freeze({
   incomingSetup: false,
   incomingChannelErrorFails: false,
   enableColoCommand: true,
+  statusSinglestep: true,
 });
 
 /** Current upstream (2026): active → device → colo; failing → failed; COLO over multifd. @public */
@@ -88,6 +91,7 @@ export const QEMU_11_0: Profile = Object.freeze({
   incomingSetup: true,
   incomingChannelErrorFails: true,
   enableColoCommand: false,
+  statusSinglestep: false,
 });
 
 /** Every shipped profile by name. @public */

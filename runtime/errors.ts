@@ -76,6 +76,12 @@ export const ERROR_MESSAGES = {
     `device state blob is not valid: ${d.actual}, expected ${d.expected}`,
   'qmp-path-not-socket': (d: ErrorDetails) =>
     `QMP socket path ${d.path} exists and is not a socket; remove it or choose another --qmp path`,
+  /** Something answers on the QMP socket path: a live QEMU or lockstep monitor is not replaced. */
+  'qmp-socket-in-use': (d: ErrorDetails) =>
+    `QMP socket path ${d.path} is in use: a process is listening on it (a QEMU monitor?); stop it or choose another --qmp path`,
+  /** QMP asked for on an address other than loopback without saying so (QMP has no authentication). */
+  'qmp-not-loopback': (d: ErrorDetails) =>
+    `QMP on ${d.actual} would be reachable from the network and QMP has no authentication; use 127.0.0.1 or pass --qmp-allow-remote`,
   'bad-uri': (d: ErrorDetails) =>
     `migration URI ${d.actual} is not of the form ${d.expected}; try tcp:127.0.0.1:4444`,
   /** A counterexample file that cannot be read or is not JSON (`lockstep replay`, exit 2). */

@@ -27,6 +27,7 @@ interface NodeFlags {
   readonly profile?: string;
   readonly log?: string;
   readonly checkpointDelay?: string;
+  readonly qmpAllowRemote?: true;
 }
 
 /** Resolves on SIGTERM or SIGINT (removing its handlers when `stop` is called). */
@@ -65,8 +66,14 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
       throw new UsageError('secondary needs --listen HOST:PORT, e.g. --listen 127.0.0.1:4444');
     if (!/^(\[[^\]]+\]|[^:]+):\d+$/.test(flags.listen))
       throw new UsageError(`--listen must be HOST:PORT, e.g. 127.0.0.1:4444; got "${flags.listen}"`);
+    const listenPort = Number(flags.listen.slice(flags.listen.lastIndexOf(':') + 1));
+    if (listenPort > 65535) throw new UsageError(`--listen port ${listenPort} is out of range (0-65535)`);
     parseTcpUri(`tcp:${flags.listen}`);
   }
+  if (flags.qmpAllowRemote && !('path' in where))
+    io.stderr(
+      `lockstep ${role}: warning: QMP has no authentication; anyone who reaches ${describeQmp({ host: where.host ?? '127.0.0.1', port: where.port })} controls this node\n`,
+    );
   const logPath = flags.log ?? join(await mkdtemp(join(tmpdir(), `lockstep-${role}-`)), `${role}.jsonl`);
   const node = await startNode({
     role,
@@ -76,6 +83,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     checkpointDelayMs,
     logPath,
     qmp: where,
+    ...(flags.qmpAllowRemote ? { qmpAllowRemote: true } : {}),
     ...(flags.incoming && flags.listen !== undefined ? { listen: flags.listen } : {}),
   }).catch((error: unknown) => {
     // what startNode refuses is what the user gave (a taken log, a bad address): bad input, exit 2
@@ -116,7 +124,11 @@ const common = (command: Command, role: NodeRole) =>
     .option('--ram <size>', 'guest RAM, as QEMU -m (default: 256M)')
     .option('--multifd <n>', 'multifd channels, fixed at start (default: 0, pages on the main channel)')
     .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default: qemu-11.0)`)
-    .option('--log <file>', `the ${role}'s event log (default: a new temporary folder)`);
+    .option('--log <file>', `the ${role}'s event log (default: a new temporary folder)`)
+    .option(
+      '--qmp-allow-remote',
+      'allow --qmp HOST:PORT on an address other than loopback (QMP has no authentication; prints a warning)',
+    );
 
 /** Adds `lockstep primary` and `lockstep secondary` to the program. @public */
 export function registerNodeCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {

@@ -10,6 +10,38 @@ const ok = (value: unknown = {}): QmpReply => ({ return: value });
 const error = (desc: string): QmpReply => ({ error: { class: 'GenericError', desc } });
 const IDLE = new Set(['none', 'completed', 'failed', 'cancelled']);
 
+/**
+ * Whether the migration yank instance is registered: from migrate or migrate-incoming until the migration
+ * ends (migration.c:qmp_migrate, qemu_start_incoming_migration register it; migrate_fd_cleanup and
+ * migration_incoming_state_destroy unregister it), COLO included.
+ */
+function yankRegistered(tx: Tx): boolean {
+  return !IDLE.has(tx.status('source')) || !IDLE.has(tx.status('incoming'));
+}
+
+/**
+ * The RunState query-status reports (qapi/run-state.json), from the VM and the migration statuses:
+ * `prelaunch` until the first cont (-S), `inmigrate` on a destination until its incoming migration
+ * ends (migration.c:process_incoming_migration_bh), `colo` while a COLO checkpoint holds the VM
+ * (colo.c:colo_do_checkpoint_transaction, colo_incoming_process_checkpoint: vm_stop_force_state),
+ * `finish-migrate` while the source completes (migration.c:migration_completion), `postmigrate` after.
+ */
+function runState(tx: Tx): string {
+  if (tx.node.vm === 'running') return 'running';
+  const source = tx.status('source');
+  const incoming = tx.status('incoming');
+  if (tx.node.config.role === 'secondary') {
+    if (incoming === 'colo') return 'colo';
+    if (!['completed', 'failed', 'cancelled'].includes(incoming) && tx.node.vm === 'prelaunch')
+      return 'inmigrate';
+  }
+  if (tx.node.vm === 'prelaunch') return 'prelaunch';
+  if (source === 'colo') return 'colo';
+  if (source === 'completed') return 'postmigrate';
+  if (source === 'device' || source === 'pre-switchover') return 'finish-migrate';
+  return 'paused';
+}
+
 /** Commands QEMU runs out of band, even while the main loop is blocked. @internal */
 export const OOB_COMMANDS = new Set(['yank', 'migrate-pause', 'query-yank']);
 
@@ -57,20 +89,36 @@ export function executeQmp(tx: Tx, input: QmpInput): QmpReply | null {
       return ok();
     case 'x-colo-lost-heartbeat':
       return lostHeartbeat(tx);
-    case 'yank': // util/yank.c: shut every registered migration channel; no state changes
+    case 'yank': {
+      // util/yank.c:qmp_yank: every instance must be registered, or nothing is yanked. The checker and
+      // replay inject `yank` without arguments: the migration instance, whatever the status.
+      if (Array.isArray(args.instances)) {
+        const instances = args.instances as readonly { readonly type?: unknown }[];
+        if (instances.some((instance) => instance.type !== 'migration' || !yankRegistered(tx)))
+          return { error: { class: 'DeviceNotFound', desc: 'Instance not found' } };
+        if (instances.length === 0) return ok();
+      }
+      // shut every registered migration channel; no state changes
       tx.emit({ kind: 'shutdown-channels', scope: 'all' });
       return ok();
+    }
+    case 'query-yank': // util/yank.c:qmp_query_yank; lockstep's monitor is no chardev
+      return ok(yankRegistered(tx) ? [{ type: 'migration' }] : []);
     case 'stop':
       vmStop(tx);
       return ok();
     case 'cont':
-      vmStart(tx);
+      // cpus.c:qmp_cont: an incoming VM only sets autostart (an -incoming QEMU has it already)
+      if (runState(tx) !== 'inmigrate') vmStart(tx);
       return ok();
-    case 'query-status':
+    case 'query-status': {
+      const status = runState(tx);
       return ok({
-        running: tx.node.vm === 'running',
-        status: tx.node.vm === 'running' ? 'running' : 'paused',
+        status,
+        ...(tx.node.config.profile.statusSinglestep ? { singlestep: false } : {}),
+        running: status === 'running',
       });
+    }
     case 'query-colo-status':
       return ok({
         mode: getColoMode(source, tx.status('incoming')),

@@ -205,7 +205,12 @@ export type Effect =
 /** A QMP reply: `return`, or an error with QEMU's class and description. @public */
 export type QmpReply =
   | { readonly return: unknown }
-  | { readonly error: { readonly class: 'GenericError' | 'CommandNotFound'; readonly desc: string } };
+  | {
+      readonly error: {
+        readonly class: 'GenericError' | 'CommandNotFound' | 'DeviceNotFound';
+        readonly desc: string;
+      };
+    };
 
 /** The result of applying one input: the next state and what the edge must do, in order. @public */
 export interface Applied {

@@ -3,9 +3,5 @@
  * serve).
  * @packageDocumentation
  */
-export {
-  createNodeBackend,
-  type MigrationParameters,
-  migrationStatus,
-  type NodeBackendOptions,
-} from './qmp-backend.js';
+export type { MigrationParameters, SetParameters } from './migration-parameters.js';
+export { createNodeBackend, migrationStatus, type NodeBackendOptions } from './qmp-backend.js';

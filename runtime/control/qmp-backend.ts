@@ -8,7 +8,11 @@
 import type { Effect, QmpReply as NodeQmpReply } from '../../machines/index.js';
 import { PAGE_SIZE } from '../guest/index.js';
 import type { NodeRuntime } from '../node/index.js';
-import type { QmpBackend, QmpEvent, QmpReply } from '../qmp/index.js';
+import type { QmpBackend, QmpEvent, QmpReply, QmpVersionTriple } from '../qmp/index.js';
+import { COMMANDS } from '../qmp/schema/commands.js';
+import { MIGRATION_CAPABILITIES } from '../qmp/schema/enums.js';
+import { validateCommand } from '../qmp/schema/validate.js';
+import { defaultParameters, type MigrationParameters, setParameters } from './migration-parameters.js';
 
 /** Options of {@link createNodeBackend}. @public */
 export interface NodeBackendOptions {
@@ -17,31 +21,16 @@ export interface NodeBackendOptions {
    * written): the caller closes the node and the server, as QEMU exits.
    */
   readonly onQuit?: () => void;
+  /** What query-version reports: the greeting's version (default 11.0.0) and package (default "lockstep"). */
+  readonly version?: QmpVersionTriple;
+  /** `package` of query-version. */
+  readonly package?: string;
 }
 
-/**
- * The migration parameters lockstep knows (migration/options.c:MigrationParameters), stored and
- * reported by query-migrate-parameters as QEMU does. x-checkpoint-delay reaches the running node at once
- * (colo.c:colo_checkpoint_delay_set); multifd-channels is fixed by `--multifd` when the node starts; lockstep
- * paces precopy by max-bandwidth once it is set (the default reported is QEMU's, but nothing is paced until a
- * client sets it). x-lockstep-status shows `parameters.effective`.
- * @public
- */
-export interface MigrationParameters {
-  readonly 'x-checkpoint-delay': number;
-  readonly 'multifd-channels': number;
-  readonly 'max-bandwidth': number;
-}
-
-const PARAMETER_NAMES = ['x-checkpoint-delay', 'multifd-channels', 'max-bandwidth'] as const;
-// migration/options.c:migrate_params_check's ranges
-const PARAMETER_RANGES: Record<(typeof PARAMETER_NAMES)[number], readonly [number, number]> = {
-  'x-checkpoint-delay': [0, 2 ** 32 - 1],
-  'multifd-channels': [1, 255],
-  'max-bandwidth': [0, Number.MAX_SAFE_INTEGER],
-};
 /** Events QEMU sends only while the `events` capability is on (migration.c:migrate_generate_event, ram.c). */
 const GATED_EVENTS = new Set(['MIGRATION', 'MIGRATION_PASS']);
+/** Events QAPI declares without a `data` member (qapi/run-state.json: STOP, RESUME). */
+const DATALESS_EVENTS = new Set(['STOP', 'RESUME']);
 
 const genericError = (desc: string): QmpReply => ({ error: { class: 'GenericError', desc } });
 
@@ -62,12 +51,17 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
   let eventsCapability = false;
   let inMigrateIncoming = false;
   let quitting = false;
-  const parameters: Record<(typeof PARAMETER_NAMES)[number], number> = {
+  let incomingRequested = false;
+  const parameters: MigrationParameters = {
+    ...defaultParameters(),
     'x-checkpoint-delay': node.options.checkpointDelayMs,
-    'multifd-channels': node.options.multifd > 0 ? node.options.multifd : 2, // QEMU's default is 2
-    'max-bandwidth': 134_217_728, // migration/options.c:MAX_THROTTLE, 128 MiB/s
+    ...(node.options.multifd > 0 ? { 'multifd-channels': node.options.multifd } : {}),
   };
+  const capabilities = new Map<string, boolean>(MIGRATION_CAPABILITIES.map((name) => [name, false]));
   const listeners = new Set<(event: QmpEvent) => void>();
+  const raise = (event: QmpEvent) => {
+    for (const listener of listeners) listener(event);
+  };
   let listening: { address: string; port: number } | null = null;
   node.on('listening', (address: { address: string; port: number }) => {
     listening = { address: address.address, port: address.port };
@@ -77,8 +71,11 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
     if (effect.kind !== 'qmp-event') return;
     const unconditional = inMigrateIncoming && effect.event === 'MIGRATION';
     if (GATED_EVENTS.has(effect.event) && !eventsCapability && !unconditional) return;
-    const event: QmpEvent = { event: effect.event, data: effect.data };
-    for (const listener of listeners) listener(event);
+    raise(
+      DATALESS_EVENTS.has(effect.event)
+        ? { event: effect.event }
+        : { event: effect.event, data: effect.data },
+    );
   });
 
   const forward = async (
@@ -93,47 +90,72 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
 
   const execute = async (
     command: string,
-    args: Readonly<Record<string, unknown>> | undefined,
+    rawArgs: Readonly<Record<string, unknown>> | undefined,
     { oob }: { readonly oob: boolean },
   ): Promise<QmpReply> => {
-    switch (command) {
+    // checked before the node sees it: a refused command is never an input of the log
+    const checked = validateCommand(command, rawArgs);
+    if (!checked.ok) return { error: checked.error };
+    const args = checked.arguments as Readonly<Record<string, unknown>>;
+    switch (checked.command) {
+      case 'query-version': // qapi/control.json:VersionInfo, the greeting's
+        return {
+          return: {
+            qemu: options.version ?? { major: 11, minor: 0, micro: 0 },
+            package: options.package ?? 'lockstep',
+          },
+        };
+      case 'query-commands': // qapi/control.json:CommandInfo, qmp_capabilities included
+        return { return: ['qmp_capabilities', ...Object.keys(COMMANDS)].map((name) => ({ name })) };
       case 'query-migrate':
-        return { return: queryMigrate(node) };
+        return { return: queryMigrate(node, listening) };
+      case 'query-migrate-capabilities':
+        return { return: [...capabilities].map(([capability, state]) => ({ capability, state })) };
       case 'query-migrate-parameters':
         return { return: { ...parameters } };
       case 'migrate-set-parameters': {
-        const reply = setParameters(parameters, args);
-        const delay = args?.['x-checkpoint-delay'];
-        if ('return' in reply && typeof delay === 'number') node.setCheckpointDelay(delay);
-        const bandwidth = args?.['max-bandwidth'];
-        if ('return' in reply && typeof bandwidth === 'number')
+        const refused = setParameters(parameters, checked.arguments as Parameters<typeof setParameters>[1]);
+        if (refused !== null) return genericError(refused);
+        const delay = args['x-checkpoint-delay'];
+        if (typeof delay === 'number') node.setCheckpointDelay(delay);
+        if (typeof args['max-bandwidth'] === 'number') {
+          const bandwidth = parameters['max-bandwidth'];
           node.maxBandwidth = bandwidth > 0 ? bandwidth : null;
-        return reply;
+        }
+        return { return: {} };
       }
       case 'x-lockstep-status':
         return { return: { ...lockstepStatus(node, parameters, eventsCapability), listening } };
       case 'quit':
         if (!quitting) {
           quitting = true;
+          // qapi/run-state.json:SHUTDOWN, raised before the reply (runstate.c:qemu_system_shutdown_request)
+          raise({ event: 'SHUTDOWN', data: { guest: false, reason: 'host-qmp-quit' } });
           // the session writes the reply when this promise resolves; close after that write
           setTimeout(() => options.onQuit?.(), 10);
         }
         return { return: {} };
       case 'migrate-set-capabilities': {
         const reply = await forward(command, args, oob);
-        if ('return' in reply) {
-          const caps = Array.isArray(args?.capabilities) ? args.capabilities : [];
-          for (const cap of caps as Array<{ capability?: unknown; state?: unknown }>)
-            if (cap?.capability === 'events') eventsCapability = cap.state === true;
-        }
+        if ('return' in reply)
+          for (const { capability, state } of (
+            checked.arguments as { capabilities: { capability: string; state: boolean }[] }
+          ).capabilities) {
+            capabilities.set(capability, state);
+            if (capability === 'events') eventsCapability = state;
+          }
         return reply;
       }
       case 'migrate-incoming': {
         if (node.killed) return genericError(`the ${node.options.role} node has stopped`);
+        // migration.c:qmp_migrate_incoming runs once per process, whatever the status says
+        if (incomingRequested || listening !== null)
+          return genericError('The incoming migration has already been started');
         // node.qmp applies the command synchronously when the main loop is free: its events come now
         inMigrateIncoming = node.options.profile.name === 'qemu-7.2';
         const reply = node.qmp(command, args, oob);
         inMigrateIncoming = false;
+        if ('return' in (await reply)) incomingRequested = true;
         return reply;
       }
       default:
@@ -153,29 +175,6 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
   };
 }
 
-/** migrate-set-parameters: every member checked first, then all applied (migration/options.c). */
-function setParameters(
-  parameters: Record<(typeof PARAMETER_NAMES)[number], number>,
-  args: Readonly<Record<string, unknown>> | undefined,
-): QmpReply {
-  const updates: Array<[(typeof PARAMETER_NAMES)[number], number]> = [];
-  for (const [key, value] of Object.entries(args ?? {})) {
-    const name = PARAMETER_NAMES.find((n) => n === key);
-    if (name === undefined)
-      return genericError(
-        `Parameter '${key}' is unexpected (lockstep supports ${PARAMETER_NAMES.join(', ')})`,
-      );
-    if (typeof value !== 'number' || !Number.isInteger(value))
-      return genericError(`Invalid parameter type for '${key}', expected: integer`);
-    const [min, max] = PARAMETER_RANGES[name];
-    if (value < min || value > max)
-      return genericError(`Parameter '${key}' expects a value between ${min} and ${max}`);
-    updates.push([name, value]);
-  }
-  for (const [name, value] of updates) parameters[name] = value;
-  return { return: {} };
-}
-
 /** Bytes on the migration channels so far: written by a primary, read by a secondary. */
 function channelBytes(node: NodeRuntime): number {
   const link = node.link;
@@ -187,32 +186,61 @@ function channelBytes(node: NodeRuntime): number {
   );
 }
 
+/** Statuses whose query-migrate carries the RAM statistics (migration.c:fill_source_migration_info). */
+const WITH_RAM = new Set([
+  'active',
+  'cancelling',
+  'postcopy-active',
+  'pre-switchover',
+  'device',
+  'postcopy-paused',
+  'postcopy-recover',
+  'completed',
+]);
+/** Destination statuses after which the listening sockets are gone (migration_incoming_state_destroy). */
+const INCOMING_OVER = new Set(['completed', 'failed', 'cancelled']);
+
 /**
- * query-migrate in QEMU's shape (qapi/migration.json:MigrationInfo), as far as the runtime measures it:
- * status, and ram with transferred (bytes on the channels), remaining (dirty pages not yet sent),
- * total, dirty-sync-count (precopy passes), page-size; plus lockstep's own `x-colo-checkpoints`.
+ * query-migrate in QEMU 7.2's shape (qapi/migration.json:MigrationInfo; migration.c:
+ * fill_source_migration_info and fill_destination_migration_info): nothing before a migration; a
+ * destination's `socket-address` while it listens; the RAM statistics lockstep measures (transferred,
+ * remaining, total, dirty-sync-count, page-size) while RAM moves and once completed; `status` alone in
+ * colo, setup, cancelled; `error-desc` once failed. The checkpoint count is x-lockstep-status's.
  */
-function queryMigrate(node: NodeRuntime): Record<string, unknown> {
+function queryMigrate(
+  node: NodeRuntime,
+  listening: { readonly address: string; readonly port: number } | null,
+): Record<string, unknown> {
   const status = migrationStatus(node);
-  if (status === 'none') return {};
-  const total = node.guest.byteLength;
+  const secondary = node.options.role === 'secondary';
+  const sockets =
+    secondary && listening && !INCOMING_OVER.has(status)
+      ? {
+          'socket-address': [
+            { type: 'inet', host: listening.address, port: String(listening.port), ipv4: true },
+          ],
+        }
+      : {};
+  if (status === 'none') return sockets;
+  if (secondary) return { status, ...sockets };
+  if (status === 'failed') return { status, 'error-desc': 'the migration channel failed' };
+  if (!WITH_RAM.has(status)) return { status };
   return {
     status,
     ram: {
       transferred: channelBytes(node),
-      remaining: node.options.role === 'primary' ? node.guest.dirty.count() * PAGE_SIZE : 0,
-      total,
+      remaining: node.guest.dirty.count() * PAGE_SIZE,
+      total: node.guest.byteLength,
       'dirty-sync-count': node.state.passes,
       'page-size': PAGE_SIZE,
     },
-    'x-colo-checkpoints': node.state.checkpoints,
   };
 }
 
 /** lockstep's own status: checkpoint statistics, verified digests, the status timeline. */
 function lockstepStatus(
   node: NodeRuntime,
-  parameters: Readonly<Record<string, number>>,
+  parameters: Readonly<MigrationParameters>,
   eventsCapability: boolean,
 ): Record<string, unknown> {
   const { options, state } = node;
@@ -235,7 +263,11 @@ function lockstepStatus(
     timeline: node.timeline,
     events: eventsCapability,
     parameters: {
-      requested: parameters,
+      requested: {
+        'x-checkpoint-delay': parameters['x-checkpoint-delay'],
+        'multifd-channels': parameters['multifd-channels'],
+        'max-bandwidth': parameters['max-bandwidth'],
+      },
       effective: { 'x-checkpoint-delay': node.checkpointDelayMs, 'multifd-channels': options.multifd },
     },
     killed: node.killed,

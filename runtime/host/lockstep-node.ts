@@ -4,7 +4,7 @@ import { createNodeBackend } from '../control/index.js';
 import { failOverTo } from '../demo/lost-heartbeat.js';
 import type { LockstepError } from '../errors.js';
 import type { NodeRuntime } from '../node/index.js';
-import type { QmpServer } from '../qmp/index.js';
+import type { QmpServer, QmpVersionTriple } from '../qmp/index.js';
 import { type NodeEventListener, type NodeEventName, type NodeEvents, TypedEvents } from './node-events.js';
 
 /** What a failover left: who serves now, and the image it resumed from. @public */
@@ -159,8 +159,11 @@ export class LockstepNode {
   }
 
   /** @internal The QMP server {@link startNode} started for it (with `quit` reported as an event). */
-  backend(): ReturnType<typeof createNodeBackend> {
-    return createNodeBackend(this.node, { onQuit: () => this.emit('quit', {}) });
+  backend(version?: QmpVersionTriple): ReturnType<typeof createNodeBackend> {
+    return createNodeBackend(this.node, {
+      onQuit: () => this.emit('quit', {}),
+      ...(version ? { version } : {}),
+    });
   }
 
   /** @internal Set once by {@link startNode}. */

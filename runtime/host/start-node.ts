@@ -36,6 +36,8 @@ export interface StartNodeOptions {
   readonly verify?: boolean;
   /** Serve QMP here (a unix socket path, or TCP host and port; port 0 takes any free port). None by default. */
   readonly qmp?: QmpListen;
+  /** Serve QMP on an address other than loopback (QMP has no authentication; default false: refused). */
+  readonly qmpAllowRemote?: boolean;
   /** Migration capabilities set at start with migrate-set-capabilities, e.g. `{ 'x-colo': true }`. */
   readonly capabilities?: Readonly<Record<string, boolean>>;
   /**
@@ -106,7 +108,12 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
   const node = new LockstepNode(runtime);
   try {
     if (options.qmp)
-      node.serving(await serveQmp(node.backend(), options.qmp, { version: qmpVersion(profile) }));
+      node.serving(
+        await serveQmp(node.backend(qmpVersion(profile)), options.qmp, {
+          version: qmpVersion(profile),
+          allowRemote: options.qmpAllowRemote === true,
+        }),
+      );
     if (options.capabilities) {
       const capabilities = Object.entries(options.capabilities).map(([capability, state]) => ({
         capability,

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { chmod, lstat, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { fail } from '../errors.js';
 import { QmpSession } from './session.js';
 import type { QmpBackend, QmpListen, QmpServer, QmpServerOptions } from './types.js';
@@ -16,6 +16,8 @@ export const DEFAULT_OOB_COMMANDS = ['yank', 'migrate-pause', 'migrate-recover',
  * Starts a QMP server for `backend` at `where`. On each connection it sends the greeting (monitor/qmp.c:
  * qmp_greeting) and serves until the client leaves or {@link QmpServer.close} is called.
  * @throws LockstepError `qmp-path-not-socket` if `where.path` exists and is not a socket.
+ * @throws LockstepError `qmp-socket-in-use` if a process listens on `where.path` (a live monitor is never replaced).
+ * @throws LockstepError `qmp-not-loopback` for a TCP host other than loopback without `allowRemote`.
  * @example
  * ```ts
  * const server = await serveQmp(backend, { path: '/run/lockstep/primary.qmp' });
@@ -59,9 +61,13 @@ export async function serveQmp(
     for (const session of sessions.values()) if (session.negotiated) session.send({ timestamp, event, data });
   });
 
+  let inode: number | undefined;
   try {
+    if (!('path' in where) && !isLoopback(where.host ?? '127.0.0.1') && !options.allowRemote)
+      fail('qmp-not-loopback', { actual: `${where.host}:${where.port}` });
     if ('path' in where) await removeStaleSocket(where.path);
     await listen(server, where);
+    if ('path' in where) inode = (await lstat(where.path)).ino;
     // util/qemu-sockets.c leaves this to the umask; a control socket must not be world-writable.
     if ('path' in where) await chmod(where.path, 0o600);
   } catch (error) {
@@ -84,7 +90,9 @@ export async function serveQmp(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sessions.keys()) socket.destroy();
       await closed;
-      if ('path' in where) await rm(where.path, { force: true });
+      // only our own socket: another server may have taken the path since
+      if ('path' in where && (await lstat(where.path).catch(() => undefined))?.ino === inode)
+        await rm(where.path, { force: true });
     },
   };
 }
@@ -100,10 +108,31 @@ const listen = (server: Server, where: QmpListen) =>
     else server.listen({ host: where.host ?? '127.0.0.1', port: where.port }, done);
   });
 
-// util/qemu-sockets.c:unix_listen_saddr unlinks whatever is at the path; only a socket is removed here.
+/** Whether QMP on `host` stays on this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * util/qemu-sockets.c:unix_listen_saddr unlinks whatever is at the path; here only a socket nobody
+ * listens on is removed (a connect that is refused), never a live monitor's, never a file.
+ */
 async function removeStaleSocket(path: string): Promise<void> {
   const stat = await lstat(path).catch(() => undefined);
   if (stat === undefined) return;
   if (!stat.isSocket()) fail('qmp-path-not-socket', { path });
+  if (await answers(path)) fail('qmp-socket-in-use', { path });
   await rm(path, { force: true });
+}
+
+/** Whether a process accepts connections on the unix socket at `path`. */
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
 }

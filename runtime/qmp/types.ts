@@ -60,6 +60,11 @@ export interface QmpServerOptions {
   readonly oobCommands?: readonly string[];
   /** Largest JSON value accepted, in bytes (default 1 MiB); larger ones get an error and are skipped. */
   readonly maxInputBytes?: number;
+  /**
+   * Serve QMP on a TCP address other than loopback. QMP has no authentication: without this, such an
+   * address is refused (`qmp-not-loopback`).
+   */
+  readonly allowRemote?: boolean;
   /** Microseconds since the epoch for event timestamps (default: wall clock). */
   readonly clockMicros?: () => number;
 }

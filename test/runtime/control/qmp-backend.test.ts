@@ -68,7 +68,7 @@ describe('QMP control of lockstep primary and secondary', () => {
 
     // unknown command: CommandNotFound, and the server keeps serving
     await expect(sq.execute('no-such-command')).rejects.toMatchObject({ errorClass: 'CommandNotFound' });
-    expect(await sq.execute('query-status')).toEqual({ running: false, status: 'paused' });
+    expect(await sq.execute('query-status')).toEqual({ running: false, status: 'inmigrate' });
     await expect(sq.execute('migrate-set-parameters', { bogus: 1 })).rejects.toBeInstanceOf(QmpError);
 
     await sq.execute('migrate-set-capabilities', CAPS);
@@ -95,10 +95,8 @@ describe('QMP control of lockstep primary and secondary', () => {
     await Promise.all([primaryColo, secondaryColo]);
     expect(await pq.execute('query-colo-status')).toMatchObject({ mode: 'primary' });
     expect(await sq.execute('query-colo-status')).toMatchObject({ mode: 'secondary' });
-    const info = (await pq.execute('query-migrate')) as { status: string; ram: Record<string, number> };
-    expect(info.status).toBe('colo');
-    expect(info.ram.total).toBe(16 * 1024 * 1024);
-    expect(info.ram.transferred).toBeGreaterThan(0);
+    // in colo QEMU reports the status alone (migration.c:fill_source_migration_info)
+    expect(await pq.execute('query-migrate')).toEqual({ status: 'colo' });
 
     // let two checkpoints happen, then the primary quits (its node stops like a crash for the peer)
     for (let i = 0; i < 200; i++) {
