@@ -1,8 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../cli/run.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { FakeQmpServer } from '../support/fake-qmp-server.js';
 
 const GREETING =
@@ -11,7 +12,7 @@ const event = (seconds: number, status: string) =>
   JSON.stringify({ timestamp: { seconds, microseconds: 0 }, event: 'MIGRATION', data: { status } });
 
 async function log(name: string, lines: string[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lockstep-trace-cli-'));
+  const dir = await tempDir('lockstep-trace-cli-');
   const path = join(dir, name);
   await writeFile(path, `${lines.join('\n')}\n`);
   return path;
