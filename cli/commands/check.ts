@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { NodeState } from '../../machines/index.js';
 import {
@@ -16,8 +15,8 @@ import {
   type Report,
   type Trace,
 } from '../../model/index.js';
-import { EXIT_FAILURE, parseChoice } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
+import { type CliIo, checkOutputDir, writeOutputFile } from '../io.js';
 import { integer, type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
 interface CheckFlags extends ModelFlags {
@@ -52,6 +51,15 @@ function traceJson(trace: Trace<ColoState, ColoAction>) {
   });
 }
 
+/** `--trace-out DIR`: a folder (created when missing); a name ending in .json is a file name by mistake. */
+function checkTraceOut(dir: string): void {
+  if (dir.endsWith('.json'))
+    throw new UsageError(
+      `--trace-out ${dir}: give a folder; each counterexample is saved in it as PROPERTY.json`,
+    );
+  checkOutputDir('--trace-out', dir);
+}
+
 /** Runs the check: exit 0 when every property holds, 1 when one is violated (findings do not count). */
 export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: number) => void): Promise<void> {
   if (flags.listFixes) {
@@ -69,6 +77,8 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
   const mode = flags.mode === undefined ? 'bfs' : parseChoice('mode', flags.mode, MODES);
   const workers = integer('workers', flags.workers, 1, 1, 64);
   const seed = integer('seed', flags.seed, 1, 0, 2 ** 31 - 1);
+  // --trace-out is a folder, checked before the search so a bad path costs nothing and loses no verdict
+  if (flags.traceOut !== undefined) checkTraceOut(flags.traceOut);
   const model = createColoModel(options);
   const builder = checker(model);
   if (flags.maxDepth !== undefined)
@@ -95,21 +105,25 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
   const found = report.violations.filter((v) => v.trace !== null || v.kind !== 'sometimes');
   const violations = found.filter((v) => !isFinding(v.property));
   const findings = found.filter((v) => isFinding(v.property));
-  const dir = flags.traceOut ?? join('.lockstep', 'traces');
-  const saved: string[] = [];
-  for (const v of found) {
-    if (!v.trace) continue;
-    const file =
-      flags.traceOut && found.length === 1
-        ? flags.traceOut
-        : join(dirname(join(dir, 'x')), `${v.property}.json`);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(
-      file,
-      json({ options, property: v.property, kind: kindOf(v.property), steps: traceJson(v.trace) }),
-    );
-    saved.push(file);
-  }
+  // the verdicts are printed first (below); the traces are written after, so a failed write never loses them
+  const traceFiles = found.flatMap((v) =>
+    v.trace && flags.traceOut !== undefined
+      ? [
+          {
+            path: join(flags.traceOut, `${v.property}.json`),
+            text: json({
+              options,
+              property: v.property,
+              kind: kindOf(v.property),
+              steps: traceJson(v.trace),
+            }),
+          },
+        ]
+      : [],
+  );
+  const saveTraces = async () => {
+    for (const file of traceFiles) await writeOutputFile('--trace-out', file.path, file.text);
+  };
   if (violations.length > 0) setExit(EXIT_FAILURE);
   const memory = Math.round(process.memoryUsage().rss / 2 ** 20);
   if (flags.json) {
@@ -118,7 +132,7 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
       kind: kindOf(v.property),
       trace: v.trace ? traceJson(v.trace) : null,
     });
-    return io.stdout(
+    io.stdout(
       json({
         states: report.states,
         transitions: report.transitions,
@@ -127,8 +141,10 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
         complete: report.complete,
         violations: violations.map(entry),
         findings: findings.map(entry),
+        traces: traceFiles.map((f) => f.path),
       }),
     );
+    return saveTraces();
   }
   const out: string[] = [];
   const names = ['deadlock', ...COLO_PROPERTIES.map((p) => p.name)];
@@ -149,8 +165,11 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
     );
     out.push(messageSequenceChart(model, v.trace));
   }
-  if (saved.length > 0) out.push('', `traces saved: ${saved.join(', ')}`);
+  if (traceFiles.length > 0) out.push('', `traces: ${traceFiles.map((f) => f.path).join(', ')}`);
+  else if (found.some((v) => v.trace))
+    out.push('', 'traces not saved: --trace-out DIR saves each as DIR/PROPERTY.json for lockstep replay');
   io.stdout(`${out.join('\n')}\n`);
+  await saveTraces();
 }
 
 /** Adds `lockstep check` to the program. @public */
@@ -167,8 +186,8 @@ export function registerCheckCommand(program: Command, io: CliIo, setExit: (code
     .option('--seed <n>', 'seed for --mode sim (default 1)')
     .option('--max-depth <n>', 'do not explore deeper than this')
     .option(
-      '--trace-out <file>',
-      'where to save the counterexample JSON (default .lockstep/traces/PROPERTY.json)',
+      '--trace-out <dir>',
+      'save each counterexample in this folder as PROPERTY.json, for lockstep replay (default: not saved)',
     )
     .option('--list-fixes', 'list the fixes that can be switched off')
     .option('--json', 'print one JSON object')

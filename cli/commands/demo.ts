@@ -1,11 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { PROFILE_NAMES } from '../../machines/index.js';
 import { type DemoOptions, type DemoResult, runDemo } from '../../runtime/demo/run-demo.js';
 import { runDemoWithView } from '../../view/embed.js';
 import { EXIT_FAILURE, parseChoice } from '../errors.js';
-import type { CliIo } from '../io.js';
-import { checkMultifd, parseCount, parseProfile, parseRam } from './node-options.js';
+import { type CliIo, prepareOutputDir } from '../io.js';
+import { checkMultifd, parseCount, parseMultifd, parseProfile, parseRam } from './node-options.js';
 import { parsePort, untilSignal } from './view.js';
 
 const FAILOVER_SIDES = ['primary', 'secondary', 'none'] as const;
@@ -116,12 +115,12 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
     .action(async (flags: DemoFlags) => {
       const profile = parseProfile(flags.profile);
       const ram = parseRam(flags.ram);
-      const multifd = parseCount('--multifd', flags.multifd, 0);
+      const multifd = parseMultifd(flags.multifd);
       const checkpoints = parseCount('--checkpoints', flags.checkpoints, 5, 1);
       const failover = parseChoice('failover side', flags.failover ?? 'secondary', FAILOVER_SIDES);
       const delay = parseCount('--checkpoint-delay', flags.checkpointDelay, 600);
       checkMultifd(profile, multifd);
-      if (flags.logDir !== undefined) await mkdir(flags.logDir, { recursive: true });
+      if (flags.logDir !== undefined) await prepareOutputDir('--log-dir', flags.logDir);
       const live = flags.json && !io.isTTY ? undefined : progress(io);
       let result: DemoResult;
       try {

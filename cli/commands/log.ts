@@ -10,7 +10,7 @@ import {
   recordTimeline,
 } from '../../runtime/node/index.js';
 import { UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkInputFile } from '../io.js';
 
 /** What replaying a node's log gives. @public */
 export interface Replay {
@@ -119,6 +119,7 @@ export function registerLogCommand(program: Command, io: CliIo): void {
     .argument('<file>', 'the event log (JSON Lines) of one node')
     .option('--json', 'print one JSON object: role, profile, events, timeline, final')
     .action(async (file: string, flags: { json?: true }) => {
+      checkInputFile('event log', file);
       const replay = await replayLog(file);
       if (replay.torn)
         io.stderr(

@@ -14,11 +14,12 @@ import {
 } from '../../runtime/node/index.js';
 import { serveQmp } from '../../runtime/qmp/index.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkOutputFile } from '../io.js';
 import {
   checkMultifd,
   describeQmp,
   parseCount,
+  parseMultifd,
   parseProfile,
   parseQmpWhere,
   parseRam,
@@ -59,7 +60,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
   const where = parseQmpWhere(flags.qmp);
   const profile = parseProfile(flags.profile);
   const ram = parseRam(flags.ram);
-  const multifd = parseCount('--multifd', flags.multifd, 0);
+  const multifd = parseMultifd(flags.multifd);
   checkMultifd(profile, multifd);
   const checkpointDelayMs = parseCount(
     '--checkpoint-delay',
@@ -75,6 +76,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
       throw new UsageError(`--listen must be HOST:PORT, e.g. 127.0.0.1:4444; got "${flags.listen}"`);
     parseTcpUri(incomingUri);
   }
+  if (flags.log !== undefined) checkOutputFile('--log', flags.log);
   const logPath = flags.log ?? join(await mkdtemp(join(tmpdir(), `lockstep-${role}-`)), `${role}.jsonl`);
   const node = await NodeRuntime.start({
     ...DEFAULT_RUNTIME_OPTIONS,

@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { type ReplayReport, replayFile } from '../../replay/index.js';
 import { LockstepError } from '../../runtime/errors.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkInputFile, checkOutputDir } from '../io.js';
 
 interface ReplayFlags {
   readonly logDir?: string;
@@ -41,6 +41,8 @@ export async function runReplay(
   setExit: (code: number) => void,
 ): Promise<void> {
   const logDir = flags.logDir ?? join('.lockstep', 'replay', basename(file).replace(/\.json$/, ''));
+  checkInputFile('counterexample trace', file);
+  checkOutputDir('--log-dir', logDir);
   let report: ReplayReport;
   try {
     report = await replayFile(file, { logDir });
