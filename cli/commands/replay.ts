@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { type ReplayReport, replayFile } from '../../replay/index.js';
+import { checkTraceInModel, type ReplayReport, readTrace, replayTrace } from '../../replay/index.js';
 import { LockstepError } from '../../runtime/errors.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { type CliIo, checkInputFile, checkOutputDir } from '../io.js';
@@ -45,7 +45,9 @@ export async function runReplay(
   checkOutputDir('--log-dir', logDir);
   let report: ReplayReport;
   try {
-    report = await replayFile(file, { logDir });
+    const trace = await readTrace(file);
+    checkTraceInModel(trace);
+    report = await replayTrace(trace, { logDir });
   } catch (error) {
     if (
       error instanceof LockstepError &&
