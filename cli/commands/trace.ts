@@ -60,7 +60,7 @@ function describeStart(qmp: string, start: AttachStart): string {
   const caps = start.capabilities.filter((c) => c.state).map((c) => c.capability);
   const from =
     start.sideFrom === 'option' ? '--side' : start.sideFrom === 'default' ? 'by default' : start.sideFrom;
-  return `${qmp}: migration status ${start.status}, ${run}, COLO mode ${start.coloMode}, capabilities on: ${caps.join(' ') || 'none'}; judged as ${start.side} (${from})`;
+  return `${qmp}: migration status ${start.status}, ${run}, COLO mode ${start.coloMode}, ${start.capabilitiesReported ? `capabilities on: ${caps.join(' ') || 'none'}` : 'capabilities not reported'}; judged as ${start.side} (${from})`;
 }
 
 /** One line per item, as an operator reads them. */

@@ -22,6 +22,8 @@ export interface AttachStart extends TraceStart {
   readonly sideFrom: 'option' | 'query-colo-status' | 'query-status' | 'default';
   /** query-colo-status's mode (`none` when the command is missing). */
   readonly coloMode: string;
+  /** False when the QEMU has no query-migrate-capabilities: `capabilities` is then empty, not known. */
+  readonly capabilitiesReported: boolean;
 }
 
 /** A live trace check on a client's traffic. @public */
@@ -109,6 +111,7 @@ export async function attachTrace(client: QmpClient, options: AttachTraceOptions
     status: typeof migrate?.status === 'string' ? migrate.status : 'none',
     running: runState?.running === true,
     capabilities: (capabilities ?? []) as AttachStart['capabilities'],
+    capabilitiesReported: capabilities !== undefined,
     coloMode,
     ...sideOf(options.side, coloMode, runState?.status),
   };
