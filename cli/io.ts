@@ -1,6 +1,7 @@
 import { accessSync, constants, type Stats, statfsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import pc from 'picocolors';
 import { UsageError } from './errors.js';
 
 /**
@@ -13,6 +14,41 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** True when stderr is a terminal: progress is then one live line instead of plain lines. */
   readonly isTTY?: boolean;
+  /** True when stdout may carry ANSI colours (a terminal, and no NO_COLOR); absent means plain text. */
+  readonly colors?: boolean;
+}
+
+/**
+ * Whether to colour: only on a terminal, never when `NO_COLOR` is set to anything but the empty string
+ * (no-color.org), so piped output and logs stay plain text.
+ * @public
+ */
+export function wantsColor(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  const noColor = env.NO_COLOR;
+  return isTTY && (noColor === undefined || noColor === '');
+}
+
+/**
+ * Colours the words a reader scans for in lockstep's text output: failures red (VIOLATION, VIOLATED,
+ * DIVERGED, MISMATCH, NOT ALLOWED, violates), findings yellow, success green (conforms, match, holds).
+ * Plain when the run is plain, so tests and pipes read the same words.
+ * @public
+ */
+export function paintVerdicts(io: CliIo, text: string): string {
+  if (io.colors !== true) return text;
+  const c = colorsOf(io);
+  return text
+    .replace(/\b(VIOLATION|VIOLATED|DIVERGED|MISMATCH|NOT ALLOWED|violates)\b/g, (w) => c.bold(c.red(w)))
+    .replace(/\b(FINDING|finding)\b/g, (w) => c.yellow(w))
+    .replace(/\b(conforms|match|holds)\b/g, (w) => c.green(w));
+}
+
+/** picocolors' colour functions. @public */
+export type CliColors = ReturnType<typeof pc.createColors>;
+
+/** The colours of one run: picocolors' functions, or identities when the run is plain. @public */
+export function colorsOf(io: CliIo): CliColors {
+  return pc.createColors(io.colors === true);
 }
 
 /** The real terminal. @public */
@@ -24,6 +60,7 @@ export const processIo: CliIo = {
     process.stderr.write(text);
   },
   isTTY: process.stderr.isTTY === true,
+  colors: wantsColor(process.stdout.isTTY === true, process.env),
 };
 
 // ---- Paths: every file or folder a command reads or writes is checked here first, so an unusable path is

@@ -3,7 +3,7 @@ import { PROFILE_NAMES } from '../../machines/index.js';
 import { type DemoOptions, type DemoResult, runDemo } from '../../runtime/demo/run-demo.js';
 import { runDemoWithView } from '../../view/embed.js';
 import { EXIT_FAILURE, parseChoice } from '../errors.js';
-import { type CliIo, prepareOutputDir } from '../io.js';
+import { type CliIo, paintVerdicts, prepareOutputDir } from '../io.js';
 import { checkMultifd, parseCount, parseMultifd, parseProfile, parseRam } from './node-options.js';
 import { parsePort, untilSignal } from './view.js';
 
@@ -138,7 +138,7 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
       } finally {
         live?.done();
       }
-      io.stdout(flags.json ? `${JSON.stringify(result)}\n` : formatDemo(result));
+      io.stdout(flags.json ? `${JSON.stringify(result)}\n` : paintVerdicts(io, formatDemo(result)));
       // no failover: nothing to check; otherwise the digests decide
       if (result.failover !== null && !result.failover.digestMatch) setExit(EXIT_FAILURE);
     });

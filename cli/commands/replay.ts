@@ -3,7 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { checkTraceInModel, type ReplayReport, readTrace, replayTrace } from '../../replay/index.js';
 import { LockstepError } from '../../runtime/errors.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
-import { type CliIo, checkInputFile, checkOutputDir } from '../io.js';
+import { type CliIo, checkInputFile, checkOutputDir, paintVerdicts } from '../io.js';
 
 interface ReplayFlags {
   readonly logDir?: string;
@@ -57,7 +57,7 @@ export async function runReplay(
     throw error;
   }
   if (!report.matched || !report.sameOutcome) setExit(EXIT_FAILURE);
-  io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
+  io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : paintVerdicts(io, describe(report)));
 }
 
 /** Adds `lockstep replay` to the program. @public */

@@ -15,7 +15,7 @@ import {
 } from '../../conformance/trace/index.js';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from '../../machines/index.js';
 import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
-import { type CliIo, checkInputFile, errnoWords } from '../io.js';
+import { type CliIo, checkInputFile, errnoWords, paintVerdicts } from '../io.js';
 import { parseQmpWhere } from './node-options.js';
 
 const SIDES: readonly TraceSide[] = ['source', 'incoming'];
@@ -92,7 +92,7 @@ function printReport(io: CliIo, file: string, report: TraceReport, sideFrom: str
     ...report.warnings.map((warning) => describe({ type: 'warning', warning })),
   ];
   const verdict = `${file}: ${report.verdict} to ${report.profile} (${report.side}, from ${sideFrom}); ${report.violations.length} violations, ${report.findings.length} findings, ${report.warnings.length} warnings`;
-  io.stdout(`${[...lines, verdict].join('\n')}\n`);
+  io.stdout(paintVerdicts(io, `${[...lines, verdict].join('\n')}\n`));
 }
 
 /** `lockstep trace check FILE`: exit 0 conforms, 1 violates, 2 unreadable. @public */
@@ -152,7 +152,7 @@ export async function runTraceAttach(
   }
   // --json: one object per line (the start, each item, the report), so a reader can follow it live
   const print = (value: { type: string }, text: string) =>
-    io.stdout(flags.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+    io.stdout(flags.json ? `${JSON.stringify(value)}\n` : paintVerdicts(io, `${text}\n`));
   let live: TraceAttachment;
   try {
     live = await attachTrace(client, {
