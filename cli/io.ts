@@ -87,12 +87,17 @@ const ERRNO_WORDS: Readonly<Record<string, string>> = {
   ELOOP: 'too many symbolic links',
   ENAMETOOLONG: 'the name is too long',
   EROFS: 'read-only filesystem',
+  ECONNREFUSED: 'nothing listens there (connection refused)',
+  ETIMEDOUT: 'no answer (timed out)',
+  EHOSTUNREACH: 'the host is unreachable',
 };
 
 /** What an errno means, in words (`permission denied`), for the one line a usage error prints. */
 export function errnoWords(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return (code && ERRNO_WORDS[code]) ?? (error instanceof Error ? error.message : String(error));
+  const message = error instanceof Error ? error.message : String(error);
+  // a wrapped error (QmpClient's) keeps the code only in its message
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? /\b(E[A-Z]{3,})\b/.exec(message)?.[1];
+  return (code && ERRNO_WORDS[code]) ?? message;
 }
 
 /** stat, or undefined when nothing is there (also when a parent is a file); other errors are usage errors. */

@@ -44,6 +44,10 @@ const CASES: ReadonlyArray<readonly [string[], RegExp]> = [
   [['trace', 'check', 'DIR'], /QMP log .*: is a folder, not a file/],
   [['trace', 'attach', '--qmp', 'FILE'], /--qmp .*: is a regular file, not a socket/],
   [['trace', 'attach', '--qmp', 'DIR/absent.sock'], /--qmp .*absent\.sock: no socket there/],
+  [
+    ['trace', 'attach', '--qmp', '127.0.0.1:1'],
+    /--qmp 127\.0\.0\.1:1: cannot attach \(nothing listens there/,
+  ],
 ];
 
 describe('an unusable path or a bad number is one line and exit 2', () => {
