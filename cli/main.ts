@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerChartCommand } from './commands/chart.js';
 import { registerCheckCommand } from './commands/check.js';
@@ -11,6 +14,25 @@ import { registerViewCommand } from './commands/view.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
+
+/**
+ * The version in lockstep's package.json, found by walking up from this module (it runs from `cli/` under
+ * tsx and from `dist/cli/` when built).
+ */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'lockstep' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // no package.json here: look one folder up
+    }
+  }
+  return 'unknown';
+}
 
 /** Commander's codes for help and version output, which end a run successfully. */
 const SUCCESS_CODES = new Set([
@@ -30,6 +52,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void = () =>
   const program = new Command()
     .name('lockstep')
     .description("QEMU's COLO protocol as executable state machines")
+    .version(packageVersion(), '-V, --version', "print lockstep's version")
     .showSuggestionAfterError()
     // Commander must not call process.exit: main returns the exit code so tests can run it in-process.
     .exitOverride()

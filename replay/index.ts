@@ -8,4 +8,4 @@ export { diffNodes, type FieldDifference } from './compare.js';
 export type { RuntimeFinding, RuntimeOutcome } from './findings.js';
 export { expectedOutcome } from './outcome.js';
 export { type Divergence, type ReplayOptions, type ReplayReport, replayFile, replayTrace } from './replay.js';
-export { type CounterexampleTrace, parseTrace, readTrace } from './trace-file.js';
+export { type CounterexampleTrace, checkTraceInModel, parseTrace, readTrace } from './trace-file.js';

@@ -14,6 +14,7 @@ import {
   PROPOSED_FIX_NAMES,
 } from '../model/index.js';
 import { fail } from '../runtime/errors.js';
+import { expectedStates } from './oracle.js';
 
 /** A counterexample as `lockstep check` writes it. @public */
 export interface CounterexampleTrace {
@@ -54,6 +55,23 @@ export async function readTrace(path: string): Promise<CounterexampleTrace> {
     fail('trace-unreadable', { path, actual: `not JSON: ${(error as Error).message}` });
   }
   return parseTrace(value, path);
+}
+
+/**
+ * Checks that the model takes every step of a well-formed trace: a step it refuses means the file was
+ * edited or comes from another model, so it is bad input (exit 2), not a divergence of the runtime.
+ * @throws LockstepError `trace-malformed` naming the first step the model refuses.
+ * @public
+ */
+export function checkTraceInModel(trace: CounterexampleTrace): void {
+  const refused = expectedStates(trace.options, trace.steps).after.indexOf(null);
+  if (refused >= 0)
+    fail('trace-malformed', {
+      path: trace.path,
+      message: `steps[${refused}].action`,
+      actual: JSON.stringify(trace.steps[refused]),
+      expected: 'a step the model takes there (was the trace edited?)',
+    });
 }
 
 /** Checks a parsed trace. @throws LockstepError `trace-malformed`. @public */

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { renderAllCharts } from '../../charts/all.js';
 import { CHART_VIEWS } from '../../charts/dot.js';
@@ -9,7 +8,7 @@ import { chartSummary, formatSummaryTable } from '../../charts/summary.js';
 import type { ProfileName } from '../../machines/index.js';
 import { MACHINE_NAMES, MACHINES, PROFILE_NAMES, PROFILES } from '../../machines/index.js';
 import { parseChoice, UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkOutputDir, writeOutputFile } from '../io.js';
 
 /** The options `lockstep chart` accepts, as commander parses them. */
 interface ChartFlags {
@@ -42,12 +41,9 @@ async function all(io: CliIo, flags: ChartFlags, profiles: readonly ProfileName[
     throw new UsageError('chart all needs --out DIR, e.g. lockstep chart all --out docs/charts');
   if (flags.format !== undefined || flags.view !== undefined)
     throw new UsageError('chart all always writes mermaid and both svg views; drop --format and --view');
+  checkOutputDir('--out', flags.out);
   const files = await renderAllCharts(profiles);
-  for (const file of files) {
-    const path = join(flags.out, file.path);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.content);
-  }
+  for (const file of files) await writeOutputFile('--out', join(flags.out, file.path), file.content);
   const rows = chartSummary(profiles);
   if (flags.json) return io.stdout(json({ out: flags.out, files: files.map((f) => f.path), summary: rows }));
   io.stdout(`wrote ${files.length} files to ${flags.out}\n\n${formatSummaryTable(rows)}`);
@@ -104,8 +100,7 @@ export function registerChartCommand(program: Command, io: CliIo): void {
         ...(view === undefined ? {} : { view }),
       });
       if (flags.out === undefined) return io.stdout(text);
-      await mkdir(dirname(flags.out), { recursive: true });
-      await writeFile(flags.out, text);
+      await writeOutputFile('--out', flags.out, text);
       io.stdout(`wrote ${flags.out}\n`);
     });
 }

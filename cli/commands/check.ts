@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { NodeState } from '../../machines/index.js';
 import {
@@ -20,7 +19,7 @@ import {
   verdicts,
 } from '../../model/index.js';
 import { EXIT_FAILURE, EXIT_INCOMPLETE, parseChoice, UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkOutputDir, writeOutputFile } from '../io.js';
 import { progressPrinter } from './check-progress.js';
 import { integer, type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
@@ -136,6 +135,8 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
   }
 
   const options: ColoModelOptions = modelOptions(flags);
+  // --trace-out is a folder, checked before the search so a bad path costs nothing and loses no verdict
+  if (flags.traceOut !== undefined) checkTraceOut(flags.traceOut);
   const model = createColoModel(options);
   const report = await search(io, flags, options, model);
   const all = verdicts(model, report);
@@ -143,21 +144,19 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
   const violations = found.filter((v) => !isFinding(v.property));
   const findings = found.filter((v) => isFinding(v.property));
   const unproven = all.some((v) => v.verdict === 'not-found' && !isFinding(v.property));
-  const dir = flags.traceOut ?? join('.lockstep', 'traces');
   const withTrace = found.filter((v) => v.trace !== null);
-  const saved: string[] = [];
-  for (const v of withTrace) {
-    const file =
-      flags.traceOut && withTrace.length === 1
-        ? flags.traceOut
-        : join(dirname(join(dir, 'x')), `${v.property}.json`);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(
-      file,
-      json({ options, property: v.property, kind: kindOf(v.property), steps: traceJson(v.trace!) }),
-    );
-    saved.push(file);
-  }
+  // the verdicts are printed first (below); the traces are written after, so a failed write never loses them
+  const traceOut = flags.traceOut;
+  const traceFiles =
+    traceOut === undefined
+      ? []
+      : withTrace.map((v) => ({
+          path: join(traceOut, `${v.property}.json`),
+          text: json({ options, property: v.property, kind: kindOf(v.property), steps: traceJson(v.trace!) }),
+        }));
+  const saveTraces = async () => {
+    for (const file of traceFiles) await writeOutputFile('--trace-out', file.path, file.text);
+  };
   if (violations.length > 0) setExit(EXIT_FAILURE);
   else if (unproven) setExit(EXIT_INCOMPLETE);
   const memory = Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -167,7 +166,7 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
       kind: kindOf(v.property),
       trace: v.trace ? traceJson(v.trace) : null,
     });
-    return io.stdout(
+    io.stdout(
       json({
         states: report.states,
         transitions: report.transitions,
@@ -184,8 +183,10 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
         })),
         violations: violations.map(entry),
         findings: findings.map(entry),
+        traces: traceFiles.map((f) => f.path),
       }),
     );
+    return saveTraces();
   }
   const out: string[] = [];
   for (const v of all) out.push(`${v.property.padEnd(36)} ${kindOf(v.property).padEnd(9)} ${verdictText(v)}`);
@@ -204,8 +205,20 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
     );
     out.push(messageSequenceChart(model, v.trace!));
   }
-  if (saved.length > 0) out.push('', `traces saved: ${saved.join(', ')}`);
+  if (traceFiles.length > 0) out.push('', `traces: ${traceFiles.map((f) => f.path).join(', ')}`);
+  else if (withTrace.length > 0)
+    out.push('', 'traces not saved: --trace-out DIR saves each as DIR/PROPERTY.json for lockstep replay');
   io.stdout(`${out.join('\n')}\n`);
+  await saveTraces();
+}
+
+/** `--trace-out DIR`: a folder (created when missing); a name ending in .json is a file name by mistake. */
+function checkTraceOut(dir: string): void {
+  if (dir.endsWith('.json'))
+    throw new UsageError(
+      `--trace-out ${dir}: give a folder; each counterexample is saved in it as PROPERTY.json`,
+    );
+  checkOutputDir('--trace-out', dir);
 }
 
 /** Adds `lockstep check` to the program. @public */
@@ -229,8 +242,8 @@ export function registerCheckCommand(program: Command, io: CliIo, setExit: (code
     )
     .option('--progress', 'print progress on stderr every 2 s (default: only when stderr is a terminal)')
     .option(
-      '--trace-out <file>',
-      'where to save the counterexample JSON (default .lockstep/traces/PROPERTY.json)',
+      '--trace-out <dir>',
+      'save each counterexample in this folder as PROPERTY.json, for lockstep replay (default: not saved)',
     )
     .option('--list-fixes', 'list the fixes that can be switched off')
     .option('--json', 'print one JSON object')

@@ -1,11 +1,11 @@
-import { mkdir } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { PROFILE_NAMES } from '../../machines/index.js';
 import { type DemoOptions, type DemoResult, runDemo } from '../../runtime/demo/run-demo.js';
+import { parseRamSize } from '../../runtime/guest/index.js';
 import { runDemoWithView } from '../../view/embed.js';
 import { EXIT_FAILURE, parseChoice } from '../errors.js';
-import type { CliIo } from '../io.js';
-import { checkMultifd, parseCount, parseProfile, parseRam } from './node-options.js';
+import { type CliIo, paintVerdicts, prepareOutputDir } from '../io.js';
+import { checkMultifd, parseCount, parseMultifd, parseProfile, parseRam } from './node-options.js';
 import { parsePort, untilSignal } from './view.js';
 
 const FAILOVER_SIDES = ['primary', 'secondary', 'none'] as const;
@@ -65,30 +65,54 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** The human report: a checkpoint table, the failover, the digest check, pause mean and p99. */
+const MIB = 2 ** 20;
+/** Bytes as MiB with two decimals: checkpoints move from kilobytes to hundreds of MiB. */
+const mib = (bytes: number): string => (bytes / MIB).toFixed(2);
+
+/**
+ * The human report, for a reader who has never seen COLO: what ran, the precopy, a checkpoint table with
+ * units, then what each figure means and whether it is good, the failover, the digest check, and where the
+ * logs are.
+ */
 export function formatDemo(result: DemoResult): string {
   const rows = result.checkpoints.map((c, i) => [
     String(i + 1),
     c.pauseMs.toFixed(1),
     String(c.dirtyPages),
-    String(c.bytes),
+    mib(c.bytes),
   ]);
-  const header = ['checkpoint', 'pause ms', 'dirty pages', 'bytes'];
+  const header = ['checkpoint', 'pause (ms)', 'dirty pages', 'sent (MiB)'];
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col]!.length)));
   const line = (cells: readonly string[]) =>
     `${cells.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ')}\n`;
   const pauses = result.checkpoints.map((c) => c.pauseMs);
   const mean = pauses.reduce((a, b) => a + b, 0) / Math.max(1, pauses.length);
-  let text = `${result.profile}, ${result.multifd ? `multifd ${result.multifd}` : 'main channel'}\n\n`;
+  const channel = result.multifd
+    ? `pages over ${result.multifd} multifd channels`
+    : 'pages on the main channel';
+  const guestBytes = parseRamSize(result.ram);
+  let text = `${result.profile}, ${guestBytes / MIB} MiB guest, ${channel}, a checkpoint every ${result.checkpointDelayMs} ms\n\n`;
+  text += `precopy: ${result.precopyMs.toFixed(0)} ms from migrate until both sides were in COLO (the whole guest RAM copied once while the guest ran)\n\n`;
   text += line(header) + rows.map(line).join('');
   text += `\npause: mean ${mean.toFixed(1)} ms, p99 ${percentile(pauses, 99).toFixed(1)} ms\n`;
+  text +=
+    "  how long the primary's guest stood still at each checkpoint while its dirty pages and device state\n";
+  text += '  went to the secondary: the price COLO charges for fault tolerance, so lower is better.\n';
+  text +=
+    '  dirty pages: 4 KiB pages the guest wrote since the checkpoint before; sent: the bytes that checkpoint\n';
+  text +=
+    '  put on the wire. More writes between checkpoints mean more pages, more bytes and a longer pause.\n';
   const f = result.failover;
   if (f === null) text += 'failover: none (both sides left running until the end)\n';
   else {
-    text += `failover: the ${f.side} took over, resumed from checkpoint ${f.resumedFromCheckpoint}\n`;
-    text += `digest check: ${f.digestMatch ? 'match' : 'MISMATCH'}\n`;
+    const killed = f.side === 'secondary' ? 'primary' : 'secondary';
+    text += `failover: the ${killed} was killed; the ${f.side} took over, resuming from checkpoint ${f.resumedFromCheckpoint}\n`;
+    text += f.digestMatch
+      ? `digest check: match - the survivor's RAM is exactly the image of checkpoint ${f.resumedFromCheckpoint}, as COLO promises\n`
+      : `digest check: MISMATCH - the survivor's RAM is not the image of checkpoint ${f.resumedFromCheckpoint}: a bug (exit 1)\n`;
   }
   text += `logs: ${result.logs.primary}, ${result.logs.secondary}\n`;
+  text += "  each node's event log; lockstep log replay FILE rebuilds its states from it\n";
   return text;
 }
 
@@ -116,12 +140,12 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
     .action(async (flags: DemoFlags) => {
       const profile = parseProfile(flags.profile);
       const ram = parseRam(flags.ram);
-      const multifd = parseCount('--multifd', flags.multifd, 0);
+      const multifd = parseMultifd(flags.multifd);
       const checkpoints = parseCount('--checkpoints', flags.checkpoints, 5, 1);
       const failover = parseChoice('failover side', flags.failover ?? 'secondary', FAILOVER_SIDES);
       const delay = parseCount('--checkpoint-delay', flags.checkpointDelay, 600);
       checkMultifd(profile, multifd);
-      if (flags.logDir !== undefined) await mkdir(flags.logDir, { recursive: true });
+      if (flags.logDir !== undefined) await prepareOutputDir('--log-dir', flags.logDir);
       const live = flags.json && !io.isTTY ? undefined : progress(io);
       let result: DemoResult;
       try {
@@ -139,7 +163,7 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
       } finally {
         live?.done();
       }
-      io.stdout(flags.json ? `${JSON.stringify(result)}\n` : formatDemo(result));
+      io.stdout(flags.json ? `${JSON.stringify(result)}\n` : paintVerdicts(io, formatDemo(result)));
       // no failover: nothing to check; otherwise the digests decide
       if (result.failover !== null && !result.failover.digestMatch) setExit(EXIT_FAILURE);
     });

@@ -1,10 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { exportPromela, PROMELA_PROPERTIES, promelaPropertyNumber } from '../../model/promela/index.js';
 import { type CrossCheck, crossCheckExport, spinAvailable } from '../../model/spin/index.js';
 import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkOutputFile, writeOutputFile } from '../io.js';
 import { type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
 interface ExportFlags extends ModelFlags {
@@ -26,9 +25,10 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     throw new UsageError(
       `--out: the file name may use letters, digits, '.', '-' and '_' only, got "${basename(file)}"`,
     );
+  checkOutputFile('--out', file);
   const model = exportPromela(options, tablesFile);
-  await writeFile(file, model.text);
-  await writeFile(join(dirname(file), tablesFile), model.tables);
+  await writeOutputFile('--out', file, model.text);
+  await writeOutputFile('--out', join(dirname(file), tablesFile), model.tables);
   const properties = PROMELA_PROPERTIES.map((name) => ({ name, prop: promelaPropertyNumber(name) }));
   const summary = {
     file,

@@ -3,7 +3,7 @@ import type { NodeState } from '../../machines/index.js';
 import { LockstepError } from '../../runtime/errors.js';
 import { foldNodeLog } from '../../runtime/node/index.js';
 import { UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkInputFile } from '../io.js';
 
 /** The statuses a replay ends in. @public */
 export function finalStatuses(state: NodeState): Record<string, unknown> {
@@ -29,6 +29,7 @@ export function registerLogCommand(program: Command, io: CliIo): void {
     .argument('<file>', 'the event log (JSON Lines) of one node')
     .option('--json', 'print one JSON object: role, profile, events, timeline, final')
     .action(async (file: string, flags: { json?: true }) => {
+      checkInputFile('event log', file);
       const replay = await foldNodeLog(file).catch((e: unknown) => {
         if (e instanceof LockstepError) throw new UsageError(e.message);
         const code = (e as NodeJS.ErrnoException).code;

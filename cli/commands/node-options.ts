@@ -4,6 +4,7 @@ import { LockstepError } from '../../runtime/errors.js';
 import { parseRamSize } from '../../runtime/guest/index.js';
 import type { QmpListen } from '../../runtime/qmp/index.js';
 import { parseChoice, UsageError } from '../errors.js';
+import { checkSocketPath } from '../io.js';
 
 /** `--profile`: a QEMU version, default qemu-11.0. */
 export function parseProfile(value: string | undefined): Profile {
@@ -11,12 +12,27 @@ export function parseProfile(value: string | undefined): Profile {
 }
 
 /** A non-negative integer option, e.g. `--multifd 2`. */
-export function parseCount(option: string, value: string | undefined, fallback: number, min = 0): number {
+export function parseCount(
+  option: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
-    throw new UsageError(`${option} must be an integer ≥ ${min}, got "${value}"`);
+  const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`${option} must be an integer ${range}, got "${value}"`);
   return n;
+}
+
+/** The most multifd channels the machines model (machines/counters.ts:checkChannels). */
+export const MAX_MULTIFD_CHANNELS = 16;
+
+/** `--multifd N`: 0 (pages on the main channel) to 16 channels. */
+export function parseMultifd(value: string | undefined): number {
+  return parseCount('--multifd', value, 0, 0, MAX_MULTIFD_CHANNELS);
 }
 
 /** `--ram`: QEMU's -m syntax; a bad size is a usage error with the runtime's message. */
@@ -39,8 +55,11 @@ export function checkMultifd(profile: Profile, multifd: number): void {
     );
 }
 
-/** `--qmp PATH|HOST:PORT`: a unix socket path, or loopback TCP when it looks like HOST:PORT. */
-export function parseQmpWhere(value: string): QmpListen {
+/**
+ * `--qmp PATH|HOST:PORT`: a unix socket path, or TCP when it looks like HOST:PORT. `use` says whether the
+ * command listens there (a node) or connects (trace attach): the path is checked for that.
+ */
+export function parseQmpWhere(value: string, use: 'listen' | 'connect' = 'listen'): QmpListen {
   const tcp = /^(\[[^\]]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(value);
   if (tcp && !value.includes('/')) {
     const port = Number(tcp[2]);
@@ -49,6 +68,7 @@ export function parseQmpWhere(value: string): QmpListen {
     return host === '' ? { port } : { host, port };
   }
   if (value === '') throw new UsageError('--qmp needs a unix socket path or HOST:PORT');
+  checkSocketPath('--qmp', value, use);
   return { path: value };
 }
 

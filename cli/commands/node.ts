@@ -8,11 +8,12 @@ import { LockstepError } from '../../runtime/errors.js';
 import { startNode } from '../../runtime/host/index.js';
 import { DEFAULT_RUNTIME_OPTIONS, parseTcpUri } from '../../runtime/node/index.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkOutputFile } from '../io.js';
 import {
   checkMultifd,
   describeQmp,
   parseCount,
+  parseMultifd,
   parseProfile,
   parseQmpWhere,
   parseRam,
@@ -54,7 +55,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
   const where = parseQmpWhere(flags.qmp);
   const profile = parseProfile(flags.profile);
   const ram = parseRam(flags.ram);
-  const multifd = parseCount('--multifd', flags.multifd, 0);
+  const multifd = parseMultifd(flags.multifd);
   checkMultifd(profile, multifd);
   const checkpointDelayMs = parseCount(
     '--checkpoint-delay',
@@ -74,6 +75,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     io.stderr(
       `lockstep ${role}: warning: QMP has no authentication; anyone who reaches ${describeQmp({ host: where.host ?? '127.0.0.1', port: where.port })} controls this node\n`,
     );
+  if (flags.log !== undefined) checkOutputFile('--log', flags.log);
   const logPath = flags.log ?? join(await mkdtemp(join(tmpdir(), `lockstep-${role}-`)), `${role}.jsonl`);
   const node = await startNode({
     role,

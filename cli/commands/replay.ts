@@ -1,9 +1,9 @@
 import { basename, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { type ReplayReport, replayFile } from '../../replay/index.js';
+import { checkTraceInModel, type ReplayReport, readTrace, replayTrace } from '../../replay/index.js';
 import { LockstepError } from '../../runtime/errors.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import { type CliIo, checkInputFile, checkOutputDir, paintVerdicts } from '../io.js';
 
 interface ReplayFlags {
   readonly logDir?: string;
@@ -41,9 +41,13 @@ export async function runReplay(
   setExit: (code: number) => void,
 ): Promise<void> {
   const logDir = flags.logDir ?? join('.lockstep', 'replay', basename(file).replace(/\.json$/, ''));
+  checkInputFile('counterexample trace', file);
+  checkOutputDir('--log-dir', logDir);
   let report: ReplayReport;
   try {
-    report = await replayFile(file, { logDir });
+    const trace = await readTrace(file);
+    checkTraceInModel(trace);
+    report = await replayTrace(trace, { logDir });
   } catch (error) {
     if (
       error instanceof LockstepError &&
@@ -53,7 +57,7 @@ export async function runReplay(
     throw error;
   }
   if (!report.matched || !report.sameOutcome) setExit(EXIT_FAILURE);
-  io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
+  io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : paintVerdicts(io, describe(report)));
 }
 
 /** Adds `lockstep replay` to the program. @public */

@@ -7,7 +7,15 @@ import { PendingCommands, type SentCommand } from './commands.js';
 import { FailoverReplay } from './failover-replay.js';
 import { isKnownCommand, KNOWN_EVENTS } from './known.js';
 import { type TraceEntry, TraceReader } from './read.js';
-import type { Finding, StatusStep, TraceOptions, TraceReport, TraceWarning, Violation } from './report.js';
+import type {
+  Finding,
+  StatusStep,
+  TraceOptions,
+  TraceReport,
+  TraceStart,
+  TraceWarning,
+  Violation,
+} from './report.js';
 import { ServingTracker } from './serving.js';
 import { StatusReplay } from './status-replay.js';
 
@@ -46,6 +54,21 @@ export class TraceChecker {
   /** @param options - the side the log comes from and the profile to hold it against */
   constructor(readonly options: TraceOptions) {
     this.replay = new StatusReplay(options.side, options.profile);
+  }
+
+  /**
+   * Starts from what a running QEMU reported (its status, run state and capabilities) instead of a fresh
+   * process, so a live attach judges what happens next against the truth, not against `none`.
+   */
+  startFrom(start: TraceStart): void {
+    this.status = start.status;
+    this.running = start.running;
+    const capabilities = start.capabilities.filter(isCapabilityState);
+    this.replay.forceCapabilities({ type: 'migrate-set-capabilities', capabilities });
+    if (start.status === 'colo') {
+      this.episode = { line: 0, exitLine: null };
+      this.failover.init(); // colo.c: the COLO thread that is running began with failover_init_state
+    }
   }
 
   /**
@@ -162,9 +185,13 @@ export class TraceChecker {
     const pending = this.commands
       .inBand()
       .find((c) => c.name === 'x-colo-lost-heartbeat' && !this.earlyHeartbeats.has(c));
-    if (!pending) return;
-    this.earlyHeartbeats.add(pending);
-    this.commandSucceeded(pending.line, pending.name, pending.args);
+    if (pending) {
+      this.earlyHeartbeats.add(pending);
+      this.commandSucceeded(pending.line, pending.name, pending.args);
+    } else if (this.options.unseenCommands && this.failover.status === 'none') {
+      // another monitor sent it: the event is the only trace this session gets
+      this.commandSucceeded(this.reader.lastLine, 'x-colo-lost-heartbeat', undefined);
+    }
   }
 
   private migration(line: number, to: unknown): void {

@@ -1,5 +1,5 @@
 import { classifyQmp, type QmpMessage, timestampMicros } from '../qmp/wire.js';
-import { TraceReadError, type TraceWarning } from './report.js';
+import { TraceReadError, type TraceSide, type TraceWarning } from './report.js';
 
 /** One readable line of a QMP log. @public */
 export interface TraceEntry {
@@ -62,6 +62,11 @@ export class TraceReader {
     return this.sawMessage;
   }
 
+  /** The 1-based number of the line read last (0 before the first). */
+  get lastLine(): number {
+    return this.lineNo;
+  }
+
   /** Events carry QEMU's wall clock (qapi/qmp-event.c:timestamp_put); it must not run backwards. */
   private checkTime(line: number, event: string, time: number | null, warnings: TraceWarning[]): void {
     if (time === null) {
@@ -85,4 +90,50 @@ export function splitLog(text: string): string[] {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   return lines;
+}
+
+/** Which side a log comes from, and the line that tells. @public */
+export interface InferredSide {
+  readonly side: TraceSide;
+  readonly line: number;
+  /** What on that line tells it, e.g. `migrate-incoming` or `COLO_EXIT mode secondary`. */
+  readonly because: string;
+}
+
+/** COLO's modes (query-colo-status, COLO_EXIT) and the side each names. */
+const MODE_SIDES: Readonly<Record<string, TraceSide>> = { primary: 'source', secondary: 'incoming' };
+
+/**
+ * The side a QMP log tells by itself: the first `migrate` (source) or `migrate-incoming` (incoming)
+ * command, or a COLO mode in a COLO_EXIT event or a query-colo-status reply. Null when nothing tells.
+ * @public
+ */
+export function inferSide(lines: readonly string[]): InferredSide | null {
+  const coloStatusIds = new Set<string>();
+  for (const [index, raw] of lines.entries()) {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    const message = classifyQmp(value);
+    const line = index + 1;
+    if (message?.kind === 'command') {
+      if (message.name === 'migrate') return { side: 'source', line, because: 'migrate' };
+      if (message.name === 'migrate-incoming') return { side: 'incoming', line, because: 'migrate-incoming' };
+      if (message.name === 'query-colo-status') coloStatusIds.add(JSON.stringify(message.value.id));
+      continue;
+    }
+    const data = (value as { data?: { mode?: unknown }; return?: { mode?: unknown }; id?: unknown }) ?? {};
+    const mode =
+      message?.kind === 'event' && message.value.event === 'COLO_EXIT'
+        ? data.data?.mode
+        : message?.kind === 'reply' && coloStatusIds.has(JSON.stringify(data.id))
+          ? data.return?.mode
+          : undefined;
+    const side = typeof mode === 'string' ? MODE_SIDES[mode] : undefined;
+    if (side) return { side, line, because: `COLO mode ${String(mode)}` };
+  }
+  return null;
 }

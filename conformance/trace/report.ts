@@ -13,6 +13,22 @@ export interface TraceOptions {
   readonly side: TraceSide;
   /** The QEMU version the log is held against (machines/profiles.ts). */
   readonly profile: Profile;
+  /**
+   * True when the log is one session among several on the same QEMU (a live attach): commands sent on
+   * other monitors never show, so a failover the events prove is taken as an unseen x-colo-lost-heartbeat,
+   * still held to colo-failover.c's rule that COLO mode must be on.
+   */
+  readonly unseenCommands?: boolean;
+}
+
+/** What a running QEMU reports about itself when a live check starts (the four queries `attachTrace` sends). @public */
+export interface TraceStart {
+  /** query-migrate's `status` (`none` when it has none). */
+  readonly status: string;
+  /** query-status's `running`. */
+  readonly running: boolean;
+  /** query-migrate-capabilities. */
+  readonly capabilities: ReadonlyArray<{ readonly capability: string; readonly state: boolean }>;
 }
 
 /** A MIGRATION status change, or a COLO_EXIT or failover, the machines cannot produce. @public */

@@ -1,5 +1,9 @@
 import { type AnyStateMachine, type EventObject, initialTransition, transition } from 'xstate';
-import type { MigrationContext, SetCapabilitiesEvent } from '../../machines/capabilities-guards.js';
+import {
+  applyCapabilities,
+  type MigrationContext,
+  type SetCapabilitiesEvent,
+} from '../../machines/capabilities-guards.js';
 import { type MachineGraph, machineGraph } from '../../machines/introspect.js';
 import type { Profile } from '../../machines/profiles.js';
 import { MACHINES } from '../../machines/registry.js';
@@ -53,6 +57,14 @@ export class StatusReplay {
   setCapabilities(status: string, event: SetCapabilitiesEvent): void {
     if (!this.knows(status)) return;
     this.context = this.step(status, this.context, event).context;
+  }
+
+  /**
+   * Sets the capabilities a running QEMU reported, whatever its status (QEMU refuses the command outside
+   * setup, but the values are the truth of the moment).
+   */
+  forceCapabilities(event: SetCapabilitiesEvent): void {
+    this.context = { capabilities: applyCapabilities(this.context.capabilities, event) };
   }
 
   /** Checks from→to; on success the returned context is the one to carry on with. */

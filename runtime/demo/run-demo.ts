@@ -36,6 +36,11 @@ export interface DemoResult {
     digestMatch: boolean;
   } | null;
   readonly logs: { readonly primary: string; readonly secondary: string };
+  /** Guest RAM (QEMU -m syntax) and x-checkpoint-delay in ms, as the pair ran. */
+  readonly ram: string;
+  readonly checkpointDelayMs: number;
+  /** From `migrate` until the primary's COLO thread waits for its first checkpoint: the precopy, in ms. */
+  readonly precopyMs: number;
 }
 
 const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
@@ -45,6 +50,8 @@ export interface Pair {
   readonly primary: NodeRuntime;
   readonly secondary: NodeRuntime;
   readonly logs: { readonly primary: string; readonly secondary: string };
+  /** From `migrate` until both sides are in COLO, in ms. */
+  readonly precopyMs: number;
 }
 
 /**
@@ -88,12 +95,14 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
   const { port } = await listening;
   await primary.qmp('migrate-set-capabilities', X_COLO);
   await primary.qmp('cont');
+  const migrateAt = performance.now();
   await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
   const channels = options.multifd ? `multifd ${options.multifd}` : 'main channel';
   say(`precopy of ${options.ram} to 127.0.0.1:${port} (${channels})`);
   await waitFor(primary, 'colo', () => primary.state.colo?.value === 'wait-checkpoint-event');
+  const precopyMs = performance.now() - migrateAt;
   say(`both sides in colo (${options.profile.name})`);
-  return { primary, secondary, logs };
+  return { primary, secondary, logs, precopyMs };
 }
 
 /**
@@ -103,7 +112,7 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const say = options.progress ?? (() => {});
-  const { primary, secondary, logs } = await startPair(options);
+  const { primary, secondary, logs, precopyMs } = await startPair(options);
   try {
     await waitFor(
       primary,
@@ -124,6 +133,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         .map(({ pauseMs, dirtyPages, bytes }) => ({ pauseMs, dirtyPages, bytes })),
       failover,
       logs,
+      ram: options.ram,
+      checkpointDelayMs: primary.options.checkpointDelayMs,
+      precopyMs,
     };
   } finally {
     for (const node of [primary, secondary]) {

@@ -23,7 +23,7 @@ const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 **
  * @public
  */
 export function parseRamSize(spec: string | number): number {
-  const m = typeof spec === 'number' ? null : /^\s*(\d+)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(spec);
+  const m = typeof spec === 'number' ? null : /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(spec);
   const bytes = typeof spec === 'number' ? spec : m ? Number(m[1]) * UNITS[m[2]!.toUpperCase()]! : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes % PAGE_SIZE !== 0)
     fail('bad-ram-size', { actual: String(spec) });

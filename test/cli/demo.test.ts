@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
+import { tempDir } from '../support/temp-dir.js';
 import { captureIo } from './io.js';
 
 const FAST = ['--ram', '16M', '--checkpoint-delay', '40'];
+// each run's event logs go to a folder the test removes (without --log-dir the demo keeps them in /tmp)
+let logs: string;
+beforeEach(async () => {
+  logs = await tempDir('lockstep-demo-test-');
+  FAST.splice(4, 2, '--log-dir', logs);
+});
 
 describe('lockstep demo', () => {
   it('--json prints one object of the documented shape: 3 checkpoints, the secondary takes over, digests match', async () => {
@@ -31,14 +38,24 @@ describe('lockstep demo', () => {
     expect(result.failover.resumedFromCheckpoint).toBeGreaterThanOrEqual(2);
   });
 
-  it('human output: the checkpoint table, the failover and the digest check', async () => {
+  it('human output a newcomer reads: what ran, the precopy, units, what each figure means, the logs', async () => {
     const io = captureIo();
     const code = await main(['demo', ...FAST, '--checkpoints', '2', '--multifd', '2'], io);
     expect(code).toBe(0);
-    expect(io.out()).toMatch(/checkpoint\s+pause ms\s+dirty pages\s+bytes/);
-    expect(io.out()).toMatch(/failover: the secondary took over, resumed from checkpoint 2/);
-    expect(io.out()).toMatch(/digest check: match/);
-    expect(io.out()).toMatch(/pause: mean [\d.]+ ms, p99 [\d.]+ ms/);
+    const out = io.out();
+    expect(out).toMatch(
+      /^qemu-11\.0, 16 MiB guest, pages over 2 multifd channels, a checkpoint every \d+ ms\n/,
+    );
+    expect(out).toMatch(/precopy: \d+ ms from migrate until both sides were in COLO/);
+    expect(out).toMatch(
+      /checkpoint\s+pause \(ms\)\s+dirty pages\s+sent \(MiB\)\n1\s+[\d.]+\s+\d+\s+\d+\.\d\d\n/,
+    );
+    expect(out).toMatch(/pause: mean [\d.]+ ms, p99 [\d.]+ ms\n.*stood still.*\n.*lower is better/);
+    expect(out).toMatch(
+      /failover: the primary was killed; the secondary took over, resuming from checkpoint 2/,
+    );
+    expect(out).toMatch(/digest check: match - the survivor's RAM is exactly the image of checkpoint 2/);
+    expect(out).toMatch(/logs: .*primary\.jsonl, .*secondary\.jsonl\n.*lockstep log replay FILE/);
     // piped (not a TTY): progress as plain lines on stderr
     expect(io.err()).toMatch(/^precopy of 16M .*multifd 2\)\n/);
   });

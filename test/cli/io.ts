@@ -5,13 +5,16 @@ export function captureIo(): CliIo & {
   out: () => string;
   err: () => string;
   onErr: (f: (s: string) => void) => void;
+  onOut: (f: (s: string) => void) => void;
 } {
   let out = '';
   let err = '';
   const watchers: Array<(s: string) => void> = [];
+  const outWatchers: Array<(s: string) => void> = [];
   return {
     stdout: (text) => {
       out += text;
+      for (const w of outWatchers) w(out);
     },
     stderr: (text) => {
       err += text;
@@ -22,6 +25,10 @@ export function captureIo(): CliIo & {
     onErr: (f) => {
       watchers.push(f);
       f(err);
+    },
+    onOut: (f) => {
+      outWatchers.push(f);
+      f(out);
     },
   };
 }

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
@@ -7,6 +6,7 @@ import { type NodeState, QEMU_11_0 } from '../../machines/index.js';
 import { startPair } from '../../runtime/demo/run-demo.js';
 import { waitFor } from '../../runtime/demo/wait.js';
 import { foldNodeLog, type NodeRuntime } from '../../runtime/node/index.js';
+import { tempDir } from '../support/temp-dir.js';
 import { captureIo } from './io.js';
 
 interface Live {
@@ -68,7 +68,7 @@ async function replay(path: string) {
 
 describe.each([0, 2])('lockstep log replay of a live run, multifd %i', (multifd) => {
   it('replaying a log gives exactly the states the live run reported', async () => {
-    const live = await livePair(await mkdtemp(join(tmpdir(), 'lockstep-replay-')), multifd);
+    const live = await livePair(await tempDir('lockstep-replay-'), multifd);
     for (const role of ['primary', 'secondary'] as const) {
       const { code, result } = await replay(live[role].path);
       expect(code).toBe(0);
@@ -91,7 +91,7 @@ describe.each([0, 2])('lockstep log replay of a live run, multifd %i', (multifd)
 describe('lockstep log replay', () => {
   let pair: { primary: Live; secondary: Live };
   beforeAll(async () => {
-    pair = await livePair(await mkdtemp(join(tmpdir(), 'lockstep-replay-')));
+    pair = await livePair(await tempDir('lockstep-replay-'));
   });
 
   it('prints the timeline as text without --json', async () => {
@@ -105,9 +105,9 @@ describe('lockstep log replay', () => {
     const text = await readFile(pair.secondary.path, 'utf8');
     const lines = text.split('\n').filter(Boolean);
     const keep = Math.floor(lines.length / 2);
-    const cut = join(await mkdtemp(join(tmpdir(), 'lockstep-cut-')), 'cut.jsonl');
+    const cut = join(await tempDir('lockstep-cut-'), 'cut.jsonl');
     await writeFile(cut, `${lines.slice(0, keep).join('\n')}\n${lines[keep]!.slice(0, 25)}`);
-    const whole = join(await mkdtemp(join(tmpdir(), 'lockstep-whole-')), 'whole.jsonl');
+    const whole = join(await tempDir('lockstep-whole-'), 'whole.jsonl');
     await writeFile(whole, `${lines.slice(0, keep).join('\n')}\n`);
     const torn = await replay(cut);
     const clean = await replay(whole);
@@ -121,7 +121,7 @@ describe('lockstep log replay', () => {
   });
 
   it('a file that is not a node log is one line naming the line, exit 2', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'lockstep-bad-')), 'x.jsonl');
+    const path = join(await tempDir('lockstep-bad-'), 'x.jsonl');
     await writeFile(path, '{"seq":1,"ts":0,"type":"qmp","data":{}}\n');
     const { code, io } = await replay(path);
     expect(code).toBe(2);
@@ -131,7 +131,7 @@ describe('lockstep log replay', () => {
   });
 
   it('a missing file or a folder is one line, exit 2', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lockstep-bad-'));
+    const dir = await tempDir('lockstep-bad-');
     for (const path of [join(dir, 'missing.jsonl'), dir]) {
       const { code, io } = await replay(path);
       expect(code).toBe(2);

@@ -23,7 +23,11 @@ describe('attachTrace: the checker, live on a client', () => {
     server = await FakeQmpServer.start({ handlers: { migrate: () => ({ return: {} }) } });
     const qmp = await QmpClient.connect({ path: server.path });
     const seen: TraceItem[] = [];
-    const live = attachTrace(qmp, { side: 'source', profile: QEMU_7_2, onItem: (item) => seen.push(item) });
+    const live = await attachTrace(qmp, {
+      side: 'source',
+      profile: QEMU_7_2,
+      onItem: (item) => seen.push(item),
+    });
     await qmp.execute('migrate', { uri: 'tcp:127.0.0.1:1' });
     server.emit('MIGRATION', { status: 'setup' });
     server.emit('MIGRATION', { status: 'active' });
@@ -42,7 +46,7 @@ describe('attachTrace: the checker, live on a client', () => {
   it('reports a wedged QEMU while the caller still waits for its command', async () => {
     server = await FakeQmpServer.start({ handlers: { 'query-yank': () => ({ return: [] }) } });
     const qmp = await QmpClient.connect({ path: server.path });
-    const live = attachTrace(qmp, { side: 'source', profile: QEMU_7_2, wedgedAfterMs: 100 });
+    const live = await attachTrace(qmp, { side: 'source', profile: QEMU_7_2, wedgedAfterMs: 100 });
     server.emit('STOP');
     server.hang();
     const waiting = qmp.execute('query-status', undefined, { timeoutMs: 3000 }).catch((e: unknown) => e);
@@ -56,7 +60,7 @@ describe('attachTrace: the checker, live on a client', () => {
   it('ends the item stream when the connection closes', async () => {
     server = await FakeQmpServer.start();
     const qmp = await QmpClient.connect({ path: server.path });
-    const live = attachTrace(qmp, { side: 'incoming', profile: QEMU_7_2 });
+    const live = await attachTrace(qmp, { side: 'incoming', profile: QEMU_7_2 });
     await server.stop();
     server = undefined;
     expect(await live.items.next()).toEqual({ value: undefined, done: true });

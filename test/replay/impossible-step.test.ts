@@ -45,3 +45,20 @@ describe('replay: a step the runtime cannot take is reported as the divergence',
     expect(result.stdout).toContain('runtime outcome: none (the trace predicts closed-file-access)');
   });
 });
+
+describe('lockstep replay: a step the model refuses is an edited trace', () => {
+  it('exits 2 naming the step, before any node starts', async () => {
+    const dir = await tempDir();
+    const trace = JSON.parse(await readFile(await saveNamed(dir, 'closedFile'), 'utf8'));
+    // nothing is in flight to the primary right after the first step: the model cannot deliver
+    const steps = [trace.steps[0], { action: { t: 'deliver', to: 'primary' } }, ...trace.steps.slice(1)];
+    const path = join(dir, 'tampered.json');
+    await writeFile(path, JSON.stringify({ ...trace, steps }));
+    const result = await run('replay', path, '--log-dir', join(dir, 'tampered-logs'));
+    expect(result.stderr).toMatch(
+      /^lockstep: .*steps\[1\]\.action is .*"deliver".*a step the model takes there/,
+    );
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+  }, 30_000);
+});

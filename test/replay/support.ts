@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ColoAction,
@@ -8,9 +7,10 @@ import {
   createColoModel,
   nodeOf,
 } from '../../model/index.js';
+import { tempDir as freshDir } from '../support/temp-dir.js';
 
 /** A fresh temporary directory for one test's traces and logs. */
-export const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'lockstep-replay-'));
+export const tempDir = (): Promise<string> => freshDir('lockstep-replay-');
 
 /**
  * Runs the checker in-process and saves the shortest counterexample of `property` as `lockstep check`

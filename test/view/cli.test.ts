@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runView } from '../../cli/commands/view.js';
@@ -10,6 +8,7 @@ import { serveQmp } from '../../runtime/qmp/index.js';
 import type { LiveView } from '../../view/live.js';
 import { captureIo } from '../cli/io.js';
 import { run } from '../cli/run.js';
+import { tempDir } from '../support/temp-dir.js';
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 20000): Promise<T> {
   const end = Date.now() + ms;
@@ -22,7 +21,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 
 
 describe('lockstep view (command)', () => {
   it('follows two lockstep nodes over QMP (x-lockstep-status) and serves on 127.0.0.1 only', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lockstep-view-qmp-'));
+    const dir = await tempDir('lockstep-view-qmp-');
     const pair = await startPair({
       profile: PROFILES['qemu-11.0'],
       ram: '16M',

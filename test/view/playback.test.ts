@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { MACHINE_NAMES } from '../../machines/index.js';
 import { loadPlayback } from '../../view/playback.js';
 import { startView, type ViewServer } from '../../view/server.js';
 import { run } from '../cli/run.js';
+import { tempDir } from '../support/temp-dir.js';
 import { highlighted, launchChromium, openView, screenshot } from './support.js';
 
 let browser: Browser;
@@ -14,7 +14,7 @@ let dir: string;
 let traceFile: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lockstep-view-'));
+  dir = await tempDir('lockstep-view-');
   // the return-path race of the 2026 series: a 6-step counterexample saved by lockstep check itself
   const check = await run(
     'check',

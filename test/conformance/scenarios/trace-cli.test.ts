@@ -1,8 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../../cli/main.js';
+import { captureIo } from '../../cli/io.js';
 import { run } from '../../cli/run.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { FakeQmpServer } from '../support/fake-qmp-server.js';
 
 const GREETING =
@@ -11,7 +14,7 @@ const event = (seconds: number, status: string) =>
   JSON.stringify({ timestamp: { seconds, microseconds: 0 }, event: 'MIGRATION', data: { status } });
 
 async function log(name: string, lines: string[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lockstep-trace-cli-'));
+  const dir = await tempDir('lockstep-trace-cli-');
   const path = join(dir, name);
   await writeFile(path, `${lines.join('\n')}\n`);
   return path;
@@ -27,7 +30,7 @@ describe('lockstep trace check', () => {
     ]);
     const { code, stdout } = await run('trace', 'check', file);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/conforms to qemu-7\.2 \(source\)/);
+    expect(stdout).toMatch(/conforms to qemu-7\.2 \(source, from nothing in the log tells; the default\)/);
   });
 
   it('exits 1 on a violation and --json has verdict, violations, findings, statuses', async () => {
@@ -47,7 +50,7 @@ describe('lockstep trace check', () => {
     expect(stderr).toMatch(/line 2: not JSON/);
     const missing = await run('trace', 'check', join(tmpdir(), 'no-such-lockstep-log.jsonl'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read/);
+    expect(missing.stderr).toMatch(/^lockstep: QMP log .*no-such-lockstep-log\.jsonl: does not exist\n$/);
   });
 
   it('rejects an unknown side or profile with exit 2', async () => {
@@ -75,24 +78,66 @@ describe('lockstep trace check', () => {
 });
 
 describe('lockstep trace attach', () => {
-  it('prints status changes live and the verdict when QMP closes', async () => {
-    const fake = await FakeQmpServer.start();
-    const attached = run('trace', 'attach', '--qmp', fake.path, '--duration', '5');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    fake.emit('MIGRATION', { status: 'setup' });
+  it('starts from what the QEMU answers, prints status changes live and the verdict when QMP closes', async () => {
+    // a QEMU in precopy with x-colo off: colo would need x-colo
+    const fake = await FakeQmpServer.start({
+      handlers: {
+        'query-migrate-capabilities': () => ({ return: [{ capability: 'x-colo', state: false }] }),
+        'query-colo-status': () => ({ return: { mode: 'none', 'last-mode': 'none', reason: 'none' } }),
+        'query-status': () => ({ return: { running: true, status: 'running' } }),
+        'query-migrate': () => ({ return: { status: 'setup' } }),
+      },
+    });
+    const io = captureIo();
+    const attached = main(['trace', 'attach', '--qmp', fake.path, '--duration', '20'], io);
+    await fake.commandReceived('query-migrate');
+    await new Promise<void>((resolve) => io.onOut((out) => out.includes('judged as') && resolve()));
+    fake.emit('MIGRATION', { status: 'active' });
     fake.emit('MIGRATION', { status: 'colo' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise<void>((resolve) => io.onOut((out) => out.includes('VIOLATION') && resolve()));
     await fake.stop();
-    const { code, stdout, stderr } = await attached;
-    expect(stderr).toBe('');
-    expect(stdout).toMatch(/VIOLATION status setup -> colo/);
-    expect(stdout).toMatch(/violates to qemu-7\.2/);
+    const code = await attached;
+    expect(io.err()).toBe('');
+    expect(io.out()).toMatch(
+      /migration status setup, running, COLO mode none.*judged as source \(by default\)/,
+    );
+    expect(io.out()).toMatch(/status setup -> active/);
+    expect(io.out()).toMatch(/VIOLATION status active -> colo: colo requires x-colo/);
+    expect(io.out()).toMatch(/violates to qemu-7\.2/);
     expect(code).toBe(1);
+  });
+
+  it('--json prints one JSON object per line: the start, each item, the report', async () => {
+    const fake = await FakeQmpServer.start({
+      handlers: {
+        'query-migrate-capabilities': () => ({ return: [{ capability: 'x-colo', state: true }] }),
+        'query-colo-status': () => ({ return: { mode: 'secondary', 'last-mode': 'none', reason: 'none' } }),
+        'query-status': () => ({ return: { running: false, status: 'paused' } }),
+        'query-migrate': () => ({ return: { status: 'colo' } }),
+      },
+    });
+    const io = captureIo();
+    const attached = main(['trace', 'attach', '--qmp', fake.path, '--json'], io);
+    await new Promise<void>((resolve) => io.onOut((out) => out.includes('"start"') && resolve()));
+    await fake.stop();
+    expect(await attached).toBe(0);
+    const lines = io
+      .out()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toMatchObject({
+      type: 'start',
+      status: 'colo',
+      side: 'incoming',
+      sideFrom: 'query-colo-status',
+    });
+    expect(lines.at(-1)).toMatchObject({ type: 'report', verdict: 'conforms', side: 'incoming' });
   });
 
   it('exits 2 when the socket is not there', async () => {
     const { code, stderr } = await run('trace', 'attach', '--qmp', join(tmpdir(), 'no-such-qmp.sock'));
     expect(code).toBe(2);
-    expect(stderr).toMatch(/cannot attach/);
+    expect(stderr).toMatch(/^lockstep: --qmp .*no-such-qmp\.sock: no socket there/);
   });
 });

@@ -26,6 +26,7 @@ export interface FakeQmpOptions {
  */
 export class FakeQmpServer {
   readonly received: Array<Record<string, unknown>> = [];
+  private readonly receivedWatchers = new Set<() => void>();
   private readonly sockets = new Set<Socket>();
   private hung = false;
 
@@ -45,6 +46,20 @@ export class FakeQmpServer {
     server.on('connection', (socket) => fake.accept(socket));
     await new Promise<void>((resolve) => server.listen(path, resolve));
     return fake;
+  }
+
+  /** Resolves once a client sent `command` (at once if one already did). */
+  commandReceived(command: string): Promise<void> {
+    const seen = () => this.received.some((c) => (c.execute ?? c['exec-oob']) === command);
+    return new Promise((resolve) => {
+      if (seen()) return resolve();
+      const watch = () => {
+        if (!seen()) return;
+        this.receivedWatchers.delete(watch);
+        resolve();
+      };
+      this.receivedWatchers.add(watch);
+    });
   }
 
   /** From now on in-band commands get no reply; OOB still answers. */
@@ -95,6 +110,7 @@ export class FakeQmpServer {
 
   private handle(socket: Socket, command: Record<string, unknown>): void {
     this.received.push(command);
+    for (const watch of [...this.receivedWatchers]) watch();
     const oob = typeof command['exec-oob'] === 'string';
     const name = String(command.execute ?? command['exec-oob']);
     const id = command.id;

@@ -29,7 +29,7 @@ describe('lockstep check', () => {
   });
 
   it('exits 0 when everything holds (split brain is a finding) and prints the --json shape', async () => {
-    const { code, out } = await run(['check', '--json', '--trace-out', '.lockstep/test-traces/plain.json']);
+    const { code, out } = await run(['check', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(out);
     expect(Object.keys(report)).toEqual(
@@ -50,8 +50,6 @@ describe('lockstep check', () => {
       'cancel',
       '--without-fix',
       'return-path-reuse',
-      '--trace-out',
-      '.lockstep/test-traces',
     ]);
     expect(code).toBe(1);
     expect(out).toMatch(/no-closed-file-access\s+safety\s+VIOLATED/);

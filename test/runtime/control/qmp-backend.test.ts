@@ -1,7 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { QmpClient, QmpError, type QmpEvent } from '../../../conformance/qmp/index.js';
 import { captureIo } from '../../cli/io.js';
@@ -42,9 +42,21 @@ function nextEvent(client: QmpClient, match: (e: QmpEvent) => boolean, ms = 20_0
 const migration = (status: string) => (e: QmpEvent) =>
   e.event === 'MIGRATION' && (e.data as { status?: string } | undefined)?.status === status;
 
+/** Temporary folders of the running test, removed after it. */
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lockstep-qmp-'));
+  dirs.push(dir);
+  return dir;
+}
+
 describe('QMP control of lockstep primary and secondary', () => {
+  afterEach(async () => {
+    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
   it('drives a pair into COLO over QMP and fails over to the secondary after the primary quits', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lockstep-qmp-'));
+    const dir = await tempDir();
     const fast = ['--ram', '16M'];
     const secondary = await startNode('secondary', [
       '--listen',
@@ -138,7 +150,7 @@ describe('QMP control of lockstep primary and secondary', () => {
   });
 
   it('without the events capability there are no MIGRATION events; other events still come', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lockstep-qmp-'));
+    const dir = await tempDir();
     const node = await startNode('primary', ['--qmp', join(dir, 'p.qmp'), '--ram', '16M']);
     const client = await QmpClient.connect({ path: join(dir, 'p.qmp') });
     const events: string[] = [];
@@ -148,8 +160,9 @@ describe('QMP control of lockstep primary and secondary', () => {
     await client.execute('migrate-set-capabilities', {
       capabilities: [{ capability: 'events', state: true }],
     });
+    const failed = nextEvent(client, migration('failed'));
     await client.execute('migrate', { uri: 'tcp:127.0.0.1:1' }); // refused: the migration fails
-    await new Promise((r) => setTimeout(r, 100));
+    await failed;
     expect(events.slice(0, 2)).toEqual(['RESUME', 'STOP']);
     expect(events).toContain('MIGRATION');
     await client.execute('quit');

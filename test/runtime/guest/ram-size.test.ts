@@ -21,8 +21,15 @@ describe('parseRamSize', () => {
     expect(parseRamSize(4096)).toBe(4096);
   });
 
+  it('reads a fraction with a unit when it makes whole pages, as QEMU -m 1.5G does', () => {
+    expect(parseRamSize('1.5G')).toBe(1.5 * 1024 ** 3);
+    expect(parseRamSize('1.5M')).toBe(384 * PAGE_SIZE);
+    for (const bad of ['1.3M', '0.5K', '1.5', '.5G', '1.G'])
+      expect(code(() => parseRamSize(bad))).toBe('bad-ram-size');
+  });
+
   it('rejects what is not a positive multiple of a page with bad-ram-size', () => {
-    for (const bad of ['', 'abc', '0', '1000', '-4K', '1.5M', '12Q', 100])
+    for (const bad of ['', 'abc', '0', '1000', '-4K', '12Q', 100])
       expect(code(() => parseRamSize(bad))).toBe('bad-ram-size');
     expect(() => parseRamSize('3X')).toThrow(/not a positive multiple of the 4096-byte page/);
   });

@@ -1,12 +1,11 @@
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Profile, QEMU_11_0 } from '../../../../index.js';
 import { DeviceState } from '../../../../runtime/guest/index.js';
 import { attachSecondary, DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../../../../runtime/node/index.js';
 import { encodeBatch, encodeFrames, StreamDecoder } from '../../../../runtime/wire/index.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 /** A real secondary node, and a raw socket standing in for the primary (unit tests only). */
 export interface FakePrimaryRig {
@@ -37,7 +36,7 @@ export async function precopyInto(
   profile: Profile = QEMU_11_0,
   multifd = 0,
 ): Promise<FakePrimaryRig> {
-  const dir = await mkdtemp(join(tmpdir(), 'lockstep-fake-'));
+  const dir = await tempDir('lockstep-fake-');
   const secondary = await NodeRuntime.start({
     ...DEFAULT_RUNTIME_OPTIONS,
     workload: { kind: 'idle', pagesPerSecond: 0, seed: 1 },
