@@ -231,6 +231,7 @@ function lockstepStatus(
       bytesSent: node.stats.bytesSent,
     },
     verified: node.verified,
+    refusals: node.refusals,
     checkpointDigests: node.checkpointDigests,
     timeline: node.timeline,
     events: eventsCapability,

@@ -2,7 +2,13 @@
  * runtime/node: a COLO node executing the machines over real sockets with real pages.
  * @packageDocumentation
  */
-export { connectLink, type Link, listenLink, parseTcpUri, shutdownLink } from './link.js';
+export { CONNECT_TIMEOUT_MS, connectLink, type Link, parseTcpUri, shutdownLink } from './link.js';
+export {
+  HANDSHAKE_TIMEOUT_MS,
+  type ListenOptions,
+  listenLink,
+  MAX_PENDING_HANDSHAKES,
+} from './link-listener.js';
 export { type LoggedInput, NodeRuntime, recordTimeline } from './node-runtime.js';
 export { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
 export { attachPrimary } from './primary-path.js';

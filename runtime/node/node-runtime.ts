@@ -10,6 +10,7 @@ import {
   type NodeState,
   type QmpReply,
 } from '../../machines/index.js';
+import type { LockstepError } from '../errors.js';
 import { ColoCache, DeviceState, GuestRam, Workload } from '../guest/index.js';
 import { EventLog } from '../log/index.js';
 import { leavesProcess } from './leaves-process.js';
@@ -54,6 +55,12 @@ export class NodeRuntime extends EventEmitter {
   checkpointDigests: string[] = [];
   /** The secondary's verdict on each checkpoint it loaded. */
   readonly verified: Array<{ checkpoint: number; ram: boolean; digest: string }> = [];
+  /** What the edge refused (connections, checkpoints), by error code; each one is also a `refused` log line. */
+  readonly refusals: { count: number; byCode: Record<string, number>; last: string | null } = {
+    count: 0,
+    byCode: {},
+    last: null,
+  };
   /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` must print the same. */
   readonly timeline: string[] = [];
   private readonly queue: LoggedInput[] = [];
@@ -172,6 +179,20 @@ export class NodeRuntime extends EventEmitter {
   setCheckpointDelay(ms: number): void {
     this.checkpointDelayMs = ms;
     this.emit('checkpoint-delay', ms);
+  }
+
+  /**
+   * The edge refused something (a connection that is not the peer, a checkpoint whose digest does not
+   * match): a `refused` line in the log (not an input: the machines never see it, a replay skips it),
+   * counted in {@link NodeRuntime.refusals} and emitted as `refused`.
+   */
+  refuse(error: LockstepError): void {
+    if (this.dead) return;
+    this.log.append({ type: 'refused', data: { code: error.code, message: error.message } });
+    this.refusals.count++;
+    this.refusals.byCode[error.code] = (this.refusals.byCode[error.code] ?? 0) + 1;
+    this.refusals.last = error.message;
+    this.emit('refused', error);
   }
 
   /** Stops the node as a crash would: no more inputs, its sockets dropped, its log left as it is. */
