@@ -10,6 +10,7 @@ import {
   attachSecondary,
   DEFAULT_RUNTIME_OPTIONS,
   NodeRuntime,
+  PEER_TIMEOUT_MS,
   parseTcpUri,
 } from '../../runtime/node/index.js';
 import { serveQmp } from '../../runtime/qmp/index.js';
@@ -33,6 +34,7 @@ interface NodeFlags {
   readonly profile?: string;
   readonly log?: string;
   readonly checkpointDelay?: string;
+  readonly peerTimeout?: string;
 }
 
 /** Resolves on SIGTERM or SIGINT (removing its handlers when `stop` is called). */
@@ -83,6 +85,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     ram,
     multifd,
     checkpointDelayMs,
+    peerTimeoutMs: parseCount('--peer-timeout', flags.peerTimeout, PEER_TIMEOUT_MS),
     logPath,
   });
   node.on('listening', (address: { port: number }) => {
@@ -142,7 +145,11 @@ const common = (command: Command, role: NodeRole) =>
     .option('--ram <size>', 'guest RAM, as QEMU -m (default: 256M)')
     .option('--multifd <n>', 'multifd channels, fixed at start (default: 0, pages on the main channel)')
     .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default: qemu-11.0)`)
-    .option('--log <file>', `the ${role}'s event log (default: a new temporary folder)`);
+    .option('--log <file>', `the ${role}'s event log (default: a new temporary folder)`)
+    .option(
+      '--peer-timeout <ms>',
+      'report the peer unreachable (x-lockstep-status peer, event X_LOCKSTEP_PEER) when the migration channel is silent this long in COLO; at least twice the checkpoint delay (default: 5000)',
+    );
 
 /** Adds `lockstep primary` and `lockstep secondary` to the program. @public */
 export function registerNodeCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {

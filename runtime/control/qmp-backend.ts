@@ -73,6 +73,11 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
     listening = { address: address.address, port: address.port };
   });
 
+  // lockstep's own event: the main channel silent past its timeout, or back (runtime/node/peer-watch.ts)
+  node.on('peer', (data: Record<string, unknown>) => {
+    for (const listener of listeners) listener({ event: 'X_LOCKSTEP_PEER', data });
+  });
+
   node.on('effect', (effect: Effect) => {
     if (effect.kind !== 'qmp-event') return;
     const unconditional = inMigrateIncoming && effect.event === 'MIGRATION';
@@ -232,6 +237,7 @@ function lockstepStatus(
     },
     verified: node.verified,
     refusals: node.refusals,
+    peer: node.peer,
     checkpointDigests: node.checkpointDigests,
     timeline: node.timeline,
     events: eventsCapability,

@@ -11,6 +11,7 @@ export {
 } from './link-listener.js';
 export { type LoggedInput, NodeRuntime, recordTimeline } from './node-runtime.js';
 export { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
+export { PEER_TIMEOUT_MS } from './peer-watch.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
 export { Scheduler, type StepGate } from './scheduler.js';

@@ -61,6 +61,8 @@ export class NodeRuntime extends EventEmitter {
     byCode: {},
     last: null,
   };
+  /** The peer as the main channel's read timeout sees it: since when it has been silent (ms epoch), and reports made. */
+  readonly peer: { silentSince: number | null; reports: number } = { silentSince: null, reports: 0 };
   /** Status changes in order, as MIGRATION events and COLO thread states; `log replay` must print the same. */
   readonly timeline: string[] = [];
   private readonly queue: LoggedInput[] = [];
@@ -193,6 +195,24 @@ export class NodeRuntime extends EventEmitter {
     this.refusals.byCode[error.code] = (this.refusals.byCode[error.code] ?? 0) + 1;
     this.refusals.last = error.message;
     this.emit('refused', error);
+  }
+
+  /**
+   * The main channel went silent past its timeout (`silent`, the table's `peer-silent` error) or spoke
+   * again (`null`): a `peer` log line (not an input), {@link NodeRuntime.peer} updated and `peer` emitted
+   * (the QMP backend turns it into an event). Nothing else changes: failover is the operator's call.
+   */
+  peerSilent(silent: LockstepError | null): void {
+    if (this.dead || (silent === null) === (this.peer.silentSince === null)) return;
+    const limit = silent?.details.limit ?? 0;
+    this.peer.silentSince = silent ? Date.now() - limit : null;
+    if (silent) this.peer.reports++;
+    const data = {
+      silent: silent !== null,
+      ...(silent ? { 'silent-ms': limit, message: silent.message } : {}),
+    };
+    this.log.append({ type: 'peer', data });
+    this.emit('peer', data);
   }
 
   /** Stops the node as a crash would: no more inputs, its sockets dropped, its log left as it is. */

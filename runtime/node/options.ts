@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   readonly workload: { readonly kind: WorkloadKind; readonly pagesPerSecond: number; readonly seed: number };
   /** A digest mismatch after a checkpoint stops the node instead of being reported. */
   readonly verify: boolean;
+  /** How long the main channel may be silent in COLO before the peer is reported unreachable (ms). */
+  readonly peerTimeoutMs?: number;
   /** The node's event log (JSON Lines). */
   readonly logPath: string;
 }

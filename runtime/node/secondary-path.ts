@@ -6,6 +6,7 @@ import { encodeMessage, sha256 } from '../wire/index.js';
 import { shutdownLink } from './link.js';
 import { listenLink } from './link-listener.js';
 import type { NodeRuntime } from './node-runtime.js';
+import { watchPeer } from './peer-watch.js';
 import { type MultifdThreads, RamReceiver } from './ram-receiver.js';
 
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
@@ -122,6 +123,7 @@ export function attachSecondary(node: NodeRuntime): void {
           node.options.multifd,
           (link) => {
             node.link = link;
+            watchPeer(node, link.main);
             const colo = () => node.state.incoming.context.capabilities['x-colo'] === true;
             // in COLO each page is hashed as it arrives (into the digest's staging table, committed at the
             // flush), so the hashing overlaps the transfer instead of following the load

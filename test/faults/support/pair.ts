@@ -11,7 +11,7 @@ export type Status = {
   verified: Array<{ checkpoint: number; ram: boolean; digest: string }>;
   checkpointDigests?: string[];
   refusals?: { count: number; byCode: Record<string, number>; last: string | null };
-  peer?: { silentMs: number | null; reported: number };
+  peer?: { silentSince: number | null; reports: number };
 };
 
 const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
