@@ -6,8 +6,9 @@
  * @packageDocumentation
  */
 import type { Effect, QmpReply as NodeQmpReply } from '../../machines/index.js';
+import { LockstepError } from '../errors.js';
 import { PAGE_SIZE } from '../guest/index.js';
-import type { NodeRuntime } from '../node/index.js';
+import { type NodeRuntime, parseTcpUri } from '../node/index.js';
 import type { QmpBackend, QmpEvent, QmpReply } from '../qmp/index.js';
 
 /** Options of {@link createNodeBackend}. @public */
@@ -135,6 +136,10 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
       }
       case 'migrate-incoming': {
         if (node.killed) return genericError(`the ${node.options.role} node has stopped`);
+        // migration.c:qmp_migrate_incoming: a URI that does not parse fails before `once` is cleared, so
+        // the command can be retried; it never reaches the machines (nothing started, nothing to log)
+        const uriError = badUri(args?.uri);
+        if (uriError !== null) return genericError(uriError);
         // node.qmp applies the command synchronously when the main loop is free: its events come now
         inMigrateIncoming = node.options.profile.name === 'qemu-7.2';
         const reply = node.qmp(command, args, oob);
@@ -156,6 +161,18 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** Why a migrate-incoming URI cannot be listened on (the table's bad-uri message), or null. */
+function badUri(uri: unknown): string | null {
+  if (typeof uri !== 'string') return null; // the machines answer a missing or mistyped argument
+  try {
+    parseTcpUri(uri);
+    return null;
+  } catch (error) {
+    if (error instanceof LockstepError) return error.message;
+    throw error;
+  }
 }
 
 /** migrate-set-parameters: every member checked first, then all applied (migration/options.c). */
