@@ -58,6 +58,8 @@ try {
   if (FIGURES.has('kill'))
     for (const multifd of [0, 2])
       print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30), 7, multifd));
+  if (FIGURES.has('fuzz'))
+    print(await (await import('./fuzz.js')).fuzzLine(Number(process.env.BENCH_FUZZ ?? 10_000)));
 } finally {
   peer.stop();
 }

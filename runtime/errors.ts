@@ -84,6 +84,30 @@ export const ERROR_MESSAGES = {
     `QMP on ${d.actual} would be reachable from the network and QMP has no authentication; use 127.0.0.1 or pass --qmp-allow-remote`,
   'bad-uri': (d: ErrorDetails) =>
     `migration URI ${d.actual} is not of the form ${d.expected}; try tcp:127.0.0.1:4444`,
+  /** A migration connection closed or reset before its 4-byte hello (a probe, a crash, a fuzzer). */
+  'short-hello': (d: ErrorDetails) =>
+    `migration connection from ${d.actual} ended after ${d.offset ?? 0} of the 4 hello bytes; refused`,
+  /** A hello word that names neither the main channel nor a multifd channel of this node. */
+  'unknown-channel': (d: ErrorDetails) =>
+    `migration connection from ${d.message} said hello ${d.actual}: expected 0xffffffff (main channel) or a multifd channel id below ${d.limit}; refused`,
+  /** A second connection for a channel that already has one, before the link is complete. */
+  'duplicate-channel': (d: ErrorDetails) =>
+    `migration connection from ${d.message} names channel ${d.actual}, which is already connected; refused`,
+  /** migration/socket.c:socket_accept_incoming_migration: every channel is there, later connections are ignored. */
+  'extra-connection': (d: ErrorDetails) =>
+    `extra incoming migration connection from ${d.actual}: this migration has its channels; refused`,
+  /** A connection that sent no whole hello in time (slowloris, a stuck peer). */
+  'handshake-timeout': (d: ErrorDetails) =>
+    `migration connection from ${d.actual} sent no whole hello within ${d.limit} ms; refused`,
+  /** The migration peer has been silent past the read timeout (a partition or a dead host). */
+  'peer-silent': (d: ErrorDetails) =>
+    `the ${d.message ?? 'migration'} channel has been silent for ${d.limit} ms in state ${d.state}: the peer is unreachable or dead; failover is the operator's decision (x-colo-lost-heartbeat)`,
+  /** A checkpoint whose digest does not match what the primary sent: not committed. */
+  'checkpoint-refused': (d: ErrorDetails) =>
+    `checkpoint ${d.actual} refused: its ${d.message} digest does not match the primary's (${d.expected}); the secondary keeps checkpoint ${d.limit}`,
+  /** The source's connect to the destination did not finish in time (a black-holed address). */
+  'connect-timeout': (d: ErrorDetails) =>
+    `migration connection to ${d.actual} did not connect within ${d.limit} ms`,
   /** A counterexample file that cannot be read or is not JSON (`lockstep replay`, exit 2). */
   'trace-unreadable': (d: ErrorDetails) =>
     `cannot read counterexample trace ${d.path} (${d.actual}); write one with lockstep check`,

@@ -6,7 +6,7 @@ import type { NodeRole } from '../../machines/index.js';
 import { PROFILE_NAMES } from '../../machines/index.js';
 import { LockstepError } from '../../runtime/errors.js';
 import { startNode } from '../../runtime/host/index.js';
-import { DEFAULT_RUNTIME_OPTIONS, parseTcpUri } from '../../runtime/node/index.js';
+import { DEFAULT_RUNTIME_OPTIONS, PEER_TIMEOUT_MS, parseTcpUri } from '../../runtime/node/index.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { type CliIo, checkOutputFile } from '../io.js';
 import {
@@ -29,6 +29,7 @@ interface NodeFlags {
   readonly log?: string;
   readonly checkpointDelay?: string;
   readonly qmpAllowRemote?: true;
+  readonly peerTimeout?: string;
 }
 
 /** Resolves on SIGTERM or SIGINT (removing its handlers when `stop` is called). */
@@ -83,6 +84,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     ram,
     multifd,
     checkpointDelayMs,
+    peerTimeoutMs: parseCount('--peer-timeout', flags.peerTimeout, PEER_TIMEOUT_MS),
     logPath,
     qmp: where,
     ...(flags.qmpAllowRemote ? { qmpAllowRemote: true } : {}),
@@ -130,6 +132,10 @@ const common = (command: Command, role: NodeRole) =>
     .option(
       '--qmp-allow-remote',
       'allow --qmp HOST:PORT on an address other than loopback (QMP has no authentication; prints a warning)',
+    )
+    .option(
+      '--peer-timeout <ms>',
+      'report the peer unreachable (x-lockstep-status peer, event X_LOCKSTEP_PEER) when the migration channel is silent this long in COLO; at least twice the checkpoint delay (default: 5000)',
     );
 
 /** Adds `lockstep primary` and `lockstep secondary` to the program. @public */

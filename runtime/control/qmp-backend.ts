@@ -6,8 +6,9 @@
  * @packageDocumentation
  */
 import type { Effect, QmpReply as NodeQmpReply } from '../../machines/index.js';
+import { LockstepError } from '../errors.js';
 import { PAGE_SIZE } from '../guest/index.js';
-import type { NodeRuntime } from '../node/index.js';
+import { type NodeRuntime, parseTcpUri } from '../node/index.js';
 import type { QmpBackend, QmpEvent, QmpReply, QmpVersionTriple } from '../qmp/index.js';
 import { COMMANDS } from '../qmp/schema/commands.js';
 import { MIGRATION_CAPABILITIES } from '../qmp/schema/enums.js';
@@ -65,6 +66,11 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
   let listening: { address: string; port: number } | null = null;
   node.on('listening', (address: { address: string; port: number }) => {
     listening = { address: address.address, port: address.port };
+  });
+
+  // lockstep's own event: the main channel silent past its timeout, or back (runtime/node/peer-watch.ts)
+  node.on('peer', (data: Record<string, unknown>) => {
+    for (const listener of listeners) listener({ event: 'X_LOCKSTEP_PEER', data });
   });
 
   node.on('effect', (effect: Effect) => {
@@ -151,6 +157,10 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
         // migration.c:qmp_migrate_incoming runs once per process, whatever the status says
         if (incomingRequested || listening !== null)
           return genericError('The incoming migration has already been started');
+        // migration.c:qmp_migrate_incoming: a URI that does not parse fails before `once` is cleared, so
+        // the command can be retried; it never reaches the machines (nothing started, nothing to log)
+        const uriError = badUri(args?.uri);
+        if (uriError !== null) return genericError(uriError);
         // node.qmp applies the command synchronously when the main loop is free: its events come now
         inMigrateIncoming = node.options.profile.name === 'qemu-7.2';
         const reply = node.qmp(command, args, oob);
@@ -173,6 +183,18 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** Why a migrate-incoming URI cannot be listened on (the table's bad-uri message), or null. */
+function badUri(uri: unknown): string | null {
+  if (typeof uri !== 'string') return null; // the machines answer a missing or mistyped argument
+  try {
+    parseTcpUri(uri);
+    return null;
+  } catch (error) {
+    if (error instanceof LockstepError) return error.message;
+    throw error;
+  }
 }
 
 /** Bytes on the migration channels so far: written by a primary, read by a secondary. */
@@ -259,6 +281,8 @@ function lockstepStatus(
       bytesSent: node.stats.bytesSent,
     },
     verified: node.verified,
+    refusals: node.refusals,
+    peer: node.peer,
     checkpointDigests: node.checkpointDigests,
     timeline: node.timeline,
     events: eventsCapability,

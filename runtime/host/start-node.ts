@@ -34,6 +34,8 @@ export interface StartNodeOptions {
   };
   /** A RAM digest mismatch at a checkpoint is `fatal` instead of only reported (default false). */
   readonly verify?: boolean;
+  /** How long the migration channel may be silent in COLO before the peer is reported (ms; default 5000). */
+  readonly peerTimeoutMs?: number;
   /** Serve QMP here (a unix socket path, or TCP host and port; port 0 takes any free port). None by default. */
   readonly qmp?: QmpListen;
   /** Serve QMP on an address other than loopback (QMP has no authentication; default false: refused). */
@@ -96,6 +98,7 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
     ...DEFAULT_RUNTIME_OPTIONS,
     ...(options.workload ? { workload: options.workload } : {}),
     ...(options.verify !== undefined ? { verify: options.verify } : {}),
+    ...(options.peerTimeoutMs !== undefined ? { peerTimeoutMs: options.peerTimeoutMs } : {}),
     role: options.role,
     profile,
     ram,

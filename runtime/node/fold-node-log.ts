@@ -6,7 +6,7 @@
 import { fail } from '../errors.js';
 import { readLog, segmentOf, segmentsOf, type TornLine } from '../log/index.js';
 import { foldStep, initialFold, type NodeFold } from './fold-step.js';
-import { type LoggedInput, loggedInputError } from './logged-input.js';
+import { EDGE_NOTES, type LoggedInput, loggedInputError } from './logged-input.js';
 import { parseSegmentHeader } from './segment-header.js';
 import { configOf, type NodeLogStart, parseStartLine } from './start-line.js';
 
@@ -75,6 +75,7 @@ export async function foldNodeLog(path: string): Promise<FoldedNodeLog> {
     for (let k = 1; k < events.length; k++) {
       const event = events[k] as (typeof events)[number];
       const line = k + 1;
+      if (EDGE_NOTES.has(event.type)) continue;
       const why = loggedInputError(event.type, event.data);
       if (why !== null)
         fail('log-bad-input', {

@@ -5,12 +5,19 @@
 
 export { type FoldedNodeLog, foldNodeLog } from './fold-node-log.js';
 export { foldStep, initialFold, type NodeFold, RECENT_TIMELINE, recordTimeline } from './fold-step.js';
-export { connectLink, type Link, listenLink, parseTcpUri, shutdownLink } from './link.js';
+export { CONNECT_TIMEOUT_MS, connectLink, type Link, parseTcpUri, shutdownLink } from './link.js';
+export {
+  HANDSHAKE_TIMEOUT_MS,
+  type ListenOptions,
+  listenLink,
+  MAX_PENDING_HANDSHAKES,
+} from './link-listener.js';
 export type { LoggedInput } from './logged-input.js';
 export { NodeRuntime } from './node-runtime.js';
 export { ArrivalScheduler, type NodeScheduler } from './node-scheduler.js';
 export { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
 export { type CheckpointPhases, PauseClock } from './pause-clock.js';
+export { PEER_TIMEOUT_MS } from './peer-watch.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
 export { Scheduler, type StepGate } from './scheduler.js';

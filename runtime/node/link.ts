@@ -1,8 +1,11 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { fail } from '../errors.js';
+import { connect, type Socket } from 'node:net';
+import { fail, LockstepError } from '../errors.js';
 
-/** The first be32 on a connection: the main channel, or a multifd channel's id. */
-const MAIN_HELLO = 0xffffffff;
+/** The first be32 on a connection: the main channel, or a multifd channel's id. @internal */
+export const MAIN_HELLO = 0xffffffff;
+
+/** How long the source waits for a channel's TCP connect (a black-holed address never answers). @public */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** The migration channels between a primary and a secondary. @public */
 export interface Link {
@@ -15,7 +18,7 @@ export interface Link {
 /** Parses QEMU's `tcp:HOST:PORT` migration URI. @public */
 export function parseTcpUri(uri: string): { host: string; port: number } {
   const match = /^tcp:(\[[^\]]+\]|[^:]+):(\d+)$/.exec(uri);
-  if (!match) fail('bad-uri', { actual: uri, expected: 'tcp:HOST:PORT' });
+  if (!match || Number(match[2]) > 65_535) fail('bad-uri', { actual: uri, expected: 'tcp:HOST:PORT' });
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
 }
 
@@ -25,50 +28,48 @@ const hello = (value: number) => {
   return word;
 };
 
-function open(host: string, port: number, first: number): Promise<Socket> {
+function open(host: string, port: number, first: number, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, noDelay: true }, () => {
-      socket.off('error', reject);
+    const socket = connect({ host, port, noDelay: true });
+    // from the moment the socket exists, and for its whole life: a reset after the connect is a close,
+    // which the channel's reader or writer sees; it must never be an unhandled 'error' event
+    socket.on('error', reject);
+    const timedOut = () => {
+      socket.destroy();
+      reject(new LockstepError('connect-timeout', { actual: `${host}:${port}`, limit: timeoutMs }));
+    };
+    socket.setTimeout(timeoutMs, timedOut);
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      socket.off('timeout', timedOut);
       socket.write(hello(first));
       resolve(socket);
     });
-    socket.once('error', reject);
   });
-}
-
-/** The source side: the main channel first, then each multifd channel (migration.c, multifd.c). @public */
-export async function connectLink(uri: string, channels: number): Promise<Link> {
-  const { host, port } = parseTcpUri(uri);
-  const main = await open(host, port, MAIN_HELLO);
-  const multifd = await Promise.all(Array.from({ length: channels }, (_, id) => open(host, port, id)));
-  return { main, multifd };
 }
 
 /**
- * The destination side: accepts connections until the main channel and every multifd channel are
- * there, telling them apart by their hello word, then hands the link over.
+ * The source side: the main channel first, then each multifd channel (migration.c, multifd.c). If one
+ * channel cannot connect, the ones that did are closed and the error is thrown.
  * @public
  */
-export function listenLink(uri: string, channels: number, onLink: (link: Link) => void): Promise<Server> {
+export async function connectLink(
+  uri: string,
+  channels: number,
+  { connectTimeoutMs = CONNECT_TIMEOUT_MS }: { readonly connectTimeoutMs?: number } = {},
+): Promise<Link> {
   const { host, port } = parseTcpUri(uri);
-  let main: Socket | undefined;
-  const multifd: Socket[] = [];
-  const server = createServer((socket) => {
-    socket.setNoDelay(true);
-    socket.once('readable', function readHello() {
-      const word = socket.read(4) as Buffer | null;
-      if (!word) return socket.once('readable', readHello);
-      const id = word.readUInt32BE();
-      if (id === MAIN_HELLO) main = socket;
-      else if (id < channels) multifd[id] = socket;
-      else return socket.destroy();
-      if (main && multifd.filter(Boolean).length === channels) onLink({ main, multifd });
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
+  const main = await open(host, port, MAIN_HELLO, connectTimeoutMs);
+  const opened = await Promise.allSettled(
+    Array.from({ length: channels }, (_, id) => open(host, port, id, connectTimeoutMs)),
+  );
+  const multifd = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = opened.find((o) => o.status === 'rejected');
+  if (failed) {
+    for (const socket of [main, ...multifd]) socket.destroy();
+    throw failed.reason;
+  }
+  return { main, multifd };
 }
 
 /**

@@ -54,5 +54,13 @@ export function loggedInputError(type: string, data: unknown): string | null {
   return null;
 }
 
+/**
+ * Records the edge writes beside the inputs: what it refused (a connection that is not the peer, a
+ * checkpoint whose digest does not match) and what it noticed of the peer (silence past its timeout).
+ * They are not inputs: the machines never see them, and a fold skips them.
+ * @internal
+ */
+export const EDGE_NOTES: ReadonlySet<string> = new Set(['refused', 'peer']);
+
 /** The kinds of input a node log holds, for error messages. @internal */
 export const INPUT_KINDS = KINDS;

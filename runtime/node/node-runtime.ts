@@ -33,6 +33,14 @@ const LOG_RETRY_MS = 1000;
  */
 export class NodeRuntime extends EventEmitter {
   private fold: NodeFold;
+  /** What the edge refused (connections, checkpoints), by error code; each one is also a `refused` log line. */
+  readonly refusals: { count: number; byCode: Record<string, number>; last: string | null } = {
+    count: 0,
+    byCode: {},
+    last: null,
+  };
+  /** The peer as the main channel's read timeout sees it: since when it has been silent (ms epoch), and reports made. */
+  readonly peer: { silentSince: number | null; reports: number } = { silentSince: null, reports: 0 };
   /** Where each checkpoint's pause went, measured at this node's edges (not logged: timings are not inputs). */
   readonly pauseClock: PauseClock;
   readonly guest: GuestRam;
@@ -173,7 +181,7 @@ export class NodeRuntime extends EventEmitter {
       this.retryLog();
       // a command refused now is never logged; the peer's bytes and completions wait for the log
       for (const logged of this.logRetry ? batch : [])
-        if (logged.input.kind === 'qmp') this.refuse(logged.input);
+        if (logged.input.kind === 'qmp') this.refuseQmp(logged.input);
       if (this.logRetry) batch = batch.filter((logged) => logged.input.kind !== 'qmp');
     }
     this.scheduler.offer(batch);
@@ -201,6 +209,38 @@ export class NodeRuntime extends EventEmitter {
   setCheckpointDelay(ms: number): void {
     this.checkpointDelayMs = ms;
     this.emit('checkpoint-delay', ms);
+  }
+
+  /**
+   * The edge refused something (a connection that is not the peer, a checkpoint whose digest does not
+   * match): a `refused` line in the log (not an input: the machines never see it, a replay skips it),
+   * counted in {@link NodeRuntime.refusals} and emitted as `refused`.
+   */
+  refuse(error: LockstepError): void {
+    if (this.dead) return;
+    this.log.append({ type: 'refused', data: { code: error.code, message: error.message } });
+    this.refusals.count++;
+    this.refusals.byCode[error.code] = (this.refusals.byCode[error.code] ?? 0) + 1;
+    this.refusals.last = error.message;
+    this.emit('refused', error);
+  }
+
+  /**
+   * The main channel went silent past its timeout (`silent`, the table's `peer-silent` error) or spoke
+   * again (`null`): a `peer` log line (not an input), {@link NodeRuntime.peer} updated and `peer` emitted
+   * (the QMP backend turns it into an event). Nothing else changes: failover is the operator's call.
+   */
+  peerSilent(silent: LockstepError | null): void {
+    if (this.dead || (silent === null) === (this.peer.silentSince === null)) return;
+    const limit = silent?.details.limit ?? 0;
+    this.peer.silentSince = silent ? Date.now() - limit : null;
+    if (silent) this.peer.reports++;
+    const data = {
+      silent: silent !== null,
+      ...(silent ? { 'silent-ms': limit, message: silent.message } : {}),
+    };
+    this.log.append({ type: 'peer', data });
+    this.emit('peer', data);
   }
 
   /** Stops the node as a crash would: no more inputs, its sockets dropped, its log left as it is. */
@@ -316,7 +356,7 @@ export class NodeRuntime extends EventEmitter {
     this.pump();
   }
 
-  private refuse(input: Extract<NodeInput, { kind: 'qmp' }>): void {
+  private refuseQmp(input: Extract<NodeInput, { kind: 'qmp' }>): void {
     const desc = this.log.writeFailure?.message ?? 'the event log cannot be written';
     this.perform({ kind: 'qmp-reply', id: input.id, reply: { error: { class: 'GenericError', desc } } });
   }

@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   readonly workload: { readonly kind: WorkloadKind; readonly pagesPerSecond: number; readonly seed: number };
   /** A digest mismatch after a checkpoint stops the node instead of being reported. */
   readonly verify: boolean;
+  /** How long the main channel may be silent in COLO before the peer is reported unreachable (ms). */
+  readonly peerTimeoutMs?: number;
   /** The node's event log (JSON Lines): a new file for this run. */
   readonly logPath: string;
   /** When `logPath` is taken by a non-empty file: refuse (the default), or take `name.2.ext`, `name.3.ext`… */

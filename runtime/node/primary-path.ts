@@ -5,6 +5,7 @@ import { allPages, takeDirty } from './dirty.js';
 import { connectLink, type Link, shutdownLink } from './link.js';
 import { MultifdSendEdge } from './multifd-send-edge.js';
 import type { NodeRuntime } from './node-runtime.js';
+import { watchPeer } from './peer-watch.js';
 import { RamSender } from './ram-sender.js';
 import { readReturnPath } from './return-path.js';
 
@@ -45,6 +46,7 @@ export function attachPrimary(node: NodeRuntime): void {
             sender = new RamSender(link, node.guest);
             wakeOnWrites(node, link);
             readReturnPath(node, link.main);
+            watchPeer(node, link.main);
             await precopy(node, sender);
           })
           .catch(() => endPrecopy(node));

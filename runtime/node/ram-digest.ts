@@ -173,6 +173,33 @@ export class RamDigest {
   }
 
   /**
+   * {@link RamDigest.commit}, kept only if the digest then equals `expected` (the primary's): a checkpoint
+   * whose pages do not hash to what the primary sent is not committed, and the table is left as it was,
+   * its staged hashes still waiting. Called before the flush, so `pages` must all be staged (a page that
+   * is not is hashed from guest RAM as it is now). True if committed.
+   */
+  commitIf(pages: readonly number[], expected: Uint8Array | undefined): boolean {
+    const saved = new Uint32Array(pages.length * 2);
+    const wasPending = new Uint8Array(pages.length);
+    for (let i = 0; i < pages.length; i++) {
+      const page = pages[i]!;
+      saved[2 * i] = this.hashes[2 * page]!;
+      saved[2 * i + 1] = this.hashes[2 * page + 1]!;
+      wasPending[i] = this.pending?.[page] ?? 0;
+    }
+    this.commit(pages);
+    if (expected !== undefined && this.value().equals(expected)) return true;
+    for (let i = 0; i < pages.length; i++) {
+      const page = pages[i]!;
+      this.hashes[2 * page] = saved[2 * i]!;
+      this.hashes[2 * page + 1] = saved[2 * i + 1]!;
+      if (this.pending) this.pending[page] = wasPending[i]!;
+      this.changed[page >>> BLOCK_BITS] = 1;
+    }
+    return false;
+  }
+
+  /**
    * The digest as 32 bytes, the size of the wire's digest frame: SHA-256 over the SHA-256 of each block of
    * {@link BLOCK_PAGES} page hashes (a two-level hash tree over the whole table), where only the blocks
    * that changed since the last call are digested again (an idle checkpoint costs microseconds).

@@ -1,12 +1,18 @@
 import { channelState, type Effect } from '../../machines/index.js';
+import { LockstepError } from '../errors.js';
 import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import { encodeMessage, sha256 } from '../wire/index.js';
-import { listenLink, shutdownLink } from './link.js';
+import { shutdownLink } from './link.js';
+import { listenLink } from './link-listener.js';
 import type { NodeRuntime } from './node-runtime.js';
+import { watchPeer } from './peer-watch.js';
 import { type MultifdThreads, RamReceiver } from './ram-receiver.js';
 
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+
+/** The secondary's COLO thread is in its load section (vmstate_loading: reset, flush, device load). */
+const vmstateLoading = (node: NodeRuntime) => node.state.colo?.hasTag('vmstate-loading') === true;
 
 /**
  * The multifd-recv machine's receive threads, fed by the channels: a packet, a SYNC packet or the end of
@@ -31,9 +37,13 @@ function recvThreads(node: NodeRuntime): MultifdThreads {
  */
 export function attachSecondary(node: NodeRuntime): void {
   const cache = node.cache!;
-  const expected: { ram?: Buffer; device?: Buffer; checkpoint: number } = { checkpoint: 0 };
+  const expected: { ram?: Buffer | undefined; device?: Buffer | undefined; checkpoint: number } = {
+    checkpoint: 0,
+  };
   let blob: Uint8Array = new Uint8Array(0);
   let receiver: RamReceiver | undefined;
+  // this checkpoint's digest check: the RAM digest is checked once, before the flush (see the gate below)
+  let verdict: 'undecided' | 'committed' | 'refused' = 'undecided';
   // the node moved: a receive thread may be back in its read
   node.on('idle', () => receiver?.resume());
 
@@ -46,7 +56,10 @@ export function attachSecondary(node: NodeRuntime): void {
         node.input({ kind: 'migration', event: 'enable-colo' });
         break;
       case 'header':
+        // a checkpoint's digests are its own: one that brings none cannot pass on an earlier one's
         expected.checkpoint = frame.checkpoint;
+        expected.ram = undefined;
+        expected.device = undefined;
         break;
       case 'digest':
         expected[frame.subject] = Buffer.from(frame.sha256);
@@ -70,6 +83,10 @@ export function attachSecondary(node: NodeRuntime): void {
   const deviceStateArrived = (bytes: Buffer) => {
     blob = bytes;
     const loads = expected.device !== undefined && sha256(bytes).equals(expected.device);
+    if (!loads) {
+      refuseCheckpoint('device');
+      verdict = 'refused';
+    }
     node.inputs([
       { input: { kind: 'peer', message: 'vmstate-size', value: bytes.length } },
       { input: { kind: 'io', completion: 'device-state-received' } },
@@ -77,56 +94,83 @@ export function attachSecondary(node: NodeRuntime): void {
     ]);
   };
 
+  const refuseCheckpoint = (subject: 'ram' | 'device') =>
+    node.refuse(
+      new LockstepError('checkpoint-refused', {
+        actual: expected.checkpoint,
+        message: subject,
+        expected: expected[subject]?.toString('hex').slice(0, 16) ?? 'none sent',
+        limit: node.state.checkpoints,
+      }),
+    );
+  // the COLO thread is about to flush the colo cache into guest RAM (colo.c:colo_incoming_process_checkpoint):
+  // only if the checkpoint's pages hash to the primary's RAM digest; else it is a load error and guest RAM
+  // keeps the last checkpoint that matched (the machine leaves COLO; failover is the operator's decision)
+  // (decided once per checkpoint: after a refusal the thread's next step takes the load error)
+  node.gateSteps((thread) => {
+    if (thread !== 'colo' || verdict !== 'undecided' || !vmstateLoading(node)) return 'step';
+    verdict = node.ramDigest.commitIf(cache.bitmap.toArray(), expected.ram) ? 'committed' : 'refused';
+    if (verdict === 'committed') return 'step';
+    refuseCheckpoint('ram');
+    return { kind: 'io', completion: 'load-error' };
+  });
+
   node.onEffect((effect: Effect) => {
     switch (effect.kind) {
       case 'listen':
-        void listenLink(effect.uri, node.options.multifd, (link) => {
-          node.link = link;
-          const colo = () => node.state.incoming.context.capabilities['x-colo'] === true;
-          // in COLO each page is hashed as it arrives (into the digest's staging table, committed at the
-          // flush), so the hashing overlaps the transfer instead of following the load
-          const storeRun = (first: number, data: Uint8Array) => {
-            if (colo()) {
-              cache.storeRun(first, data);
-              if (cache.mode === 'colo') node.ramDigest.stage(first, data);
-            } else {
-              for (let i = 0; i < data.byteLength / PAGE_SIZE; i++)
-                node.guest.writePage(first + i, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), false);
-            }
-          };
-          receiver = new RamReceiver(
-            link,
-            node.guest.pageCount,
-            {
-              storeRun,
-              storePages: (indexes, data) => {
-                if (!colo() || cache.mode !== 'colo') {
-                  for (let i = 0; i < indexes.length; i++)
-                    storeRun(indexes[i]!, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-                  return;
-                }
-                cache.storePages(indexes, data);
-                node.ramDigest.stagePages(indexes, data);
+        void listenLink(
+          effect.uri,
+          node.options.multifd,
+          (link) => {
+            node.link = link;
+            watchPeer(node, link.main);
+            const colo = () => node.state.incoming.context.capabilities['x-colo'] === true;
+            // in COLO each page is hashed as it arrives (into the digest's staging table, committed at the
+            // flush), so the hashing overlaps the transfer instead of following the load
+            const storeRun = (first: number, data: Uint8Array) => {
+              if (colo()) {
+                cache.storeRun(first, data);
+                if (cache.mode === 'colo') node.ramDigest.stage(first, data);
+              } else {
+                for (let i = 0; i < data.byteLength / PAGE_SIZE; i++)
+                  node.guest.writePage(first + i, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), false);
+              }
+            };
+            receiver = new RamReceiver(
+              link,
+              node.guest.pageCount,
+              {
+                storeRun,
+                storePages: (indexes, data) => {
+                  if (!colo() || cache.mode !== 'colo') {
+                    for (let i = 0; i < indexes.length; i++)
+                      storeRun(indexes[i]!, data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+                    return;
+                  }
+                  cache.storePages(indexes, data);
+                  node.ramDigest.stagePages(indexes, data);
+                },
+                storeZero: (index) => {
+                  if (!colo()) return node.guest.zeroPage(index, false);
+                  cache.storeZero(index);
+                  if (cache.mode === 'colo') node.ramDigest.stage(index, ZERO_PAGE);
+                },
+                frame: onFrame,
+                // in COLO the thread sees the error; during precopy the load fails
+                // (migration.c:process_incoming_migration_co fail label)
+                broken: () =>
+                  node.input(
+                    node.state.colo
+                      ? { kind: 'io', completion: 'channel-error' }
+                      : { kind: 'migration', event: 'load-failed' },
+                  ),
               },
-              storeZero: (index) => {
-                if (!colo()) return node.guest.zeroPage(index, false);
-                cache.storeZero(index);
-                if (cache.mode === 'colo') node.ramDigest.stage(index, ZERO_PAGE);
-              },
-              frame: onFrame,
-              // in COLO the thread sees the error; during precopy the load fails
-              // (migration.c:process_incoming_migration_co fail label)
-              broken: () =>
-                node.input(
-                  node.state.colo
-                    ? { kind: 'io', completion: 'channel-error' }
-                    : { kind: 'migration', event: 'load-failed' },
-                ),
-            },
-            recvThreads(node),
-          );
-          node.input({ kind: 'migration', event: 'load-start' });
-        }).then(
+              recvThreads(node),
+            );
+            node.input({ kind: 'migration', event: 'load-start' });
+          },
+          { refused: (error) => node.refuse(error) },
+        ).then(
           (server) => {
             node.once('closing', () => server.close());
             node.emit('listening', server.address());
@@ -161,7 +205,9 @@ export function attachSecondary(node: NodeRuntime): void {
         // primary's image, whose hash the table already holds
         const sent = cache.bitmap.toArray();
         cache.flush(node.guest);
-        node.ramDigest.commit(sent);
+        // the gate committed the staged hashes when it checked the digest
+        if (verdict !== 'committed') node.ramDigest.commit(sent);
+        verdict = 'undecided';
         break;
       }
       case 'load-device-state': {

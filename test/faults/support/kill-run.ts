@@ -3,41 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLog } from '../../../runtime/log/index.js';
 import type { LoggedInput } from '../../../runtime/node/index.js';
-import { HangError, type LockstepProcess, sigkill, startNode, withTimeout } from './lockstep-process.js';
+import { HangError, type LockstepProcess, sigkill, withTimeout } from './lockstep-process.js';
+import { type Status, startPair, until } from './pair.js';
 
 /** What one fault run found. */
 export type KillOutcome = { verdict: 'ok' | 'failure' | 'hang'; detail: string; checkpoints: number };
-
-type Status = {
-  status: string;
-  colo: string | null;
-  vm: string;
-  checkpoints: number;
-  listening?: { port: number } | null;
-  verified: Array<{ checkpoint: number; ram: boolean; digest: string }>;
-};
-
-const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
-const status = async (node: LockstepProcess) => (await node.qmp.execute('x-lockstep-status')) as Status;
-
-async function until(
-  node: LockstepProcess,
-  what: string,
-  ready: (s: Status) => boolean,
-  ms = 20_000,
-): Promise<Status> {
-  return withTimeout(
-    (async () => {
-      for (;;) {
-        const s = await status(node);
-        if (ready(s)) return s;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })(),
-    ms,
-    what,
-  );
-}
 
 /**
  * One run: a secondary and a primary as OS processes in COLO, a kill -9 of `victim` after `delayMs`, then
@@ -51,47 +21,8 @@ export async function killRun(
 ): Promise<KillOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-kill-'));
   const nodes: LockstepProcess[] = [];
-  const channels = multifd > 0 ? ['--multifd', String(multifd)] : [];
   try {
-    const secondary = await startNode(
-      [
-        'secondary',
-        '--listen',
-        '127.0.0.1:0',
-        '--qmp',
-        join(dir, 's.sock'),
-        '--ram',
-        ram,
-        '--log',
-        join(dir, 's.jsonl'),
-        ...channels,
-      ],
-      join(dir, 's.sock'),
-    );
-    nodes.push(secondary);
-    const primary = await startNode(
-      [
-        'primary',
-        '--qmp',
-        join(dir, 'p.sock'),
-        '--ram',
-        ram,
-        '--log',
-        join(dir, 'p.jsonl'),
-        '--checkpoint-delay',
-        '100',
-        ...channels,
-      ],
-      join(dir, 'p.sock'),
-    );
-    nodes.push(primary);
-    await secondary.qmp.execute('migrate-set-capabilities', X_COLO);
-    await secondary.qmp.execute('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
-    const { listening } = await until(secondary, 'the migration listener', (s) => Boolean(s.listening));
-    await primary.qmp.execute('migrate-set-capabilities', X_COLO);
-    await primary.qmp.execute('cont');
-    await primary.qmp.execute('migrate', { uri: `tcp:127.0.0.1:${listening!.port}` });
-    await until(primary, 'colo', (s) => s.status === 'colo' && s.colo !== null && s.checkpoints >= 1);
+    const { secondary, primary } = await startPair(dir, nodes, { ram, multifd });
     await new Promise((r) => setTimeout(r, delayMs));
     const survivor = victim === 'primary' ? secondary : primary;
     await sigkill(victim === 'primary' ? primary : secondary);

@@ -12,11 +12,14 @@ export interface LockstepProcess {
   readonly stderr: string[];
 }
 
-/** Starts a node process and connects once it says its QMP socket is ready. */
-export async function startNode(args: readonly string[], qmpPath: string): Promise<LockstepProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+/** Starts a node process (under `wrap`, e.g. `ip netns exec NS`) and connects once its QMP socket is ready. */
+export async function startNode(
+  args: readonly string[],
+  qmpPath: string,
+  wrap: readonly string[] = [],
+): Promise<LockstepProcess> {
+  const command = [...wrap, process.execPath, '--import', 'tsx', entry, ...args];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
     child.stderr!.setEncoding('utf8').on('data', (text: string) => {

@@ -76,6 +76,18 @@ describe('foldNodeLog', () => {
     expect(e.message).toMatch(why);
   });
 
+  it("skips the edge's notes (refused connections, a silent peer): they are not inputs", async () => {
+    const { result } = await fold(
+      record(1, 'start', start),
+      record(2, 'refused', { code: 'short-hello', message: 'x' }),
+      record(3, 'qmp', capabilities),
+      record(4, 'peer', { silent: true }),
+    );
+    const folded = await result;
+    expect(folded.inputs).toBe(1);
+    expect(folded.state.incoming.context.capabilities['x-colo']).toBe(true);
+  });
+
   it('refuses a second run appended after the first', async () => {
     const e = await errorOf(
       record(1, 'start', start),
