@@ -4,7 +4,7 @@
  * the sockets' flags), never from the model: a trace step the runtime cannot take is a divergence.
  * @packageDocumentation
  */
-import { channelState, channelWrites, enabledThreads, type NodeRole } from '../machines/index.js';
+import { channelReads, channelWrites, enabledThreads, type NodeRole } from '../machines/index.js';
 import type { ColoAction } from '../model/index.js';
 import type { Endpoint } from './endpoint.js';
 import type { Findings } from './findings.js';
@@ -69,7 +69,7 @@ export class World {
   /** multifd.c:multifd_recv_thread blocked in its read: what the socket gives it. */
   multifdRead(channel: number): MultifdRead | null {
     const end = this.secondaryEdge.multifd[channel];
-    if (this.secondary.dead || !end || channelState(this.secondary.state, channel) !== 'read') return null;
+    if (this.secondary.dead || !end || !channelReads(this.secondary.state, channel)) return null;
     if (end.closedHere || end.decodeError) return 'read-error';
     const head = end.held[0];
     if (head) return head.sync ? 'sync-packet' : 'packet';

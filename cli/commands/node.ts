@@ -105,10 +105,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
   const backend = createNodeBackend(node, { onQuit: quit });
   let server: Awaited<ReturnType<typeof serveQmp>>;
   try {
-    server = await serveQmp(backend, where, {
-      version:
-        profile.name === 'qemu-7.2' ? { major: 7, minor: 2, micro: 0 } : { major: 11, minor: 0, micro: 0 },
-    });
+    server = await serveQmp(backend, where, { version: profile.qemuVersion });
   } catch (error) {
     node.kill();
     await node.close();

@@ -197,7 +197,13 @@ export type Effect =
   | { readonly kind: 'store-pages'; readonly channel: number }
   /** A thread dereferenced the primary's return-path QEMUFile (shutdown), `freed` when it was already closed. */
   | { readonly kind: 'file-access'; readonly file: 'rp'; readonly freed: boolean; readonly locked: boolean }
-  | { readonly kind: 'qmp-event'; readonly event: string; readonly data: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: 'qmp-event';
+      readonly event: string;
+      readonly data: Readonly<Record<string, unknown>>;
+      /** QEMU sends it even with the `events` capability off (7.2's MIGRATION setup on migrate-incoming). */
+      readonly unconditional?: true;
+    }
   | { readonly kind: 'qmp-reply'; readonly id: unknown; readonly reply: QmpReply }
   | { readonly kind: 'connect'; readonly uri: string }
   | { readonly kind: 'listen'; readonly uri: string };

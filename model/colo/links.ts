@@ -48,7 +48,7 @@ export function multifdRead(
   st: ColoState,
   i: number,
 ): 'packet' | 'sync-packet' | 'eof' | 'read-error' | null {
-  if ((st.flags & DEAD.secondary) !== 0 || st.s.facts.channels[i] !== 'read') return null;
+  if ((st.flags & DEAD.secondary) !== 0 || !st.s.facts.reading[i]) return null;
   if ((st.flags & RECV_BROKEN) !== 0) return 'read-error';
   const link = st.mfd[i] ?? 0;
   if (link !== 0) return (link & 3) === 1 ? 'packet' : 'sync-packet';

@@ -5,7 +5,11 @@
  * migration parameters, quit, and lockstep's own x-lockstep-status.
  * @packageDocumentation
  */
-import type { Effect, QmpReply as NodeQmpReply } from '../../machines/index.js';
+import {
+  type Effect,
+  type QmpReply as NodeQmpReply,
+  migrationStatus as nodeMigrationStatus,
+} from '../../machines/index.js';
 import { PAGE_SIZE } from '../guest/index.js';
 import type { NodeRuntime } from '../node/index.js';
 import type { QmpBackend, QmpEvent, QmpReply } from '../qmp/index.js';
@@ -47,20 +51,18 @@ const genericError = (desc: string): QmpReply => ({ error: { class: 'GenericErro
 
 /** The node's migration status: the source machine's on a primary, the incoming machine's on a secondary. */
 export function migrationStatus(node: NodeRuntime): string {
-  const snapshot = node.options.role === 'primary' ? node.state.source : node.state.incoming;
-  return String(snapshot.value);
+  return nodeMigrationStatus(node.state);
 }
 
 /**
  * Builds the backend. Events: every `qmp-event` effect of the node is forwarded, except MIGRATION and
  * MIGRATION_PASS while the `events` capability is off (QEMU's rule; the machines accept the capability
- * but do not model it, so it is tracked here). The one exception is QEMU 7.2's MIGRATION `setup` on
- * migrate-incoming, which 7.2 sends unconditionally (migration.c:qemu_start_incoming_migration).
+ * but do not model it, so it is tracked here). An event the node marks `unconditional` is always sent:
+ * QEMU 7.2's MIGRATION `setup` on migrate-incoming (migration.c:qemu_start_incoming_migration).
  * @public
  */
 export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions = {}): QmpBackend {
   let eventsCapability = false;
-  let inMigrateIncoming = false;
   let quitting = false;
   const parameters: Record<(typeof PARAMETER_NAMES)[number], number> = {
     'x-checkpoint-delay': node.options.checkpointDelayMs,
@@ -75,8 +77,7 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
 
   node.on('effect', (effect: Effect) => {
     if (effect.kind !== 'qmp-event') return;
-    const unconditional = inMigrateIncoming && effect.event === 'MIGRATION';
-    if (GATED_EVENTS.has(effect.event) && !eventsCapability && !unconditional) return;
+    if (GATED_EVENTS.has(effect.event) && !eventsCapability && effect.unconditional !== true) return;
     const event: QmpEvent = { event: effect.event, data: effect.data };
     for (const listener of listeners) listener(event);
   });
@@ -126,14 +127,6 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
           for (const cap of caps as Array<{ capability?: unknown; state?: unknown }>)
             if (cap?.capability === 'events') eventsCapability = cap.state === true;
         }
-        return reply;
-      }
-      case 'migrate-incoming': {
-        if (node.killed) return genericError(`the ${node.options.role} node has stopped`);
-        // node.qmp applies the command synchronously when the main loop is free: its events come now
-        inMigrateIncoming = node.options.profile.name === 'qemu-7.2';
-        const reply = node.qmp(command, args, oob);
-        inMigrateIncoming = false;
         return reply;
       }
       default:

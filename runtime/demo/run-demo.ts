@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Profile } from '../../machines/index.js';
+import { coloMode, coloThreadIdle, type Profile } from '../../machines/index.js';
 import { attachPrimary, attachSecondary, DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../node/index.js';
 import { failOverTo } from './lost-heartbeat.js';
 import { waitFor } from './wait.js';
@@ -78,7 +78,11 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
   await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
   const channels = options.multifd ? `multifd ${options.multifd}` : 'main channel';
   say(`precopy of ${options.ram} to 127.0.0.1:${port} (${channels})`);
-  await waitFor(primary, 'colo', () => primary.state.colo?.value === 'wait-checkpoint-event');
+  await waitFor(
+    primary,
+    'colo',
+    () => coloMode(primary.state) === 'primary' && coloThreadIdle(primary.state),
+  );
   say(`both sides in colo (${options.profile.name})`);
   return { primary, secondary, logs };
 }

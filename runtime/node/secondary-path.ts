@@ -1,4 +1,4 @@
-import { channelState, type Effect } from '../../machines/index.js';
+import { channelReads, type Effect } from '../../machines/index.js';
 import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import { encodeMessage, sha256 } from '../wire/index.js';
@@ -15,7 +15,7 @@ const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 function recvThreads(node: NodeRuntime): MultifdThreads {
   return {
     active: () => node.state.colo !== null,
-    reading: (channel) => !node.killed && channelState(node.state, channel) === 'read',
+    reading: (channel) => !node.killed && channelReads(node.state, channel),
     packet: (channel, sync) =>
       node.input({ kind: 'multifd', channel, event: sync ? 'sync-packet' : 'packet' }),
     end: (channel, event) => node.input({ kind: 'multifd', channel, event }),
@@ -142,13 +142,6 @@ export function attachSecondary(node: NodeRuntime): void {
         node.link?.main.write(
           encodeMessage(effect.message as Exclude<typeof effect.message, 'vmstate-size'>),
         );
-        break;
-      case 'load-ram':
-        // QEMU 7.2 has no multifd-colo: its COLO load reads RAM from the main channel only, so a checkpoint
-        // sent over multifd never completes and the secondary leaves COLO with an error (docs/conformance.md)
-        if (!node.options.profile.coloMultifd && node.options.multifd > 0) {
-          node.input({ kind: 'io', completion: 'channel-error' });
-        }
         break;
       case 'start-dirty-log':
         cache.startDirtyLog();
