@@ -15,14 +15,7 @@ import {
 import { serveQmp } from '../../runtime/qmp/index.js';
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import {
-  checkMultifd,
-  describeQmp,
-  parseCount,
-  parseProfile,
-  parseQmpWhere,
-  parseRam,
-} from './node-options.js';
+import { describeQmp, parseCount, parseProfile, parseQmpWhere, parseRam } from './node-options.js';
 
 interface NodeFlags {
   readonly qmp?: string;
@@ -60,7 +53,6 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
   const profile = parseProfile(flags.profile);
   const ram = parseRam(flags.ram);
   const multifd = parseCount('--multifd', flags.multifd, 0);
-  checkMultifd(profile, multifd);
   const checkpointDelayMs = parseCount(
     '--checkpoint-delay',
     flags.checkpointDelay,

@@ -41,6 +41,9 @@ export function applyInput(node: NodeState, input: NodeInput): Applied {
     case 'timer': // colo.c:colo_checkpoint_notify_timer -> colo_checkpoint_notify
       tx.set({ qemuEvents: { ...tx.node.qemuEvents, checkpoint: true } });
       break;
+    case 'checkpoint-delay':
+      checkpointDelaySet(tx);
+      break;
     case 'step':
       if (input.thread === 'colo') stepColoThread(tx);
       else if (input.thread === 'main-loop') stepMainLoop(tx);
@@ -54,6 +57,18 @@ export function applyInput(node: NodeState, input: NodeInput): Applied {
       break;
   }
   return { node: tx.node, effects: tx.effects };
+}
+
+/**
+ * colo.c:colo_checkpoint_delay_set: only while the outgoing migration is in colo
+ * (migration_in_colo_state) does a new delay checkpoint at once and re-arm colo_delay_timer
+ * (colo_checkpoint_notify); after a failover the source is completed and the change only sets the
+ * parameter, so no timer runs again.
+ */
+function checkpointDelaySet(tx: Tx): void {
+  if (tx.status('source') !== 'colo') return;
+  tx.set({ qemuEvents: { ...tx.node.qemuEvents, checkpoint: true } });
+  tx.emit({ kind: 'arm-timer' });
 }
 
 /** In-band commands need the main loop; while a thread blocks holding the BQL they wait (the wedge). */

@@ -141,6 +141,11 @@ export type NodeInput =
   | { readonly kind: 'peer'; readonly message: ColoMessage; readonly value?: number }
   | { readonly kind: 'io'; readonly completion: IoCompletion }
   | { readonly kind: 'timer' }
+  /**
+   * migrate-set-parameters x-checkpoint-delay: the new delay, logged like every input, so a fold knows
+   * which delay the node ran with and whether the change re-armed the timer.
+   */
+  | { readonly kind: 'checkpoint-delay'; readonly ms: number }
   | { readonly kind: 'step'; readonly thread: NodeThread }
   /**
    * ram.c:migration_bitmap_sync at the start of a multifd RAM round (the answer to `bitmap-sync`): the

@@ -166,12 +166,11 @@ export class NodeRuntime extends EventEmitter {
   }
 
   /**
-   * migrate-set-parameters x-checkpoint-delay: in COLO, QEMU checkpoints at once and re-arms the timer
-   * with the new delay (colo.c:colo_checkpoint_delay_set -> colo_checkpoint_notify).
+   * migrate-set-parameters x-checkpoint-delay, as a logged input: the node decides whether the change
+   * checkpoints at once and re-arms the timer (only in COLO: colo.c:colo_checkpoint_delay_set).
    */
   setCheckpointDelay(ms: number): void {
-    this.checkpointDelayMs = ms;
-    this.emit('checkpoint-delay', ms);
+    this.input({ kind: 'checkpoint-delay', ms });
   }
 
   /** Stops the node as a crash would: no more inputs, its sockets dropped, its log left as it is. */
@@ -218,6 +217,8 @@ export class NodeRuntime extends EventEmitter {
   private apply(logged: LoggedInput): void {
     const entry = this.log.append({ type: logged.input.kind, data: logged });
     const before = this.state;
+    // the delay in force is the fold of the log too: the timer the edge arms next uses it
+    if (logged.input.kind === 'checkpoint-delay') this.checkpointDelayMs = logged.input.ms;
     const applied: Applied = applyInput(before, logged.input);
     this.state = applied.node;
     this.stats = foldStats(this.stats, {

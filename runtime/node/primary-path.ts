@@ -1,5 +1,6 @@
 import { awaitsMigrateContinue, type Effect, inPrecopy, migrationStatus } from '../../machines/index.js';
 import { waitFor } from '../demo/wait.js';
+import { fail } from '../errors.js';
 import { checkpointRam, multifdCheckpointRam } from './checkpoint-ram.js';
 import { allPages, takeDirty } from './dirty.js';
 import { connectLink, type Link, shutdownLink } from './link.js';
@@ -29,11 +30,6 @@ export function attachPrimary(node: NodeRuntime): void {
     timer = setInterval(() => node.input({ kind: 'timer' }), node.checkpointDelayMs);
     timer.unref();
   };
-  node.on('checkpoint-delay', () => {
-    if (timer === undefined) return;
-    node.input({ kind: 'timer' });
-    arm();
-  });
   node.on('closing', () => clearInterval(timer));
 
   node.onEffect((effect: Effect) => {
@@ -125,7 +121,7 @@ async function precopy(node: NodeRuntime, sender: RamSender): Promise<void> {
 
 /** Stops the precopy loop when the migration left precopy (cancelled, failed) under it. */
 function leftPrecopy(node: NodeRuntime): void {
-  if (!inPrecopy(node.state)) throw new Error(`migration left precopy: ${migrationStatus(node.state)}`);
+  if (!inPrecopy(node.state)) fail('left-precopy', { state: migrationStatus(node.state) });
 }
 
 /** max-bandwidth, once set, paces precopy (migration/migration-stats.c rate limit); checkpoints are not paced. */

@@ -1,4 +1,5 @@
 import { channelReads, type Effect } from '../../machines/index.js';
+import { LockstepError } from '../errors.js';
 import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import { encodeMessage, sha256 } from '../wire/index.js';
@@ -163,7 +164,14 @@ export function attachSecondary(node: NodeRuntime): void {
         const ram = expected.ram ? digest.equals(expected.ram) : false;
         node.verified.push({ checkpoint: expected.checkpoint, ram, digest: digest.toString('hex') });
         if (!ram && node.options.verify)
-          node.emit('fatal', new Error(`checkpoint ${expected.checkpoint}: RAM digest mismatch`));
+          node.emit(
+            'fatal',
+            new LockstepError('digest-mismatch', {
+              message: `checkpoint ${expected.checkpoint} RAM`,
+              expected: expected.ram?.toString('hex') ?? 'none',
+              actual: digest.toString('hex'),
+            }),
+          );
         break;
       }
       case 'release-colo-cache':
