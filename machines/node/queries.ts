@@ -1,3 +1,8 @@
+/**
+ * What a node is, asked of the node: every layer outside machines/ reads a node through these queries
+ * (and the tags behind them), never by comparing a machine's state name.
+ * @packageDocumentation
+ */
 import type { AnyMachineSnapshot } from 'xstate';
 import { getColoMode } from '../colo-mode.js';
 import type { Profile } from '../profiles.js';
@@ -6,12 +11,6 @@ import type { ColoMode, FailoverStatus, MigrationStatus } from '../vocabulary.js
 import { nodeMachines } from './definitions.js';
 import { hasTag } from './tx.js';
 import type { NodeRole, NodeState } from './types.js';
-
-/**
- * What a node is, asked of the node: every layer outside machines/ reads a node through these queries
- * (and the tags behind them), never by comparing a machine's state name.
- * @packageDocumentation
- */
 
 /** This side's migration status: the source machine's on a primary, the incoming machine's on a secondary. @public */
 export const migrationStatus = (node: NodeState): MigrationStatus =>
