@@ -4,6 +4,7 @@ import type { ColoThreadEvent } from './colo-shared.js';
 import { awaitMessage, messageGuards, observedGuards, send } from './colo-shared.js';
 import type { Profile } from './profiles.js';
 import { DEFAULT_PROFILE } from './profiles.js';
+import { TAG } from './tags.js';
 import type { ColoExitReason, ColoMessage, MigrationStatus } from './vocabulary.js';
 
 /**
@@ -64,6 +65,7 @@ export function createColoPrimaryMachine(profile: Profile = DEFAULT_PROFILE) {
       'protocol-error': (_, _params: { expected: ColoMessage }) => effect(),
       'channel-error': effect,
       'colo-exit': (_, _params: { mode: 'primary'; reason: ColoExitReason }) => effect(),
+      'checkpoint-completed': effect,
     },
   }).createMachine({
     id: 'colo-primary',
@@ -87,6 +89,7 @@ export function createColoPrimaryMachine(profile: Profile = DEFAULT_PROFILE) {
       },
       // qemu_event_wait(&s->colo_checkpoint_event); if (s->state != COLO) goto out;
       'wait-checkpoint-event': {
+        tags: [TAG.idleWait],
         on: {
           'checkpoint-event': [
             { target: 'out', guard: 'not-colo' },
@@ -141,7 +144,7 @@ export function createColoPrimaryMachine(profile: Profile = DEFAULT_PROFILE) {
       // step 9: BQL { vm_start() }
       'wait-vmstate-loaded': {
         tags: ['vm-stopped'],
-        on: awaitMessage('vmstate-loaded', 'loop', ['vm-start']),
+        on: awaitMessage('vmstate-loaded', 'loop', ['vm-start', 'checkpoint-completed']),
       },
       // out: COLO_EXIT(primary, reason sampled now); the PVM stays as it was (stopped mid-checkpoint)
       out: {
@@ -160,6 +163,7 @@ export function createColoPrimaryMachine(profile: Profile = DEFAULT_PROFILE) {
       },
       // qemu_event_wait(&s->colo_exit_event): the operator must fail over (or QEMU quit)
       'wait-exit-event': {
+        tags: [TAG.idleWait, TAG.awaitsFailover],
         // then migration.c:migration_iteration_finish falls through from COLO and restarts the PVM
         on: { 'exit-event': { target: 'exited', actions: ['close-return-path', 'vm-start'] } },
       },

@@ -4,6 +4,7 @@ import type { ColoThreadEvent } from './colo-shared.js';
 import { awaitMessage, messageGuards, observedGuards, send } from './colo-shared.js';
 import type { Profile } from './profiles.js';
 import { DEFAULT_PROFILE } from './profiles.js';
+import { TAG } from './tags.js';
 import type { ColoExitReason, ColoMessage } from './vocabulary.js';
 
 /**
@@ -48,6 +49,7 @@ export function createColoSecondaryMachine(profile: Profile = DEFAULT_PROFILE) {
     'replication-checkpoint',
     'vmstate-loading-end',
     'vm-start',
+    'checkpoint-completed', // the devices are loaded: this side's checkpoint is complete
   ] as const;
   return setup({
     types: {} as { events: ColoSecondaryEvent },
@@ -73,6 +75,7 @@ export function createColoSecondaryMachine(profile: Profile = DEFAULT_PROFILE) {
       'protocol-error': (_, _params: { expected: ColoMessage }) => effect(),
       'channel-error': effect,
       'colo-exit': (_, _params: { mode: 'secondary'; reason: ColoExitReason }) => effect(),
+      'checkpoint-completed': effect,
     },
   }).createMachine({
     id: 'colo-secondary',
@@ -99,7 +102,7 @@ export function createColoSecondaryMachine(profile: Profile = DEFAULT_PROFILE) {
       // while (mis->state == MIGRATION_STATUS_COLO)
       loop: { on: { step: [{ target: 'out', guard: 'not-colo' }, { target: 'wait-checkpoint-request' }] } },
       // colo.c:colo_wait_handle_message: anything but CHECKPOINT_REQUEST is an error
-      'wait-checkpoint-request': { on: awaitMessage('checkpoint-request', 'stop-vm') },
+      'wait-checkpoint-request': { tags: [TAG.idleWait], on: awaitMessage('checkpoint-request', 'stop-vm') },
       // colo.c:colo_incoming_process_checkpoint: BQL { vm_stop_force_state(COLO) }; CHECKPOINT_REPLY
       'stop-vm': {
         on: { step: { target: 'wait-vmstate-send', actions: ['vm-stop', send('checkpoint-reply')] } },
@@ -164,7 +167,10 @@ export function createColoSecondaryMachine(profile: Profile = DEFAULT_PROFILE) {
         },
       },
       // qemu_event_wait(&mis->colo_incoming_event): waits for failover (or QEMU quit)
-      'wait-incoming-event': { on: { 'incoming-event': 'exited' } },
+      'wait-incoming-event': {
+        tags: [TAG.idleWait, TAG.awaitsFailover],
+        on: { 'incoming-event': 'exited' },
+      },
       exited: { type: 'final' },
     },
   });

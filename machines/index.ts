@@ -20,4 +20,5 @@ export * from './multifd-send.js';
 export * from './node/index.js';
 export * from './profiles.js';
 export * from './registry.js';
+export * from './tags.js';
 export * from './vocabulary.js';

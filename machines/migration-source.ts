@@ -4,6 +4,7 @@ import { capabilitiesAfter, capabilityGuards, initialContext } from './capabilit
 import type { Profile } from './profiles.js';
 import { DEFAULT_PROFILE } from './profiles.js';
 import { type StatusTransitions, statusStates } from './status-states.js';
+import { TAG } from './tags.js';
 import type { Capabilities, MigrationStatus } from './vocabulary.js';
 
 /**
@@ -211,7 +212,12 @@ export function createMigrationSourceMachine(profile: Profile = DEFAULT_PROFILE)
     description: `MigrationState.state on the source (${profile.name})`,
     context: initialContext,
     initial: 'none',
-    states: statusStates(profile, sourceTransitions(profile), 'setCapabilities'),
+    states: statusStates(profile, sourceTransitions(profile), 'setCapabilities', {
+      // migration.c:migration_iteration_run moves RAM until the switchover completes
+      active: [TAG.precopy],
+      device: [TAG.precopy],
+      'pre-switchover': [TAG.precopy, TAG.awaitsContinue],
+    }),
   });
 }
 

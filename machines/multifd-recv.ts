@@ -1,6 +1,7 @@
 import { and, assign, not, setup } from 'xstate';
 import type { ChannelParams } from './counters.js';
 import { bump, channelIndexes, checkChannels } from './counters.js';
+import { channelTag, TAG } from './tags.js';
 
 /** Options of the multifd receive machine. @public */
 export interface MultifdRecvOptions {
@@ -74,6 +75,7 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
         loop: { on: { [on('step')]: [{ target: 'exit', guard: 'exiting' }, { target: 'read' }] } },
         // blocked reading the next packet header and body
         read: {
+          tags: [channelTag(channel, 'reads')],
           on: {
             [on('packet')]: { target: 'loop', actions: { type: 'store-pages', params: ch } },
             // a SYNC packet: post(recv_state.sem_sync); wait(p->sem_sync)
@@ -104,7 +106,7 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
           },
         },
         exit: { on: { [on('step')]: { target: 'exited', actions: leave } } },
-        exited: { type: 'final' as const },
+        exited: { type: 'final' as const, tags: [channelTag(channel, 'exited')] },
       },
     };
   };
@@ -153,9 +155,13 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
       main: {
         initial: 'idle',
         states: {
-          idle: { on: { sync: { target: 'sync-wait', actions: 'reset-index' } } },
+          idle: {
+            tags: [TAG.multifdMainIdle],
+            on: { sync: { target: 'sync-wait', actions: 'reset-index' } },
+          },
           // for each channel: qemu_sem_wait(&multifd_recv_state->sem_sync)
           'sync-wait': {
+            meta: { blockedIn: 'multifd_recv_sync_main: qemu_sem_wait(&multifd_recv_state->sem_sync)' },
             on: {
               'main.step': [
                 {
@@ -169,7 +175,10 @@ export function createMultifdRecvMachine(options: MultifdRecvOptions = {}) {
           },
           // for each channel: post(p->sem_sync)
           'sync-release': { on: { 'main.step': { target: 'synced', actions: 'release-channels' } } },
-          synced: { on: { sync: { target: 'sync-wait', actions: 'reset-index' } } },
+          synced: {
+            tags: [TAG.multifdMainIdle],
+            on: { sync: { target: 'sync-wait', actions: 'reset-index' } },
+          },
         },
       },
       ...Object.fromEntries(channelIndexes(channels).map((i) => [`channel-${i}`, channelRegion(i)])),

@@ -1,6 +1,13 @@
 import { and, assign, setup } from 'xstate';
 import type { ChannelParams } from './counters.js';
 import { bump, channelIndexes, checkChannels, put } from './counters.js';
+import { channelTag, TAG } from './tags.js';
+
+/** What a channel thread's write put on its socket: a page batch (`data`) or a SYNC packet. @public */
+export interface PacketWritten {
+  readonly channel: number;
+  readonly packet: 'data' | 'sync';
+}
 
 /**
  * Options of the multifd send machine.
@@ -94,11 +101,13 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
     const step = `channel-${channel}.step`;
     const writeError = `channel-${channel}.write-error`;
     const ch = { channel };
+    const writes = [channelTag(channel, 'writes')];
     return {
       initial: 'init',
       states: {
         // the initial packet, then the loop top: post(channels_ready)
         init: {
+          tags: writes,
           on: { [step]: { target: 'wait-sem', actions: 'post-channels-ready' }, [writeError]: 'error-exit' },
         },
         // qemu_sem_wait(&p->sem); if (exiting) break; job or sync
@@ -127,20 +136,30 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
           },
         },
         'write-job': {
+          tags: writes,
           on: {
             [step]: {
               target: 'wait-sem',
-              actions: [{ type: 'finish-job', params: ch }, 'post-channels-ready'],
+              actions: [
+                { type: 'packet-written', params: { channel, packet: 'data' } },
+                { type: 'finish-job', params: ch },
+                'post-channels-ready',
+              ],
             },
             [writeError]: 'error-exit',
           },
         },
         // a SYNC packet, then pending_sync = NONE; post(p->sem_sync)
         'write-sync': {
+          tags: writes,
           on: {
             [step]: {
               target: 'wait-sem',
-              actions: [{ type: 'finish-sync', params: ch }, 'post-channels-ready'],
+              actions: [
+                { type: 'packet-written', params: { channel, packet: 'sync' } },
+                { type: 'finish-sync', params: ch },
+                'post-channels-ready',
+              ],
             },
             [writeError]: 'error-exit',
           },
@@ -163,7 +182,7 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
             [step]: { target: 'exited', actions: kickOnExit ? [{ type: 'kick-main', params: ch }] : [] },
           },
         },
-        exited: { type: 'final' as const },
+        exited: { type: 'final' as const, tags: [channelTag(channel, 'exited')] },
       },
     };
   };
@@ -173,6 +192,8 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
   // is joined: never while it is inside multifd_send or multifd_send_sync_main
   const terminate = { terminate: { guard: 'not-terminated', actions: 'terminate' } } as const;
   const startSend = [{ target: 'failed', guard: 'exiting' }, { target: 'send-wait-ready' }] as const;
+  // outside multifd_send and multifd_send_sync_main: the main thread may stay here for good
+  const idle = [TAG.multifdMainIdle];
 
   return setup({
     types: {} as { context: MultifdSendContext; events: MultifdSendEvent },
@@ -229,6 +250,8 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       'multifd-send-error': () => {},
       // described for the runtime: multifd_send swaps the caller's batch into that channel's p->data
       'job-queued': (_, _params: ChannelParams) => {},
+      // described for the runtime: the channel thread's write of a page batch or a SYNC packet went out
+      'packet-written': (_, _params: PacketWritten) => {},
     },
   }).createMachine({
     id: 'multifd-send',
@@ -249,9 +272,10 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
       main: {
         initial: 'idle',
         states: {
-          idle: { on: { sync: startSync, send: startSend, ...terminate } },
+          idle: { tags: idle, on: { sync: startSync, send: startSend, ...terminate } },
           // multifd_send: wait(channels_ready), then the round-robin pick re-checks exiting
           'send-wait-ready': {
+            meta: { blockedIn: 'multifd_send: qemu_sem_wait(&multifd_send_state->channels_ready)' },
             on: {
               'main.step': { target: 'send-pick', guard: 'channels-ready', actions: 'take-channels-ready' },
             },
@@ -288,6 +312,9 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
             on: { 'main.step': [{ target: 'failed', guard: 'exiting' }, { target: 'sync-wait-ready' }] },
           },
           'sync-wait-ready': {
+            meta: {
+              blockedIn: 'multifd_send_sync_main: qemu_sem_wait(&multifd_send_state->channels_ready)',
+            },
             on: {
               'main.step': {
                 target: 'sync-wait-sync',
@@ -297,6 +324,7 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
             },
           },
           'sync-wait-sync': {
+            meta: { blockedIn: 'multifd_send_sync_main: qemu_sem_wait(&p->sem_sync)', perChannel: true },
             on: {
               'main.step': [
                 {
@@ -308,8 +336,8 @@ export function createMultifdSendMachine(options: MultifdSendOptions = {}) {
               ],
             },
           },
-          synced: { on: { sync: startSync, send: startSend, ...terminate } },
-          failed: { on: terminate },
+          synced: { tags: idle, on: { sync: startSync, send: startSend, ...terminate } },
+          failed: { tags: idle, on: terminate },
           'assert-failed': {},
         },
       },

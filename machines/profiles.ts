@@ -43,6 +43,10 @@ export interface Profile {
   readonly enableColoCommand: boolean;
   /** query-status reports `singlestep` (qapi/run-state.json:StatusInfo; deprecated in 8.1, removed since). */
   readonly statusSinglestep: boolean;
+  /** colo-failover.c:qmp_x_colo_lost_heartbeat's error outside COLO (7.2 checks migrate_colo_enabled first). */
+  readonly notInColoError: string;
+  /** The version the QMP greeting announces (qmp_capabilities' `QMP.version.qemu`). */
+  readonly qemuVersion: { readonly major: number; readonly minor: number; readonly micro: number };
 }
 
 /** The names of the profiles lockstep ships. @public */
@@ -72,6 +76,8 @@ export const QEMU_7_2: Profile = Object.freeze({
   incomingChannelErrorFails: false,
   enableColoCommand: true,
   statusSinglestep: true,
+  notInColoError: "The feature 'colo' is not enabled",
+  qemuVersion: Object.freeze({ major: 7, minor: 2, micro: 0 }),
 });
 
 /** Current upstream (2026): active → device → colo; failing → failed; COLO over multifd. @public */
@@ -92,6 +98,8 @@ export const QEMU_11_0: Profile = Object.freeze({
   incomingChannelErrorFails: true,
   enableColoCommand: false,
   statusSinglestep: false,
+  notInColoError: 'VM is not in COLO mode',
+  qemuVersion: Object.freeze({ major: 11, minor: 0, micro: 0 }),
 });
 
 /** Every shipped profile by name. @public */

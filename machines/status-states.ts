@@ -1,4 +1,5 @@
 import type { Profile } from './profiles.js';
+import { TAG } from './tags.js';
 import type { MigrationStatus } from './vocabulary.js';
 
 /** @internal A guard as XState's config takes it: a named guard or an `and`/`not` of named guards. */
@@ -16,6 +17,9 @@ export type TransitionSpec = MigrationStatus | Candidate | Candidate[];
 /** @internal A status machine as a table: status -> event -> transition. */
 export type StatusTransitions = Partial<Record<MigrationStatus, Record<string, TransitionSpec>>>;
 
+/** @internal The tags a side puts on some of its statuses (beside `no-migration`, which both sides share). */
+export type StatusTags = Partial<Record<MigrationStatus, readonly string[]>>;
+
 /**
  * Statuses in which QEMU accepts migrate-set-capabilities: no migration is running
  * (migration.c:migration_is_running is false and the state is not colo).
@@ -30,9 +34,15 @@ const asCandidates = (spec: TransitionSpec): Candidate[] =>
  * Turns a status table into XState state configs, keeping only the statuses the profile knows
  * (a transition into an unknown status is a bug in the table and throws here, at build time) and that
  * this side can be in: the destination never enters `device` or `cancelling`, so its chart has no such box.
+ * The idle statuses carry the tag `no-migration`; `tags` adds the side's own.
  * @internal
  */
-export function statusStates(profile: Profile, table: StatusTransitions, setCapabilitiesAction: string) {
+export function statusStates(
+  profile: Profile,
+  table: StatusTransitions,
+  setCapabilitiesAction: string,
+  tags: StatusTags = {},
+) {
   const states: Record<string, { on: Record<string, unknown>; tags?: string[] }> = {};
   const used = new Set<MigrationStatus>(['none']);
   for (const [status, row] of Object.entries(table)) {
@@ -53,8 +63,10 @@ export function statusStates(profile: Profile, table: StatusTransitions, setCapa
         return guard === undefined ? { target } : { target, guard };
       });
     }
-    if (IDLE_STATUSES.includes(status)) on['migrate-set-capabilities'] = { actions: setCapabilitiesAction };
-    states[status] = { on };
+    const idle = IDLE_STATUSES.includes(status);
+    if (idle) on['migrate-set-capabilities'] = { actions: setCapabilitiesAction };
+    const stateTags = [...(idle ? [TAG.noMigration] : []), ...(tags[status] ?? [])];
+    states[status] = stateTags.length > 0 ? { on, tags: stateTags } : { on };
   }
   return states;
 }

@@ -7,34 +7,27 @@
 import type { NodeRole, NodeState } from '../machines/index.js';
 import {
   channelState,
-  IDLE_COLO_STATES,
-  IDLE_MULTIFD_MAIN_STATES,
+  coloHoldsBql,
+  coloThreadIdle,
+  coloThreadRunning,
+  describeThreads,
   isQuiescent,
-  multifdMainState,
+  multifdMainBlockedIn,
+  multifdMainIdle,
 } from '../machines/index.js';
 import type { World } from './world.js';
 
-/** multifd.c: where a multifd main-thread state blocks. */
-const MULTIFD_WAIT: Record<string, string> = {
-  'send-wait-ready': 'multifd_send: qemu_sem_wait(&multifd_send_state->channels_ready)',
-  'sync-wait-ready': 'multifd_send_sync_main: qemu_sem_wait(&multifd_send_state->channels_ready)',
-  'sync-wait-sync': 'multifd_send_sync_main: qemu_sem_wait(&p->sem_sync)',
-  'sync-wait': 'multifd_recv_sync_main: qemu_sem_wait(&multifd_recv_state->sem_sync)',
-};
-
 /** Where a live node waits that it should not: empty when it is quiescent. @public */
-export function stuckWaits(role: NodeRole, n: NodeState): string[] {
+export function stuckWaits(n: NodeState): string[] {
   const out: string[] = [];
-  const colo = n.colo?.status === 'active' ? String(n.colo.value) : null;
-  if (colo !== null && !IDLE_COLO_STATES[role].has(colo))
-    out.push(`COLO thread in ${colo}${n.colo?.hasTag('bql') ? ' holding the BQL' : ''}`);
-  const main = multifdMainState(n);
-  if (main !== undefined && !IDLE_MULTIFD_MAIN_STATES.has(main)) {
-    const context = (n.multifdSend ?? n.multifdRecv)?.context as { index?: number } | undefined;
-    const wait = MULTIFD_WAIT[main] ?? main;
+  const where = describeThreads(n);
+  if (coloThreadRunning(n) && !coloThreadIdle(n))
+    out.push(`COLO thread in ${where.colo}${coloHoldsBql(n) ? ' holding the BQL' : ''}`);
+  if (!multifdMainIdle(n)) {
+    const wait = multifdMainBlockedIn(n) ?? where.multifdMain;
     const channels = Array.from({ length: n.config.multifd ?? 0 }, (_, i) => `${i} ${channelState(n, i)}`);
     out.push(
-      `multifd main thread in ${main} (multifd.c:${wait}${main === 'sync-wait-sync' ? ` of channel ${context?.index ?? 0}` : ''}); channels: ${channels.join(', ')}`,
+      `multifd main thread in ${where.multifdMain} (multifd.c:${wait}); channels: ${channels.join(', ')}`,
     );
   }
   if (n.joiningColo) out.push(`main loop joining the COLO thread (colo_incoming_co, ${n.joinPhase})`);
@@ -55,7 +48,7 @@ export function hangDetail(world: World): { side: NodeRole; detail: string } | n
   if (world.movable().length > 0) return null;
   const stuck = (['primary', 'secondary'] as const).flatMap((side) => {
     const node = world.node(side);
-    return node.dead ? [] : stuckWaits(side, node.state).map((wait) => ({ side, wait }));
+    return node.dead ? [] : stuckWaits(node.state).map((wait) => ({ side, wait }));
   });
   const first = stuck[0];
   if (!first) return null;

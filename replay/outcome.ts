@@ -4,20 +4,20 @@
  * @packageDocumentation
  */
 import type { NodeRole } from '../machines/index.js';
+import {
+  describeThreads,
+  failoverStatus,
+  migrationStatus,
+  nodeServesVm,
+  tookOver,
+} from '../machines/index.js';
 import { settle } from './bring-up.js';
 import type { RuntimeOutcome } from './findings.js';
 import { performStep } from './perform.js';
 import type { World } from './world.js';
 
-/** The side runs as the service: its VM runs, its failover completed, and a secondary left COLO. */
-function serves(world: World, side: NodeRole): boolean {
-  const n = world.node(side).state;
-  return (
-    n.vm === 'running' &&
-    n.failover.value === 'completed' &&
-    (side === 'primary' || n.incoming.value !== 'colo')
-  );
-}
+/** The side took over: its failover completed and it runs as the service (machines' `tookOver`). */
+const serves = (world: World, side: NodeRole): boolean => tookOver(world.node(side).state);
 
 /**
  * colo-failover.c: x-colo-lost-heartbeat was accepted on a live side; the runtime then runs by itself
@@ -39,12 +39,13 @@ export async function failoverStall(world: World): Promise<{ side: NodeRole; det
   const side = told.find((s) => !serves(world, s));
   if (!side) return null;
   const n = world.node(side).state;
+  const where = describeThreads(n).colo;
   const colo = n.colo
-    ? `COLO thread ${n.colo.status === 'active' ? `in ${String(n.colo.value)}` : 'ended'}`
+    ? `COLO thread ${n.colo.status === 'active' ? `in ${where}` : 'ended'}`
     : 'no COLO thread';
   return {
     side,
-    detail: `x-colo-lost-heartbeat was accepted, but after the runtime ran by itself to a standstill (the checkpoint timer firing once more) the ${side} does not run as the service: ${colo}, failover ${String(n.failover.value)}, migration ${String(side === 'primary' ? n.source.value : n.incoming.value)}, VM ${n.vm}`,
+    detail: `x-colo-lost-heartbeat was accepted, but after the runtime ran by itself to a standstill (the checkpoint timer firing once more) the ${side} does not run as the service: ${colo}, failover ${failoverStatus(n)}, migration ${migrationStatus(n)}, VM ${n.vm}`,
   };
 }
 
@@ -56,8 +57,7 @@ export async function failoverStall(world: World): Promise<{ side: NodeRole; det
  */
 export function takeoverMismatch(world: World): string | null {
   const s = world.secondary;
-  const tookOver = !s.dead && s.state.vm === 'running' && s.state.incoming.value !== 'colo';
-  if (!tookOver) return null;
+  if (s.dead || !nodeServesVm(s.state)) return null;
   const held = s.state.checkpoints;
   const completed = world.primary.state.checkpoints;
   const digest = world.secondaryEdge.guest.digest();

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import {
-  channelState,
+  channelReads,
   channelWrites,
   enabledThreads,
   type MultifdReadEvent,
@@ -84,7 +84,7 @@ export class World {
     const head = end.held[0];
     return multifdReadVerdict(
       this.secondary.dead,
-      channelState(this.secondary.state, channel) === 'read',
+      channelReads(this.secondary.state, channel),
       end.closedHere || end.decodeError !== null,
       head ? (head.sync ? 'sync-packet' : 'packet') : null,
       end.peerGone,

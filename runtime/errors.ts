@@ -114,13 +114,33 @@ export const ERROR_MESSAGES = {
   /** A counterexample whose field (`steps[3].action.thread`) is not what `lockstep check` writes. */
   'trace-malformed': (d: ErrorDetails) =>
     `counterexample trace ${d.path}: ${d.message} is ${d.actual}, expected ${d.expected}`,
+  /** A page index or a page run outside guest RAM, or data that is not whole pages. */
+  'pages-out-of-range': (d: ErrorDetails) =>
+    `${d.message ?? 'pages'} ${d.actual} out of range: guest RAM has ${d.limit} pages${d.expected === undefined ? '' : `, expected ${d.expected}`}`,
+  /** A frame on the return path that is not a COLO message. */
+  'unexpected-frame': (d: ErrorDetails) =>
+    `unexpected ${d.actual} frame on ${d.message ?? 'the return path'}: expected ${d.expected}`,
+  /** A multifd channel that the link does not have. */
+  'no-such-channel': (d: ErrorDetails) =>
+    `no multifd channel ${d.actual}: the link has ${d.limit} (--multifd)`,
+  /** The migration left precopy (cancelled, failed) while precopy still moved RAM. */
+  'left-precopy': (d: ErrorDetails) => `migration left precopy: it is ${d.state}`,
+  /** A multifd receive channel's packet could not be read. */
+  'multifd-read': (d: ErrorDetails) => `multifd channel ${d.message}: ${d.actual}`,
+  /** QEMU refused a QMP command the runtime sent on an operator's behalf. */
+  /** A wait for a node's state gave up. */
+  'wait-timeout': (d: ErrorDetails) => `${d.state}: timed out after ${d.limit} ms waiting for ${d.expected}`,
+  /** A COLO checkpoint failed: a COLO thread left its loop (COLO_EXIT) before it completed. */
+  'checkpoint-failed': (d: ErrorDetails) =>
+    `checkpoint ${d.expected} failed: the ${d.state}'s COLO thread left COLO (COLO_EXIT ${d.actual}); QEMU 7.2 does the same over multifd (docs/qemu-7.2.md)`,
   /** The replay's quiet point waited too long for bytes or a close on a loopback socket. */
   'replay-stalled': (d: ErrorDetails) =>
     `replay: ${d.message} did not arrive within ${d.limit} ms (${d.state ?? 'the socket is open'})`,
   /** An embedder's option that cannot start a node (`startNode`). */
   'bad-node-option': (d: ErrorDetails) => `startNode: ${d.message} is ${d.actual}, expected ${d.expected}`,
   /** A QMP command the embedding API issued for its caller was refused by the node. */
-  'qmp-refused': (d: ErrorDetails) => `${d.message} was refused: ${d.actual}`,
+  'qmp-refused': (d: ErrorDetails) =>
+    `${d.message} was refused${d.state === undefined ? '' : ` on the ${d.state}`}: ${d.actual}`,
   /** The secondary's migration listener could not start (port taken, address not local). */
   'migration-listen-failed': (d: ErrorDetails) =>
     `cannot listen for the migration on ${d.actual}: ${d.message}; choose another --listen address`,

@@ -5,7 +5,7 @@ import { parseRamSize } from '../../runtime/guest/index.js';
 import { runDemoWithView } from '../../view/embed.js';
 import { EXIT_FAILURE, parseChoice } from '../errors.js';
 import { type CliIo, paintVerdicts, prepareOutputDir } from '../io.js';
-import { checkMultifd, parseCount, parseMultifd, parseProfile, parseRam } from './node-options.js';
+import { parseCount, parseMultifd, parseProfile, parseRam } from './node-options.js';
 import { parsePort, untilSignal } from './view.js';
 
 const FAILOVER_SIDES = ['primary', 'secondary', 'none'] as const;
@@ -144,7 +144,6 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
       const checkpoints = parseCount('--checkpoints', flags.checkpoints, 5, 1);
       const failover = parseChoice('failover side', flags.failover ?? 'secondary', FAILOVER_SIDES);
       const delay = parseCount('--checkpoint-delay', flags.checkpointDelay, 600);
-      checkMultifd(profile, multifd);
       if (flags.logDir !== undefined) await prepareOutputDir('--log-dir', flags.logDir);
       const live = flags.json && !io.isTTY ? undefined : progress(io);
       let result: DemoResult;

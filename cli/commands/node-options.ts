@@ -47,14 +47,6 @@ export function parseRam(value: string | undefined): string {
   return ram;
 }
 
-/** `--multifd N` against the profile: QEMU 7.2 has no COLO with multifd. */
-export function checkMultifd(profile: Profile, multifd: number): void {
-  if (multifd > 0 && !profile.coloMultifd)
-    throw new UsageError(
-      `${profile.name} has no COLO multifd (multifd with x-colo arrived after 7.2); drop --multifd or use --profile qemu-11.0`,
-    );
-}
-
 /**
  * `--qmp PATH|HOST:PORT`: a unix socket path, or TCP when it looks like HOST:PORT. `use` says whether the
  * command listens there (a node) or connects (trace attach): the path is checked for that.

@@ -10,7 +10,6 @@ import { DEFAULT_RUNTIME_OPTIONS, PEER_TIMEOUT_MS, parseTcpUri } from '../../run
 import { EXIT_FAILURE, UsageError } from '../errors.js';
 import { type CliIo, checkOutputFile } from '../io.js';
 import {
-  checkMultifd,
   describeQmp,
   parseCount,
   parseMultifd,
@@ -57,7 +56,6 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
   const profile = parseProfile(flags.profile);
   const ram = parseRam(flags.ram);
   const multifd = parseMultifd(flags.multifd);
-  checkMultifd(profile, multifd);
   const checkpointDelayMs = parseCount(
     '--checkpoint-delay',
     flags.checkpointDelay,

@@ -1,5 +1,7 @@
 import type { SetCapabilitiesEvent } from '../../machines/capabilities-guards.js';
 import { getColoMode } from '../../machines/colo-mode.js';
+import { announcesSetupInPlace } from '../../machines/migration-incoming.js';
+import { servesVm } from '../../machines/node/queries.js';
 import type { MigrationStatus } from '../../machines/vocabulary.js';
 import { timestampMicros } from '../qmp/wire.js';
 import { type ColoEpisode, checkColoExit } from './colo-exit.js';
@@ -149,7 +151,12 @@ export class TraceChecker {
       else if (event === 'STOP' || event === 'RESUME') this.runState(line, event === 'RESUME');
       else if (event === 'SHUTDOWN') this.running = false;
       else if (!KNOWN_EVENTS.has(event)) this.warn(line, 'unknown-event', `unknown event ${event}; ignored`);
-      const serving = this.running && (this.options.side === 'source' || this.status === 'completed');
+      const serving = servesVm({
+        role: this.options.side === 'source' ? 'primary' : 'secondary',
+        profile: this.options.profile,
+        vmRunning: this.running,
+        status: this.status,
+      });
       this.serving.update(serving, timestampMicros(message.value), line);
     }
   }
@@ -202,7 +209,7 @@ export class TraceChecker {
     const from = this.status;
     if (from === 'colo' && to === 'completed') this.heartbeatInFlight();
     const { side, profile } = this.options;
-    if (side === 'incoming' && !profile.incomingSetup && from === 'none' && to === 'setup') {
+    if (side === 'incoming' && announcesSetupInPlace(profile, from, to)) {
       const note = `${profile.name}: the destination emits MIGRATION setup but stays none (docs/qemu-7.2.md)`;
       this.record({ line, from, to, allowed: true, note });
       return;

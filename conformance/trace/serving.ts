@@ -9,10 +9,10 @@ export interface ServingInterval {
 }
 
 /**
- * Tracks when a node runs as the service. The source (primary) serves whenever its VM runs: in COLO
- * the primary's guest is the service and the secondary's is a replica. The destination serves only
- * once its status is `completed` (process_incoming_migration_bh after a plain migration, or
- * colo.c:secondary_vm_do_failover) and its VM runs (vm_start emits RESUME). A log that ends while
+ * Tracks when a node runs as the service, as machines' `servesVm` defines it (the checker's split-brain
+ * property asks the same): the source (primary) serves whenever its VM runs; the destination serves when
+ * its VM runs (vm_start emits RESUME) outside `colo`, where it is COLO's replica: after
+ * colo.c:secondary_vm_do_failover, a plain migration or postcopy's switch. A log that ends while
  * serving is taken to serve until its last timestamped event: a QEMU killed with SIGKILL leaves no
  * trace, so only what the log witnesses counts.
  * @internal

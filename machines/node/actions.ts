@@ -64,6 +64,10 @@ export function performColoActions(tx: Tx, actions: readonly DescribedAction[]):
       case 'reset-checkpoint-event': // colo.c: qemu_event_reset(&s->colo_checkpoint_event)
         tx.set({ qemuEvents: { ...tx.node.qemuEvents, checkpoint: false } });
         break;
+      // a checkpoint is complete: the primary got VMSTATE_LOADED; the secondary loaded the devices
+      case 'checkpoint-completed':
+        tx.set({ checkpoints: tx.node.checkpoints + 1 });
+        break;
       case 'relaunch-handled': // colo.c: failover_set_state(RELAUNCH, NONE)
         tx.send('failover', { type: 'relaunch-handled' });
         break;

@@ -1,3 +1,4 @@
+import type { MigrationStatus } from '../vocabulary.js';
 import { startColoThread, stepColoThread } from './colo-thread.js';
 import { failoverBottomHalf } from './failover.js';
 import { channelInput, hasMultifd, stepChannel, terminateRecv } from './multifd.js';
@@ -40,6 +41,9 @@ export function applyInput(node: NodeState, input: NodeInput): Applied {
     case 'timer': // colo.c:colo_checkpoint_notify_timer -> colo_checkpoint_notify
       tx.set({ qemuEvents: { ...tx.node.qemuEvents, checkpoint: true } });
       break;
+    case 'checkpoint-delay':
+      checkpointDelaySet(tx);
+      break;
     case 'step':
       if (input.thread === 'colo') stepColoThread(tx);
       else if (input.thread === 'main-loop') stepMainLoop(tx);
@@ -53,6 +57,18 @@ export function applyInput(node: NodeState, input: NodeInput): Applied {
       break;
   }
   return { node: tx.node, effects: tx.effects };
+}
+
+/**
+ * colo.c:colo_checkpoint_delay_set: only while the outgoing migration is in colo
+ * (migration_in_colo_state) does a new delay checkpoint at once and re-arm colo_delay_timer
+ * (colo_checkpoint_notify); after a failover the source is completed and the change only sets the
+ * parameter, so no timer runs again.
+ */
+function checkpointDelaySet(tx: Tx): void {
+  if (tx.status('source') !== 'colo') return;
+  tx.set({ qemuEvents: { ...tx.node.qemuEvents, checkpoint: true } });
+  tx.emit({ kind: 'arm-timer' });
 }
 
 /** In-band commands need the main loop; while a thread blocks holding the BQL they wait (the wedge). */
@@ -148,6 +164,10 @@ function migrationProgress(tx: Tx, event: string): void {
     vmStop(tx); // migration.c:migration_completion_precopy -> migration_stop_vm
     return;
   }
+  if (event === 'precopy-ended' && tx.node.config.role === 'primary') {
+    precopyEnded(tx);
+    return;
+  }
   if (tx.node.config.role === 'primary') {
     const before = tx.status('source');
     // migration.c:migration_completion_precopy stops the VM before the switchover
@@ -179,4 +199,26 @@ function migrationProgress(tx: Tx, event: string): void {
   ) {
     tx.set({ coloCache: 'allocated' });
   }
+}
+
+/** What ends the source's status when its precopy stream ends early, by status. */
+const PRECOPY_END: Partial<Record<MigrationStatus, string>> = {
+  cancelling: 'cancel-done',
+  setup: 'connect-error',
+  active: 'file-error',
+  device: 'completion-failed',
+  'pre-switchover': 'completion-failed',
+};
+
+/**
+ * The primary's precopy stream ended before the switchover completed (the connection failed, a write
+ * broke, or migrate_cancel shut the channel), whatever the status: a cancel finishes as cancelled
+ * (migration.c:migration_cleanup); a failed connect is migration_connect_error_propagate; a broken
+ * channel fails the migration (migration_detect_error while active, migration_completion after the
+ * switchover), and with the FAILING patch failing -> failed at cleanup.
+ */
+function precopyEnded(tx: Tx): void {
+  const event = PRECOPY_END[tx.status('source')];
+  if (event !== undefined) tx.send('source', { type: event });
+  if (tx.status('source') === 'failing') tx.send('source', { type: 'cleanup' });
 }

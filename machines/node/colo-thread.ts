@@ -4,7 +4,8 @@ import { nodeMachines } from './definitions.js';
 import { hasMultifd } from './multifd.js';
 import { startRamLoad, stepRamPhase } from './ram-phase.js';
 import { coloNextEvent, consume } from './threads.js';
-import type { DescribedAction, Tx } from './tx.js';
+import type { AnyEvent, DescribedAction, Tx } from './tx.js';
+import type { NodeState } from './types.js';
 
 /**
  * Starts the COLO thread: the primary's from migration_iteration_finish (migrate_start_colo_process),
@@ -21,6 +22,16 @@ export function startColoThread(tx: Tx): void {
   performColoActions(tx, actions as DescribedAction[]);
 }
 
+/**
+ * A QEMU without multifd-colo (7.2, `coloMultifd` off) accepts x-colo with multifd and reaches colo, but
+ * its COLO load reads RAM from the main channel only (colo.c:colo_incoming_process_checkpoint ->
+ * qemu_loadvm_state_main) while the checkpoint's pages went over multifd: the load returns an error, and
+ * the first checkpoint ends in COLO_EXIT(secondary, error), as real 7.2 does (docs/qemu-7.2.md).
+ */
+const loadsColoMultifd = (node: NodeState): boolean => !hasMultifd(node) || node.config.profile.coloMultifd;
+/** colo.c: "Load VM's live state (ram) error": the thread goes to out as on a broken channel. */
+const LOAD_FAILED: AnyEvent = { type: 'channel-error' };
+
 /** Runs the COLO thread's next atomic step, if it has one. @internal */
 export function stepColoThread(tx: Tx): void {
   if (tx.node.rp === 'freed') {
@@ -31,19 +42,13 @@ export function stepColoThread(tx: Tx): void {
     stepRamPhase(tx);
     return;
   }
-  const event = coloNextEvent(tx.node);
-  if (!event) return;
-  consume(tx, event);
+  const next = coloNextEvent(tx.node);
+  if (!next) return;
+  consume(tx, next);
+  const event = next.type === 'ram-loaded' && !loadsColoMultifd(tx.node) ? LOAD_FAILED : next;
   if (event.type === 'ram-loaded' && hasMultifd(tx.node)) {
     startRamLoad(tx); // MULTIFD_FLUSH before EOF: multifd_recv_sync_main, then the thread goes on
     return;
   }
-  const before = tx.coloState();
-  const actions = tx.send('colo', event);
-  performColoActions(tx, actions);
-  const after = tx.coloState();
-  // a checkpoint is complete: the primary got VMSTATE_LOADED; the secondary loaded the devices
-  const done =
-    (before === 'wait-vmstate-loaded' && after === 'loop') || (before === 'load' && after === 'loaded');
-  if (done) tx.set({ checkpoints: tx.node.checkpoints + 1 });
+  performColoActions(tx, tx.send('colo', event));
 }

@@ -9,13 +9,7 @@ const error = (desc: string): QmpReply => ({ error: { class: 'GenericError', des
 /** colo-failover.c:qmp_x_colo_lost_heartbeat and failover_request_active. @internal */
 export function lostHeartbeat(tx: Tx): QmpReply {
   const mode = getColoMode(tx.status('source'), tx.status('incoming'));
-  if (mode === 'none') {
-    return error(
-      tx.node.config.profile.name === 'qemu-7.2'
-        ? "The feature 'colo' is not enabled"
-        : 'VM is not in COLO mode',
-    );
-  }
+  if (mode === 'none') return error(tx.node.config.profile.notInColoError);
   tx.send('failover', { type: 'x-colo-lost-heartbeat', coloMode: mode });
   if (tx.node.failover.value !== 'require' || tx.node.failoverBh)
     return error('COLO failover is already activated');

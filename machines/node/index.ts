@@ -7,13 +7,28 @@
 export { applyInput } from './apply.js';
 export { bringUpScript } from './bring-up-script.js';
 export { createNode } from './create.js';
-export { channelState, channelWrites } from './multifd.js';
+export { channelExited, channelReads, channelState, channelWrites } from './multifd.js';
 export {
-  IDLE_COLO_STATES,
-  IDLE_MULTIFD_MAIN_STATES,
-  isQuiescent,
-  multifdMainState,
-} from './quiescent.js';
+  awaitsFailover,
+  awaitsMigrateContinue,
+  coloHoldsBql,
+  coloMode,
+  coloThreadIdle,
+  coloThreadRunning,
+  describeThreads,
+  failoverCompleted,
+  failoverStatus,
+  inPrecopy,
+  migrationIdle,
+  migrationStatus,
+  multifdMainBlockedIn,
+  multifdMainIdle,
+  nodeServesVm,
+  type ServiceFacts,
+  servesVm,
+  tookOver,
+} from './queries.js';
+export { isQuiescent } from './quiescent.js';
 export { type MachineData, type NodeSnapshot, restoreNode, snapshotNode } from './snapshot.js';
 export {
   machineSnapshotText,

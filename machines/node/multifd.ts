@@ -1,5 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { ChannelParams } from '../counters.js';
+import type { PacketWritten } from '../multifd-send.js';
+import { channelTag } from '../tags.js';
 import { type DescribedAction, memoCan } from './transition-memo.js';
 import type { Tx } from './tx.js';
 import type { NodeInput, NodeState } from './types.js';
@@ -26,32 +28,32 @@ export function channelReady(node: NodeState, channel: number): boolean {
   return snapshot !== null && memoCan(snapshot, { type: `channel-${channel}.step` });
 }
 
-/** The channel's thread state (`write-job`, `read`, …), for the edge. @public */
+/** The channel's thread state (`write-job`, `read`, …), for reports and charts only: decide with the queries below. @public */
 export function channelState(node: NodeState, channel: number): string | undefined {
   return region(multifdOf(node), `channel-${channel}`);
 }
 
-/** multifd.c:multifd_send_thread states that write on the channel: the initial packet, a job, a SYNC. */
-const WRITING: ReadonlySet<string> = new Set(['init', 'write-job', 'write-sync']);
+const channelHas = (node: NodeState, channel: number, what: 'writes' | 'reads' | 'exited'): boolean =>
+  multifdOf(node)?.hasTag(channelTag(channel, what)) === true;
 
 /**
- * Whether the channel's send thread is about to write on its socket: a step it takes when nobody reads
- * the channel any more is the write error, not the write. @public
+ * Whether the channel's send thread is about to write on its socket (multifd.c:multifd_send_thread: the
+ * initial packet, a job, a SYNC): a step it takes when nobody reads the channel any more is the write
+ * error, not the write. @public
  */
-export function channelWrites(node: NodeState, channel: number): boolean {
-  const state = channelState(node, channel);
-  return state !== undefined && WRITING.has(state);
-}
+export const channelWrites = (node: NodeState, channel: number): boolean =>
+  channelHas(node, channel, 'writes');
+
+/** Whether the channel's receive thread is blocked reading its socket (multifd.c:multifd_recv_thread). @public */
+export const channelReads = (node: NodeState, channel: number): boolean => channelHas(node, channel, 'reads');
+
+/** Whether the channel's thread has ended. @public */
+export const channelExited = (node: NodeState, channel: number): boolean =>
+  channelHas(node, channel, 'exited');
 
 /** Runs one step of a multifd channel thread. @internal */
 export function stepChannel(tx: Tx, channel: number): void {
-  const before = channelState(tx.node, channel);
-  const actions = tx.send(keyOf(tx.node), { type: `channel-${channel}.step` });
-  if (tx.node.config.role === 'primary' && channelState(tx.node, channel) === 'wait-sem') {
-    if (before === 'write-job') tx.emit({ kind: 'multifd-write', channel, packet: 'data' });
-    if (before === 'write-sync') tx.emit({ kind: 'multifd-write', channel, packet: 'sync' });
-  }
-  perform(tx, channel, actions);
+  perform(tx, channel, tx.send(keyOf(tx.node), { type: `channel-${channel}.step` }));
 }
 
 /** What a channel's socket gave: a packet, a SYNC packet, EOF, a read or a write error. @internal */
@@ -76,7 +78,11 @@ export function terminateRecv(tx: Tx): void {
 /** @internal Carries out what a multifd machine described (`channel`: the thread that stepped, or -1). */
 export function perform(tx: Tx, channel: number, actions: readonly DescribedAction[]): void {
   for (const action of actions) {
-    if (action.type === 'store-pages') tx.emit({ kind: 'store-pages', channel });
+    // multifd_send_thread: the write went out on the socket (a page batch or a SYNC packet)
+    if (action.type === 'packet-written') {
+      const { packet } = action.params as PacketWritten;
+      tx.emit({ kind: 'multifd-write', channel, packet });
+    } else if (action.type === 'store-pages') tx.emit({ kind: 'store-pages', channel });
     // multifd_send: the batch (one packet's pages) is now that channel's p->data
     else if (action.type === 'job-queued')
       tx.emit({ kind: 'multifd-job', channel: (action.params as ChannelParams).channel });
@@ -90,6 +96,6 @@ export function perform(tx: Tx, channel: number, actions: readonly DescribedActi
 /** Every receive channel thread has ended (multifd_recv_cleanup can join them). @internal */
 export function recvThreadsExited(node: NodeState): boolean {
   const channels = node.config.multifd ?? 0;
-  for (let i = 0; i < channels; i++) if (channelState(node, i) !== 'exited') return false;
+  for (let i = 0; i < channels; i++) if (!channelExited(node, i)) return false;
   return true;
 }

@@ -1,6 +1,7 @@
 import { getColoMode, queryColoStatusReason } from '../colo-mode.js';
+import { TAG } from '../tags.js';
 import { accessReturnPath, lostHeartbeat } from './failover.js';
-import type { Tx } from './tx.js';
+import { hasTag, type Tx } from './tx.js';
 import type { NodeInput, QmpReply } from './types.js';
 import { vmStart, vmStop } from './vm.js';
 
@@ -8,7 +9,6 @@ type QmpInput = Extract<NodeInput, { kind: 'qmp' }>;
 
 const ok = (value: unknown = {}): QmpReply => ({ return: value });
 const error = (desc: string): QmpReply => ({ error: { class: 'GenericError', desc } });
-const IDLE = new Set(['none', 'completed', 'failed', 'cancelled']);
 
 /**
  * Whether the migration yank instance is registered: from migrate or migrate-incoming until the migration
@@ -16,7 +16,7 @@ const IDLE = new Set(['none', 'completed', 'failed', 'cancelled']);
  * migration_incoming_state_destroy unregister it), COLO included.
  */
 function yankRegistered(tx: Tx): boolean {
-  return !IDLE.has(tx.status('source')) || !IDLE.has(tx.status('incoming'));
+  return !hasTag(tx.node.source, TAG.noMigration) || !hasTag(tx.node.incoming, TAG.noMigration);
 }
 
 /**
@@ -56,24 +56,24 @@ export function executeQmp(tx: Tx, input: QmpInput): QmpReply | null {
   switch (input.command) {
     case 'migrate-set-capabilities': {
       // migration/options.c:qmp_migrate_set_capabilities refuses while running or in COLO
-      if (!IDLE.has(source)) return error("There's a migration process in progress");
+      if (!hasTag(tx.node.source, TAG.noMigration)) return error("There's a migration process in progress");
       const event = { type: 'migrate-set-capabilities', capabilities: args.capabilities ?? [] };
       tx.send('source', event);
       tx.send('incoming', event);
       return ok();
     }
     case 'migrate': {
-      if (!IDLE.has(source)) return error("There's a migration process in progress");
+      if (!hasTag(tx.node.source, TAG.noMigration)) return error("There's a migration process in progress");
       tx.send('source', { type: 'migrate' });
       tx.emit({ kind: 'connect', uri: String(args.uri ?? '') });
       return ok();
     }
     case 'migrate-incoming': {
       if (tx.status('incoming') !== 'none') return error('The incoming migration has already been started');
-      tx.send('incoming', { type: 'migrate-incoming' });
-      // 7.2 emits MIGRATION setup while the state stays none (migration.c:qemu_start_incoming_migration)
-      if (tx.status('incoming') === 'none')
-        tx.emit({ kind: 'qmp-event', event: 'MIGRATION', data: { status: 'setup' } });
+      // 7.2 announces setup while the state stays none (migration.c:qemu_start_incoming_migration)
+      for (const action of tx.send('incoming', { type: 'migrate-incoming' }))
+        if (action.type === 'announce-setup')
+          tx.emit({ kind: 'qmp-event', event: 'MIGRATION', data: { status: 'setup' }, unconditional: true });
       tx.emit({ kind: 'listen', uri: String(args.uri ?? '') });
       return ok();
     }
@@ -84,7 +84,8 @@ export function executeQmp(tx: Tx, input: QmpInput): QmpReply | null {
       tx.emit({ kind: 'shutdown-channels', scope: 'main' });
       return ok();
     case 'migrate-continue':
-      if (source !== 'pre-switchover') return error(`Migration not in expected state: ${source}`);
+      if (!hasTag(tx.node.source, TAG.awaitsContinue))
+        return error(`Migration not in expected state: ${source}`);
       tx.send('source', { type: 'migrate-continue' });
       return ok();
     case 'x-colo-lost-heartbeat':

@@ -52,10 +52,6 @@ export class Tx {
     return this.node[key].value as MigrationStatus;
   }
 
-  coloState(): string | null {
-    return this.node.colo ? String(this.node.colo.value) : null;
-  }
-
   private machineFor(key: MachineKey) {
     const machines = nodeMachines(this.node.config.profile);
     if (key === 'multifdSend') return multifdMachines(this.node.config).send;

@@ -141,6 +141,11 @@ export type NodeInput =
   | { readonly kind: 'peer'; readonly message: ColoMessage; readonly value?: number }
   | { readonly kind: 'io'; readonly completion: IoCompletion }
   | { readonly kind: 'timer' }
+  /**
+   * migrate-set-parameters x-checkpoint-delay: the new delay, logged like every input, so a fold knows
+   * which delay the node ran with and whether the change re-armed the timer.
+   */
+  | { readonly kind: 'checkpoint-delay'; readonly ms: number }
   | { readonly kind: 'step'; readonly thread: NodeThread }
   /**
    * ram.c:migration_bitmap_sync at the start of a multifd RAM round (the answer to `bitmap-sync`): the
@@ -197,7 +202,13 @@ export type Effect =
   | { readonly kind: 'store-pages'; readonly channel: number }
   /** A thread dereferenced the primary's return-path QEMUFile (shutdown), `freed` when it was already closed. */
   | { readonly kind: 'file-access'; readonly file: 'rp'; readonly freed: boolean; readonly locked: boolean }
-  | { readonly kind: 'qmp-event'; readonly event: string; readonly data: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: 'qmp-event';
+      readonly event: string;
+      readonly data: Readonly<Record<string, unknown>>;
+      /** QEMU sends it even with the `events` capability off (7.2's MIGRATION setup on migrate-incoming). */
+      readonly unconditional?: true;
+    }
   | { readonly kind: 'qmp-reply'; readonly id: unknown; readonly reply: QmpReply }
   | { readonly kind: 'connect'; readonly uri: string }
   | { readonly kind: 'listen'; readonly uri: string };

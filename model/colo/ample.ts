@@ -76,7 +76,7 @@ function peerCanEnable(st: ColoState, side: NodeRole, channels: number): boolean
   for (let i = 0; i < channels; i++) {
     if (side === 'secondary') {
       // a receive thread reading an empty channel the primary can still write to or shut
-      if (facts.channels[i] === 'read' && (st.mfd[i] ?? 0) === 0 && multifdRead(st, i) !== 'read-error')
+      if (facts.reading[i] === true && (st.mfd[i] ?? 0) === 0 && multifdRead(st, i) !== 'read-error')
         return true;
     } else if (facts.writing[i] === true && canWrite(st, 'primary', 'multifd')) {
       // a send thread about to write: the secondary's shutdown would turn its step into a write error

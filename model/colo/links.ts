@@ -88,7 +88,7 @@ export function multifdRead(
   const link = st.mfd[i] ?? 0;
   return multifdReadVerdict(
     (flags & DEAD.secondary) !== 0,
-    st.s.facts.channels[i] === 'read',
+    st.s.facts.reading[i] === true,
     (flags & RECV_BROKEN) !== 0,
     link === 0 ? null : (link & 3) === 1 ? 'packet' : 'sync-packet',
     (flags & SENDER_GONE) !== 0,

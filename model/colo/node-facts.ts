@@ -1,10 +1,13 @@
 import {
-  channelState,
+  channelReads,
   channelWrites,
   enabledThreads,
+  failoverCompleted,
   isQuiescent,
   type NodeState,
   type NodeThread,
+  nodeServesVm,
+  TAG,
 } from '../../machines/index.js';
 
 /** What the composition reads of a node, derived once per distinct node state. @public */
@@ -12,15 +15,17 @@ export interface NodeFacts {
   readonly threads: readonly NodeThread[];
   /** The COLO thread runs (its machine is active, not done). */
   readonly coloActive: boolean;
-  /** Each multifd channel thread's state. */
-  readonly channels: readonly (string | undefined)[];
+  /** Each multifd channel's receive thread is blocked reading its socket. */
+  readonly reading: readonly boolean[];
   /** Each multifd channel's send thread is about to write on its socket. */
   readonly writing: readonly boolean[];
   /** Alive with nothing to do, waiting only where waiting is legitimate (not hung). */
   readonly quiescent: boolean;
   readonly running: boolean;
-  /** The incoming side left COLO (its migration status is no longer `colo`). */
+  /** The incoming side left COLO (its migration status is no longer `colo`, tagged `replica`). */
   readonly leftColo: boolean;
+  /** The node runs the guest as the service (machines' `servesVm`, the one definition of split brain). */
+  readonly servesVm: boolean;
   readonly failoverCompleted: boolean;
   readonly checkpoints: number;
   readonly cacheReleased: boolean;
@@ -33,12 +38,13 @@ export function nodeFacts(node: NodeState): NodeFacts {
   return {
     threads: enabledThreads(node),
     coloActive: node.colo?.status === 'active',
-    channels: Array.from({ length: node.config.multifd ?? 0 }, (_, i) => channelState(node, i)),
+    reading: Array.from({ length: node.config.multifd ?? 0 }, (_, i) => channelReads(node, i)),
     writing: Array.from({ length: node.config.multifd ?? 0 }, (_, i) => channelWrites(node, i)),
     quiescent: isQuiescent(node),
     running: node.vm === 'running',
-    leftColo: node.incoming.value !== 'colo',
-    failoverCompleted: node.failover.value === 'completed',
+    leftColo: !node.incoming.hasTag(TAG.replica),
+    servesVm: nodeServesVm(node),
+    failoverCompleted: failoverCompleted(node),
     checkpoints: node.checkpoints,
     cacheReleased: node.coloCache === 'released',
     checkpointEvent: node.qemuEvents.checkpoint,

@@ -5,11 +5,9 @@ import { type ColoState, entryOf, type FaultKind } from './state.js';
 
 const has = (st: ColoState, flag: number, side: NodeRole) => (st.flags & bitOf(flag, side)) !== 0;
 
-/** The side runs as the service: the PVM whenever it runs; the SVM once it left COLO. @public */
+/** The side is alive and runs as the service, as machines' `servesVm` defines it. @public */
 export function isService(st: ColoState, side: NodeRole): boolean {
-  if (has(st, FLAG.dead, side)) return false;
-  const facts = entryOf(st, side).facts;
-  return facts.running && (side === 'primary' || facts.leftColo);
+  return !has(st, FLAG.dead, side) && entryOf(st, side).facts.servesVm;
 }
 
 /** How a property counts: a violation fails the check; a finding is reported with its trace but does not. @public */

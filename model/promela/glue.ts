@@ -71,7 +71,7 @@ hidden byte tI; hidden byte tItem; hidden byte tSide;`;
 
 /** Promela initialises an array with one value: the initial channels must all be in the same state. */
 function channelInit(facts: NodeFacts): number {
-  const codes = new Set(facts.channels.map((_, i) => channelCode(facts, i)));
+  const codes = new Set(facts.reading.map((_, i) => channelCode(facts, i)));
   if (codes.size > 1)
     throw new Error('promela export: the initial multifd channels differ; Promela cannot initialise them');
   return [...codes][0] ?? 0;

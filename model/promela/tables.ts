@@ -5,7 +5,7 @@ import { effectCode, THREAD_BIT } from './codes.js';
 
 /** A channel thread's state as the Promela guards need it: 1 blocked reading, 2 writing, 0 otherwise. @internal */
 export function channelCode(facts: NodeFacts, channel: number): number {
-  if (facts.channels[channel] === 'read') return 1;
+  if (facts.reading[channel]) return 1;
   return facts.writing[channel] ? 2 : 0;
 }
 

@@ -5,7 +5,11 @@
  * migration parameters, quit, and lockstep's own x-lockstep-status.
  * @packageDocumentation
  */
-import type { Effect, QmpReply as NodeQmpReply } from '../../machines/index.js';
+import {
+  type Effect,
+  type QmpReply as NodeQmpReply,
+  migrationStatus as nodeMigrationStatus,
+} from '../../machines/index.js';
 import { LockstepError } from '../errors.js';
 import { PAGE_SIZE } from '../guest/index.js';
 import { type NodeRuntime, parseTcpUri } from '../node/index.js';
@@ -37,20 +41,18 @@ const genericError = (desc: string): QmpReply => ({ error: { class: 'GenericErro
 
 /** The node's migration status: the source machine's on a primary, the incoming machine's on a secondary. */
 export function migrationStatus(node: NodeRuntime): string {
-  const snapshot = node.options.role === 'primary' ? node.state.source : node.state.incoming;
-  return String(snapshot.value);
+  return nodeMigrationStatus(node.state);
 }
 
 /**
  * Builds the backend. Events: every `qmp-event` effect of the node is forwarded, except MIGRATION and
  * MIGRATION_PASS while the `events` capability is off (QEMU's rule; the machines accept the capability
- * but do not model it, so it is tracked here). The one exception is QEMU 7.2's MIGRATION `setup` on
- * migrate-incoming, which 7.2 sends unconditionally (migration.c:qemu_start_incoming_migration).
+ * but do not model it, so it is tracked here). An event the node marks `unconditional` is always sent:
+ * QEMU 7.2's MIGRATION `setup` on migrate-incoming (migration.c:qemu_start_incoming_migration).
  * @public
  */
 export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions = {}): QmpBackend {
   let eventsCapability = false;
-  let inMigrateIncoming = false;
   let quitting = false;
   let incomingRequested = false;
   const parameters: MigrationParameters = {
@@ -75,8 +77,7 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
 
   node.on('effect', (effect: Effect) => {
     if (effect.kind !== 'qmp-event') return;
-    const unconditional = inMigrateIncoming && effect.event === 'MIGRATION';
-    if (GATED_EVENTS.has(effect.event) && !eventsCapability && !unconditional) return;
+    if (GATED_EVENTS.has(effect.event) && !eventsCapability && effect.unconditional !== true) return;
     raise(
       DATALESS_EVENTS.has(effect.event)
         ? { event: effect.event }
@@ -161,11 +162,8 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
         // the command can be retried; it never reaches the machines (nothing started, nothing to log)
         const uriError = badUri(args?.uri);
         if (uriError !== null) return genericError(uriError);
-        // node.qmp applies the command synchronously when the main loop is free: its events come now
-        inMigrateIncoming = node.options.profile.name === 'qemu-7.2';
-        const reply = node.qmp(command, args, oob);
-        inMigrateIncoming = false;
-        if ('return' in (await reply)) incomingRequested = true;
+        const reply = await node.qmp(command, args, oob);
+        if ('return' in reply) incomingRequested = true;
         return reply;
       }
       default:

@@ -1,3 +1,5 @@
+import { awaitsFailover, tookOver } from '../../machines/index.js';
+import { fail } from '../errors.js';
 import type { NodeRuntime } from '../node/index.js';
 import { waitFor } from './wait.js';
 
@@ -8,18 +10,14 @@ import { waitFor } from './wait.js';
  * @public
  */
 export async function failOverTo(survivor: NodeRuntime): Promise<void> {
-  await waitFor(survivor, 'COLO_EXIT', () =>
-    ['wait-exit-event', 'wait-incoming-event'].includes(String(survivor.state.colo?.value)),
-  );
+  await waitFor(survivor, 'COLO_EXIT', () => awaitsFailover(survivor.state));
   const reply = await survivor.qmp('x-colo-lost-heartbeat');
   if ('error' in reply)
-    throw new Error(`x-colo-lost-heartbeat on the ${survivor.options.role}: ${reply.error.desc}`);
-  await waitFor(
-    survivor,
-    'failover',
-    () =>
-      survivor.state.failover.value === 'completed' &&
-      survivor.state.vm === 'running' &&
-      !survivor.state.joiningColo,
-  );
+    fail('qmp-refused', {
+      message: 'x-colo-lost-heartbeat',
+      state: survivor.options.role,
+      actual: reply.error.desc,
+    });
+  // and the main loop finished the takeover (colo_incoming_co joined the COLO thread)
+  await waitFor(survivor, 'failover', () => tookOver(survivor.state) && !survivor.state.joiningColo);
 }

@@ -31,6 +31,7 @@ const REQUIRED: Readonly<Record<NodeInput['kind'], Check>> = {
   step: (i) => str(i.thread),
   'ram-jobs': (i) => nat(i.jobs),
   multifd: (i) => nat(i.channel) && str(i.event),
+  'checkpoint-delay': (i) => nat(i.ms),
 };
 
 const KINDS = Object.keys(REQUIRED).join(', ');

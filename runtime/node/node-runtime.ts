@@ -203,12 +203,11 @@ export class NodeRuntime extends EventEmitter {
   }
 
   /**
-   * migrate-set-parameters x-checkpoint-delay: in COLO, QEMU checkpoints at once and re-arms the timer
-   * with the new delay (colo.c:colo_checkpoint_delay_set -> colo_checkpoint_notify).
+   * migrate-set-parameters x-checkpoint-delay, as a logged input: the node decides whether the change
+   * checkpoints at once and re-arms the timer (only in COLO: colo.c:colo_checkpoint_delay_set).
    */
   setCheckpointDelay(ms: number): void {
-    this.checkpointDelayMs = ms;
-    this.emit('checkpoint-delay', ms);
+    this.input({ kind: 'checkpoint-delay', ms });
   }
 
   /**
@@ -290,6 +289,8 @@ export class NodeRuntime extends EventEmitter {
     clock.log(performance.now() - taken);
     clock.input(logged.input, taken);
     const before = this.state;
+    // the delay in force is the fold of the log too: the timer the edge arms next uses it
+    if (logged.input.kind === 'checkpoint-delay') this.checkpointDelayMs = logged.input.ms;
     const { fold, applied } = foldStep(this.fold, entry.ts, logged);
     this.fold = fold;
     // the log must not lag what the peer or a QMP client sees: hand it to the OS before effects leave

@@ -1,5 +1,6 @@
-import type { Effect } from '../../machines/index.js';
+import { awaitsMigrateContinue, type Effect, inPrecopy, migrationStatus } from '../../machines/index.js';
 import { waitFor } from '../demo/wait.js';
+import { fail } from '../errors.js';
 import { checkpointRam, multifdCheckpointRam } from './checkpoint-ram.js';
 import { allPages, takeDirty } from './dirty.js';
 import { connectLink, type Link, shutdownLink } from './link.js';
@@ -30,11 +31,6 @@ export function attachPrimary(node: NodeRuntime): void {
     timer = setInterval(() => node.input({ kind: 'timer' }), node.checkpointDelayMs);
     timer.unref();
   };
-  node.on('checkpoint-delay', () => {
-    if (timer === undefined) return;
-    node.input({ kind: 'timer' });
-    arm();
-  });
   node.on('closing', () => clearInterval(timer));
 
   node.onEffect((effect: Effect) => {
@@ -49,7 +45,8 @@ export function attachPrimary(node: NodeRuntime): void {
             watchPeer(node, link.main);
             await precopy(node, sender);
           })
-          .catch(() => endPrecopy(node));
+          // the machine decides what the early end means in the status it is in
+          .catch(() => node.input({ kind: 'migration', event: 'precopy-ended' }));
         break;
       case 'send':
         // vmstate-size travels with its blob, in send-device-state
@@ -105,22 +102,17 @@ async function precopy(node: NodeRuntime, sender: RamSender): Promise<void> {
   for (let round = 0; round < 20 && (round === 0 || pages.length > small); round++) {
     await throttled(node, sender, pages);
     await sender.drained();
-    if (stillRunning(node)) node.input({ kind: 'migration', event: 'pass' });
+    if (inPrecopy(node.state)) node.input({ kind: 'migration', event: 'pass' });
     pages = takeDirty(node.guest.dirty);
   }
   // migration.c:migration_completion_precopy: stop the VM, then switch over (migration_switchover_prepare,
-  // 7.2 migration_maybe_pause); with pause-before-switchover, wait in pre-switchover for migrate-continue
+  // 7.2 migration_maybe_pause: the machine of each profile takes the step or not); with
+  // pause-before-switchover, wait in pre-switchover for migrate-continue
   node.input({ kind: 'migration', event: 'switchover' });
-  if (node.state.source.value === 'pre-switchover') {
-    await waitFor(
-      node,
-      'migrate-continue',
-      () => node.state.source.value !== 'pre-switchover',
-      24 * 3600_000,
-    );
-  }
-  if (node.state.source.value === 'active') node.input({ kind: 'migration', event: 'stop-for-completion' });
-  if (!stillRunning(node)) throw new Error(`migration left precopy: ${String(node.state.source.value)}`);
+  if (awaitsMigrateContinue(node.state))
+    await waitFor(node, 'migrate-continue', () => !awaitsMigrateContinue(node.state), 24 * 3600_000);
+  node.input({ kind: 'migration', event: 'stop-for-completion' });
+  leftPrecopy(node);
   pages.push(...takeDirty(node.guest.dirty));
   await sender.pages(pages);
   await sender.frames([{ kind: 'vmstate', blob: Buffer.from(node.device.serialise()) }, { kind: 'eof' }]);
@@ -129,15 +121,17 @@ async function precopy(node: NodeRuntime, sender: RamSender): Promise<void> {
   node.input({ kind: 'migration', event: 'completion-done' });
 }
 
-const stillRunning = (node: NodeRuntime) =>
-  ['active', 'device', 'pre-switchover'].includes(String(node.state.source.value));
+/** Stops the precopy loop when the migration left precopy (cancelled, failed) under it. */
+function leftPrecopy(node: NodeRuntime): void {
+  if (!inPrecopy(node.state)) fail('left-precopy', { state: migrationStatus(node.state) });
+}
 
 /** max-bandwidth, once set, paces precopy (migration/migration-stats.c rate limit); checkpoints are not paced. */
 async function throttled(node: NodeRuntime, sender: RamSender, pages: readonly number[]): Promise<void> {
   const started = performance.now();
   let bytes = 0;
   for (let at = 0; at < pages.length; at += THROTTLE_SLICE) {
-    if (!stillRunning(node)) throw new Error(`migration left precopy: ${String(node.state.source.value)}`);
+    leftPrecopy(node);
     bytes += await sender.pages(pages.slice(at, at + THROTTLE_SLICE));
     const rate = node.maxBandwidth;
     if (rate === null) continue;
@@ -147,20 +141,6 @@ async function throttled(node: NodeRuntime, sender: RamSender, pages: readonly n
 }
 
 const THROTTLE_SLICE = 1024;
-
-/**
- * Precopy ended early: a cancel finishes as cancelled (migration.c:migration_cleanup); a broken channel
- * fails the migration (migration_detect_error; the FAILING patch adds failing -> failed at cleanup).
- */
-function endPrecopy(node: NodeRuntime): void {
-  const status = String(node.state.source.value);
-  if (status === 'cancelling') node.input({ kind: 'migration', event: 'cancel-done' });
-  else if (status === 'setup') node.input({ kind: 'migration', event: 'connect-error' });
-  else if (status === 'active' || status === 'device' || status === 'pre-switchover') {
-    node.input({ kind: 'migration', event: status === 'active' ? 'file-error' : 'completion-failed' });
-  }
-  if (node.state.source.value === 'failing') node.input({ kind: 'migration', event: 'cleanup' });
-}
 
 /** A channel thread the gate held (its socket congested) can go on once the socket drained or closed. */
 function wakeOnWrites(node: NodeRuntime, link: Link): void {

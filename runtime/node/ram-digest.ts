@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fail } from '../errors.js';
 
 const PAGE_SIZE = 4096;
 const PAGE_WORDS = PAGE_SIZE / 4;
@@ -97,7 +98,7 @@ export class RamDigest {
     const count = this.ram.byteLength / PAGE_SIZE;
     for (const page of pages) {
       if (!Number.isInteger(page) || page < 0 || page >= count)
-        throw new RangeError(`page ${page} out of range`);
+        fail('pages-out-of-range', { message: 'page', actual: page, limit: count });
       hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
       this.changed[page >>> BLOCK_BITS] = 1;
     }
@@ -121,7 +122,11 @@ export class RamDigest {
   stage(first: number, data: Uint8Array): void {
     const count = data.byteLength / PAGE_SIZE;
     if (!Number.isInteger(count) || first < 0 || first + count > this.ram.byteLength / PAGE_SIZE)
-      throw new RangeError(`pages ${first}+${data.byteLength / PAGE_SIZE} out of range`);
+      fail('pages-out-of-range', {
+        message: 'pages',
+        actual: `${first}+${data.byteLength / PAGE_SIZE}`,
+        limit: this.ram.byteLength / PAGE_SIZE,
+      });
     const started = performance.now();
     this.staged ??= new Uint32Array(this.hashes.length);
     this.pending ??= new Uint8Array(this.hashes.length / 2);
@@ -226,11 +231,16 @@ export class RamDigest {
     const count = indexes.length;
     const pages = this.ram.byteLength / PAGE_SIZE;
     if (data.byteLength !== count * PAGE_SIZE)
-      throw new RangeError(`${data.byteLength} bytes for ${count} pages`);
+      fail('pages-out-of-range', {
+        message: 'data of',
+        actual: `${data.byteLength} bytes`,
+        limit: pages,
+        expected: `${count * PAGE_SIZE} bytes for ${count} pages`,
+      });
     for (let i = 0; i < count; i++) {
       const page = indexes[i]!;
       if (!Number.isInteger(page) || page < 0 || page >= pages)
-        throw new RangeError(`page ${page} out of range`);
+        fail('pages-out-of-range', { message: 'page', actual: page, limit: pages });
     }
     if (data.byteOffset % 4 === 0) {
       const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);

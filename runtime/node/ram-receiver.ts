@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { LockstepError } from '../errors.js';
 import type { Frame } from '../wire/index.js';
 import { StreamDecoder } from '../wire/index.js';
 import { ChannelReader } from './channel-reader.js';
@@ -86,7 +87,7 @@ export class RamReceiver {
           end: (channel, event) =>
             colo()
               ? threads!.end(channel, event)
-              : this.fail(new Error(`multifd channel ${channel}: ${event}`)),
+              : this.fail(new LockstepError('multifd-read', { message: String(channel), actual: event })),
         }),
     );
   }
@@ -112,7 +113,7 @@ export class RamReceiver {
       }
     });
     socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(new Error('channel closed')));
+    socket.on('close', () => this.fail(new LockstepError('channel-closed')));
   }
 
   private fail(error: Error): void {

@@ -1,3 +1,4 @@
+import { fail } from '../errors.js';
 import type { GuestRam } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import {
@@ -124,7 +125,7 @@ export class RamSender {
 
   private socketOf(channel: number) {
     const socket = this.link.multifd[channel];
-    if (!socket) throw new Error(`no multifd channel ${channel}`);
+    if (!socket) fail('no-such-channel', { actual: channel, limit: this.link.multifd.length });
     return socket;
   }
 

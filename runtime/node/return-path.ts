@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { fail as raise } from '../errors.js';
 import { StreamDecoder } from '../wire/index.js';
 import type { NodeRuntime } from './node-runtime.js';
 
@@ -21,7 +22,7 @@ export function readReturnPath(node: NodeRuntime, socket: Socket): void {
       decoder.push(chunk);
       for (let frame = decoder.next(); frame; frame = decoder.next()) {
         if (frame.kind === 'message') node.input({ kind: 'peer', message: frame.message });
-        else throw new Error(`unexpected ${frame.kind} on the return path`);
+        else raise('unexpected-frame', { actual: frame.kind, expected: 'a COLO message' });
       }
     } catch {
       fail();

@@ -1,4 +1,4 @@
-import { channelState, type Effect } from '../../machines/index.js';
+import { channelReads, channelState, type Effect } from '../../machines/index.js';
 import { LockstepError } from '../errors.js';
 import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
@@ -21,7 +21,7 @@ const vmstateLoading = (node: NodeRuntime) => node.state.colo?.hasTag('vmstate-l
 function recvThreads(node: NodeRuntime): MultifdThreads {
   return {
     active: () => node.state.colo !== null,
-    reading: (channel) => !node.killed && channelState(node.state, channel) === 'read',
+    reading: (channel) => !node.killed && channelReads(node.state, channel),
     packet: (channel, sync) =>
       node.input({ kind: 'multifd', channel, event: sync ? 'sync-packet' : 'packet' }),
     end: (channel, event) => node.input({ kind: 'multifd', channel, event }),
@@ -187,13 +187,6 @@ export function attachSecondary(node: NodeRuntime): void {
           encodeMessage(effect.message as Exclude<typeof effect.message, 'vmstate-size'>),
         );
         break;
-      case 'load-ram':
-        // QEMU 7.2 has no multifd-colo: its COLO load reads RAM from the main channel only, so a checkpoint
-        // sent over multifd never completes and the secondary leaves COLO with an error (docs/conformance.md)
-        if (!node.options.profile.coloMultifd && node.options.multifd > 0) {
-          node.input({ kind: 'io', completion: 'channel-error' });
-        }
-        break;
       case 'start-dirty-log':
         cache.startDirtyLog();
         break;
@@ -216,7 +209,14 @@ export function attachSecondary(node: NodeRuntime): void {
         const ram = expected.ram ? digest.equals(expected.ram) : false;
         node.verified.push({ checkpoint: expected.checkpoint, ram, digest: digest.toString('hex') });
         if (!ram && node.options.verify)
-          node.emit('fatal', new Error(`checkpoint ${expected.checkpoint}: RAM digest mismatch`));
+          node.emit(
+            'fatal',
+            new LockstepError('digest-mismatch', {
+              message: `checkpoint ${expected.checkpoint} RAM`,
+              expected: expected.ram?.toString('hex') ?? 'none',
+              actual: digest.toString('hex'),
+            }),
+          );
         break;
       }
       case 'release-colo-cache':

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { fail, LockstepError } from '../errors.js';
 import { MAX_BATCH_PAGES, PAGE_SIZE } from '../wire/index.js';
 
 /**
@@ -18,7 +19,7 @@ export const congested = (socket: Socket): boolean => socket.writableLength > IN
  */
 export function writeNow(socket: Socket, chunks: readonly Uint8Array[], written?: () => void): number {
   let bytes = 0;
-  if (socket.destroyed) throw new Error('channel closed');
+  if (socket.destroyed) fail('channel-closed');
   if (chunks.length > 1) socket.cork();
   for (const [i, chunk] of chunks.entries()) {
     bytes += chunk.byteLength;
@@ -36,7 +37,7 @@ export async function write(
 ): Promise<number> {
   const bytes = writeNow(socket, chunks, written);
   if (congested(socket)) await drainedOrClosed(socket);
-  if (socket.destroyed) throw new Error('channel closed');
+  if (socket.destroyed) fail('channel-closed');
   return bytes;
 }
 
@@ -49,7 +50,7 @@ function drainedOrClosed(socket: Socket): Promise<void> {
       else resolve();
     };
     const onDrain = () => done();
-    const onClose = () => done(new Error('channel closed'));
+    const onClose = () => done(new LockstepError('channel-closed'));
     socket.once('drain', onDrain).once('close', onClose).once('error', onClose);
   });
 }
@@ -61,7 +62,7 @@ function drainedOrClosed(socket: Socket): Promise<void> {
  */
 export function flushed(socket: Socket): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (socket.destroyed) return reject(new Error('channel closed'));
+    if (socket.destroyed) return reject(new LockstepError('channel-closed'));
     if (socket.writableLength === 0) return resolve();
     socket.write(Buffer.alloc(0), (error) => (error ? reject(error) : resolve()));
   });

@@ -1,7 +1,7 @@
 import {
   applyInput,
   bringUpScript,
-  channelState,
+  channelReads,
   createNode,
   type Effect,
   enabledThreads,
@@ -57,9 +57,7 @@ export function warmUp(config: NodeConfig): { checkpoints: number } {
   const next = (): [NodeRole, NodeInput] | undefined => {
     const queued = queue.shift();
     if (queued) return queued;
-    const channel = packets.findIndex(
-      (held, i) => held.length > 0 && channelState(nodes.secondary, i) === 'read',
-    );
+    const channel = packets.findIndex((held, i) => held.length > 0 && channelReads(nodes.secondary, i));
     if (channel >= 0) return ['secondary', { kind: 'multifd', channel, event: packets[channel]!.shift()! }];
     for (const side of ['primary', 'secondary'] as const) {
       const [thread] = enabledThreads(nodes[side]);

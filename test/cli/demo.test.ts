@@ -67,11 +67,23 @@ describe('lockstep demo', () => {
     expect(io.out()).toBe('');
   });
 
-  it('qemu-7.2 with --multifd 2 is refused: 7.2 has no COLO multifd', async () => {
+  it('qemu-7.2 with --multifd 2 runs as QEMU 7.2 does: the first checkpoint fails, exit 1', async () => {
     const io = captureIo();
-    expect(await main(['demo', '--profile', 'qemu-7.2', '--multifd', '2'], io)).toBe(2);
-    expect(io.err()).toMatch(/^lockstep: qemu-7\.2 has no COLO multifd.*\n$/);
-    expect(io.err().split('\n')).toHaveLength(2);
+    const argv = [
+      'demo',
+      '--profile',
+      'qemu-7.2',
+      '--multifd',
+      '2',
+      '--ram',
+      '4M',
+      '--checkpoint-delay',
+      '50',
+    ];
+    expect(await main(argv, io)).toBe(1);
+    expect(io.err()).toMatch(
+      /^lockstep: checkpoint 1 failed: the secondary's COLO thread left COLO \(COLO_EXIT error\).*\n$/m,
+    );
   });
 
   it('bad numbers and sizes are usage errors', async () => {

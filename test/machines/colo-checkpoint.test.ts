@@ -89,7 +89,12 @@ describe('one checkpoint, message by message (reference §4)', () => {
         tags: ['vm-stopped'],
       });
       // 9: the PVM runs again only after VMSTATE_LOADED
-      expect(p.send(msg('vmstate-loaded'))).toMatchObject({ value: 'loop', actions: ['vm-start'], tags: [] });
+      // step 9, and the checkpoint is complete on the primary
+      expect(p.send(msg('vmstate-loaded'))).toMatchObject({
+        value: 'loop',
+        actions: ['vm-start', 'checkpoint-completed'],
+        tags: [],
+      });
     });
 
     it(`${profile.name}: colo-secondary, steps 2, 4, 6, 8`, () => {
@@ -144,6 +149,7 @@ describe('one checkpoint, message by message (reference §4)', () => {
           'replication-checkpoint',
           'vmstate-loading-end',
           'vm-start',
+          'checkpoint-completed',
         ],
         tags: [],
       });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { channelState, multifdMainState } from '../../../machines/index.js';
+import { channelExited, multifdMainBlockedIn } from '../../../machines/index.js';
 import { waitFor } from '../../../runtime/demo/wait.js';
 import type { NodeRuntime } from '../../../runtime/node/index.js';
 import { encodeFrames, encodeMessage, encodeMultifdPacket } from '../../../runtime/wire/index.js';
@@ -45,18 +45,20 @@ describe('a corrupted multifd packet in a checkpoint (multifd 2, every fix of th
       Buffer.concat([Buffer.from('not a multifd packet, not at all!'), Buffer.alloc(64)]),
     );
     await waitFor(secondary, 'the receive threads to exit', () =>
-      [0, 1].every((channel) => channelState(secondary.state, channel) === 'exited'),
+      [0, 1].every((channel) => channelExited(secondary.state, channel)),
     );
     // the main channel goes on: MULTIFD_FLUSH, the digests and EOF, so the COLO thread syncs
     rig.socket.write(Buffer.concat(encodeFrames([{ kind: 'flush' }, { kind: 'eof' }])));
     await waitFor(
       secondary,
       'multifd_recv_sync_main',
-      () => multifdMainState(secondary.state) === 'sync-wait',
+      () => multifdMainBlockedIn(secondary.state)?.startsWith('multifd_recv_sync_main') === true,
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(secondary.state.ramPhase).toBe('sync');
-    expect(multifdMainState(secondary.state)).toBe('sync-wait'); // for a SYNC no thread will post
+    expect(multifdMainBlockedIn(secondary.state)).toBe(
+      'multifd_recv_sync_main: qemu_sem_wait(&multifd_recv_state->sem_sync)',
+    ); // for a SYNC no thread will post
     expect((secondary.state.multifdRecv!.context as { exiting: boolean }).exiting).toBe(true);
     expect(secondary.state.checkpoints).toBe(0);
     expect(secondary.guest.page(1)[0]).toBe(0x11); // guest RAM: still the last complete image
