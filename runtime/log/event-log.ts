@@ -127,7 +127,10 @@ export class EventLog {
     try {
       while (done < bytes.byteLength) {
         const n = writeSync(this.fd, bytes, done, bytes.byteLength - done);
-        if (n <= 0) throw new Error(`short write: ${done} of ${bytes.byteLength} bytes`);
+        if (n <= 0) {
+          this.cutBack(done, `a write that made no progress after ${done} of ${bytes.byteLength} bytes`);
+          return false;
+        }
         done += n;
       }
     } catch (e) {

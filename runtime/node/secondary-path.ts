@@ -1,4 +1,4 @@
-import { channelReads, channelState, type Effect } from '../../machines/index.js';
+import { channelReads, type Effect } from '../../machines/index.js';
 import { LockstepError } from '../errors.js';
 import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
