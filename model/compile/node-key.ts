@@ -1,18 +1,13 @@
-import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import {
   machineSnapshotText,
   type NodeConfig,
+  type NodeSnapshot,
   type NodeState,
-  nodeFieldMachine,
+  restoreNode,
   NODE_SNAPSHOT_FIELDS as SNAPSHOTS,
   stableJson,
 } from '../../machines/index.js';
-
-interface SnapshotData {
-  readonly value: unknown;
-  readonly context: unknown;
-  readonly status: AnyMachineSnapshot['status'];
-}
 
 // The transition memo's text: made once per interned snapshot, and the snapshots of a node state are
 // the memo's shared objects, so a new node key mostly reuses texts it already has.
@@ -59,17 +54,6 @@ export function nodeKey(node: NodeState): string {
  * @public
  */
 export function decodeNode(key: string, config: NodeConfig): NodeState {
-  const data = JSON.parse(key) as Record<string, unknown>;
-  const node: Record<string, unknown> = { ...data, config };
-  for (const field of SNAPSHOTS) {
-    const snapshot = data[field] as SnapshotData | null;
-    node[field] =
-      snapshot &&
-      nodeFieldMachine(config, field).resolveState({
-        value: snapshot.value as StateValue,
-        context: snapshot.context,
-        status: snapshot.status,
-      });
-  }
-  return node as unknown as NodeState;
+  // a key is the node's snapshot as JSON: the same data the runtime's log segments start from
+  return restoreNode(JSON.parse(key) as NodeSnapshot, config);
 }

@@ -61,7 +61,7 @@ export function loggedInputError(type: string, data: unknown): string | null {
  * They are not inputs: the machines never see them, and a fold skips them.
  * @internal
  */
-export const EDGE_NOTES: ReadonlySet<string> = new Set(['refused', 'peer']);
+export const EDGE_NOTES: ReadonlySet<string> = new Set(['refused', 'peer-silence']);
 
 /** The kinds of input a node log holds, for error messages. @internal */
 export const INPUT_KINDS = KINDS;

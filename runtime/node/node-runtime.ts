@@ -226,7 +226,7 @@ export class NodeRuntime extends EventEmitter {
 
   /**
    * The main channel went silent past its timeout (`silent`, the table's `peer-silent` error) or spoke
-   * again (`null`): a `peer` log line (not an input), {@link NodeRuntime.peer} updated and `peer` emitted
+   * again (`null`): a `peer-silence` log line (not an input), {@link NodeRuntime.peer} updated and `peer` emitted
    * (the QMP backend turns it into an event). Nothing else changes: failover is the operator's call.
    */
   peerSilent(silent: LockstepError | null): void {
@@ -238,7 +238,7 @@ export class NodeRuntime extends EventEmitter {
       silent: silent !== null,
       ...(silent ? { 'silent-ms': limit, message: silent.message } : {}),
     };
-    this.log.append({ type: 'peer', data });
+    this.log.append({ type: 'peer-silence', data });
     this.emit('peer', data);
   }
 

@@ -81,7 +81,7 @@ describe('foldNodeLog', () => {
       record(1, 'start', start),
       record(2, 'refused', { code: 'short-hello', message: 'x' }),
       record(3, 'qmp', capabilities),
-      record(4, 'peer', { silent: true }),
+      record(4, 'peer-silence', { silent: true }),
     );
     const folded = await result;
     expect(folded.inputs).toBe(1);
