@@ -1,9 +1,18 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { NodeState } from '../../machines/index.js';
 import { LockstepError } from '../../runtime/errors.js';
+import { segmentsOf } from '../../runtime/log/index.js';
 import { foldNodeLog } from '../../runtime/node/index.js';
 import { UsageError } from '../errors.js';
 import { type CliIo, checkInputFile } from '../io.js';
+
+function oldestSegment(file: string): string {
+  try {
+    return segmentsOf(file)[0] ?? file;
+  } catch {
+    return file; // its folder cannot be listed: checkInputFile names why
+  }
+}
 
 /** The statuses a replay ends in. @public */
 export function finalStatuses(state: NodeState): Record<string, unknown> {
@@ -29,7 +38,8 @@ export function registerLogCommand(program: Command, io: CliIo): void {
     .argument('<file>', 'the event log (JSON Lines) of one node')
     .option('--json', 'print one JSON object: role, profile, events, timeline, final')
     .action(async (file: string, flags: { json?: true }) => {
-      checkInputFile('event log', file);
+      // a long run's first segment may be gone: the oldest segment still on disk is what is read first
+      checkInputFile('event log', oldestSegment(file));
       const replay = await foldNodeLog(file).catch((e: unknown) => {
         if (e instanceof LockstepError) throw new UsageError(e.message);
         const code = (e as NodeJS.ErrnoException).code;

@@ -21,7 +21,7 @@ describe('lockstep primary|secondary --log on a file that is taken', () => {
       const code = await main([role, '--qmp', join(dir, 'qmp.sock'), ...listen, '--log', taken], io);
       expect(code).toBe(2);
       expect(io.err()).toMatch(
-        /^lockstep: --log: event log .*old\.jsonl already exists and is not empty; .*choose a new file.*\n$/,
+        /^lockstep: event log .*old\.jsonl already exists and is not empty; .*choose a new file.*\n$/,
       );
       expect(await readFile(taken, 'utf8')).toBe('an earlier run, or not a log at all\n');
     },

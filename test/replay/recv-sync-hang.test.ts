@@ -26,7 +26,7 @@ describe('replay: all fixes on, the receive-side multifd sync hang', () => {
     expect(hang?.detail).toContain('multifd_recv_sync_main: qemu_sem_wait(&multifd_recv_state->sem_sync)');
     expect(hang?.detail).toContain('channels: 0 exited');
     // receive-ram does not hold the BQL: the secondary still answers QMP, so a failover can be asked for
-    expect(hang?.detail).toContain('query-status sent to the secondary still answers (paused)');
+    expect(hang?.detail).toContain('query-status sent to the secondary still answers (colo)');
     expect(hang?.detail).not.toContain('primary:'); // the primary is quiescent (out / wait-exit-event)
   });
 });

@@ -62,8 +62,9 @@ describe('a corrupted multifd packet in a checkpoint (multifd 2, every fix of th
     expect((secondary.state.multifdRecv!.context as { exiting: boolean }).exiting).toBe(true);
     expect(secondary.state.checkpoints).toBe(0);
     expect(secondary.guest.page(1)[0]).toBe(0x11); // guest RAM: still the last complete image
-    // no BQL held while receiving RAM (qemu-11.0): the main loop still answers in-band commands
-    expect(await secondary.qmp('query-status')).toEqual({ return: { running: false, status: 'paused' } });
+    // no BQL held while receiving RAM (qemu-11.0): the main loop still answers in-band commands, and the
+    // VM is stopped for the checkpoint (colo.c:colo_incoming_process_checkpoint: vm_stop_force_state(RUN_STATE_COLO))
+    expect(await secondary.qmp('query-status')).toEqual({ return: { running: false, status: 'colo' } });
     // the takeover starts, but colo_incoming_co joins a COLO thread that never ends: the SVM stays stopped
     expect(await secondary.qmp('x-colo-lost-heartbeat')).toEqual({ return: {} });
     await waitFor(secondary, 'colo_incoming_co', () => secondary.state.joiningColo);
