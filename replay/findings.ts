@@ -12,6 +12,7 @@ export type RuntimeOutcome =
   | 'released-cache-access'
   | 'closed-file-access'
   | 'digest-mismatch'
+  | 'split-brain'
   | 'none';
 
 /** One thing the runtime showed. @public */

@@ -68,6 +68,21 @@ export function takeoverMismatch(world: World): string | null {
   return null;
 }
 
+/**
+ * At the end of a replay both processes run the VM as the service (machines' `nodeServesVm`, the one
+ * definition the checker's split-brain property uses): the outputs of two VMs reach the clients.
+ * @returns what the runtime shows, or null.
+ * @public
+ */
+export function splitBrain(world: World): string | null {
+  const serving = (['primary', 'secondary'] as const).filter(
+    (side) => !world.node(side).dead && nodeServesVm(world.node(side).state),
+  );
+  if (serving.length < 2) return null;
+  const { primary, secondary } = world;
+  return `both processes run the VM as the service: the primary (failover ${failoverStatus(primary.state)}, migration ${migrationStatus(primary.state)}) and the secondary (failover ${failoverStatus(secondary.state)}, migration ${migrationStatus(secondary.state)})`;
+}
+
 /** The runtime outcome a trace's property predicts. @public */
 export function expectedOutcome(property: string): RuntimeOutcome {
   switch (property) {
@@ -80,7 +95,9 @@ export function expectedOutcome(property: string): RuntimeOutcome {
       return 'closed-file-access';
     case 'takeover-holds-complete-checkpoint':
       return 'digest-mismatch';
-    default: // split-brain, output-commit: about states, which the step-by-step comparison covers
+    case 'split-brain':
+      return 'split-brain';
+    default: // output-commit: about states, which the step-by-step comparison covers
       return 'none';
   }
 }

@@ -15,7 +15,7 @@ import { diffNodes } from './compare.js';
 import type { RuntimeFinding, RuntimeOutcome } from './findings.js';
 import { hangDetail, probeMainLoop } from './hang.js';
 import { expectedStates, type SideStates, traceFixes } from './oracle.js';
-import { expectedOutcome, failoverStall, takeoverMismatch } from './outcome.js';
+import { expectedOutcome, failoverStall, splitBrain, takeoverMismatch } from './outcome.js';
 import { performStep } from './perform.js';
 import { type CounterexampleTrace, readTrace } from './trace-file.js';
 import type { World } from './world.js';
@@ -151,6 +151,8 @@ async function conclude(
   if (stall) findings.add('hang', stall.side, stall.detail);
   const mismatch = takeoverMismatch(world);
   if (mismatch) findings.add('digest-mismatch', 'secondary', mismatch);
+  const both = splitBrain(world);
+  if (both) findings.add('split-brain', 'secondary', both);
   const first = findings.list[0];
   const runtimeOutcome = first?.outcome ?? 'none';
   const wanted = expectedOutcome(trace.property);

@@ -19,7 +19,7 @@ import {
   verdicts,
 } from '../../model/index.js';
 import { EXIT_FAILURE, EXIT_INCOMPLETE, parseChoice, UsageError } from '../errors.js';
-import { type CliIo, checkOutputDir, writeOutputFile } from '../io.js';
+import { type CliIo, checkOutputDir, paintVerdicts, writeOutputFile } from '../io.js';
 import { progressPrinter } from './check-progress.js';
 import { integer, type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
@@ -208,7 +208,7 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
   if (traceFiles.length > 0) out.push('', `traces: ${traceFiles.map((f) => f.path).join(', ')}`);
   else if (withTrace.length > 0)
     out.push('', 'traces not saved: --trace-out DIR saves each as DIR/PROPERTY.json for lockstep replay');
-  io.stdout(`${out.join('\n')}\n`);
+  io.stdout(paintVerdicts(io, `${out.join('\n')}\n`));
   await saveTraces();
 }
 

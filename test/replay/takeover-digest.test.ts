@@ -20,12 +20,20 @@ describe('replay: the survivor of a takeover holds the primary checkpoint image'
     ]);
   }, 30_000);
 
-  it('real pages through the colo cache: the survivor RAM is the checkpoint image (no mismatch)', async () => {
+  it('real pages through the colo cache: the survivor RAM is the checkpoint image (no mismatch), and the primary still serves too: split brain', async () => {
     const report = await replayFile(trace, { logDir: join(dir, 'clean') });
     expect(report.divergence).toBeUndefined();
     expect(report.matched).toBe(true);
     expect(report.steps).toBeGreaterThan(30);
-    expect(report).toMatchObject({ runtimeOutcome: 'none', expectedOutcome: 'none', sameOutcome: true });
+    expect(report).toMatchObject({
+      runtimeOutcome: 'split-brain',
+      expectedOutcome: 'split-brain',
+      sameOutcome: true,
+    });
+    expect(report.findings).toHaveLength(1);
+    expect(report.detail).toMatch(
+      /both processes run the VM as the service: the primary .* and the secondary \(failover completed/,
+    );
   });
 
   it('a page corrupted on its way is caught at the checkpoint load and again after the takeover', async () => {
