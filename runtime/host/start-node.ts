@@ -1,4 +1,4 @@
-import type { NodeRole, Profile, ProfileName } from '../../machines/index.js';
+import type { NodeRole, ProfileName } from '../../machines/index.js';
 import { PROFILE_NAMES, PROFILES } from '../../machines/index.js';
 import { fail, LockstepError } from '../errors.js';
 import { parseRamSize, type WorkloadKind } from '../guest/index.js';
@@ -9,7 +9,7 @@ import {
   NodeRuntime,
   parseTcpUri,
 } from '../node/index.js';
-import { type QmpListen, type QmpVersionTriple, serveQmp } from '../qmp/index.js';
+import { type QmpListen, serveQmp } from '../qmp/index.js';
 import { LockstepNode } from './lockstep-node.js';
 
 /** What {@link startNode} starts. Only `role` and `logPath` are required. @public */
@@ -47,12 +47,6 @@ export interface StartNodeOptions {
    * capabilities), and startNode resolves once it listens (port 0: see `migrationAddress`).
    */
   readonly listen?: string;
-}
-
-/** QMP's greeting version of a profile (`qemu-7.2` greets as 7.2.0). */
-function qmpVersion(profile: Profile): QmpVersionTriple {
-  const [major = 11, minor = 0] = /(\d+)\.(\d+)/.exec(profile.name)?.slice(1).map(Number) ?? [];
-  return { major, minor, micro: 0 };
 }
 
 function checked(options: StartNodeOptions) {
@@ -112,8 +106,8 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
   try {
     if (options.qmp)
       node.serving(
-        await serveQmp(node.backend(qmpVersion(profile)), options.qmp, {
-          version: qmpVersion(profile),
+        await serveQmp(node.backend(profile.qemuVersion), options.qmp, {
+          version: profile.qemuVersion,
           allowRemote: options.qmpAllowRemote === true,
         }),
       );

@@ -3,6 +3,7 @@
  * qapi/yank.json): query-migrate-capabilities lists the capabilities in this order.
  * @packageDocumentation
  */
+import { type MigrationStatus, QEMU_7_2 } from '../../../machines/index.js';
 
 /** MigrationCapability in 7.2. @public */
 export const MIGRATION_CAPABILITIES = [
@@ -29,23 +30,12 @@ export const MIGRATION_CAPABILITIES = [
   'postcopy-preempt',
 ] as const;
 
-/** MigrationStatus in 7.2. @public */
-export const MIGRATION_STATUSES = [
-  'none',
-  'setup',
-  'cancelling',
-  'cancelled',
-  'active',
-  'postcopy-active',
-  'postcopy-paused',
-  'postcopy-recover',
-  'completed',
-  'failed',
-  'colo',
-  'pre-switchover',
-  'device',
-  'wait-unplug',
-] as const;
+/**
+ * MigrationStatus in 7.2: the statuses the qemu-7.2 profile knows, written once in machines/ (the schema
+ * checks migrate-continue's `state` against the same list the machines run).
+ * @public
+ */
+export const MIGRATION_STATUSES = QEMU_7_2.statuses as readonly [MigrationStatus, ...MigrationStatus[]];
 
 /** MultiFDCompression in 7.2 (zstd is built into Debian's QEMU). @public */
 export const MULTIFD_COMPRESSIONS = ['none', 'zlib', 'zstd'] as const;
