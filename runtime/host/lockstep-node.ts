@@ -46,15 +46,18 @@ export class LockstepNode {
       if (effect.event === 'COLO_EXIT')
         this.emit('colo-exit', { mode: String(effect.data.mode), reason: String(effect.data.reason) });
     });
+    // every input of a checkpoint ends here: only a new checkpoint costs more than two comparisons
     node.on('applied', () => {
-      // the statistics keep the most recent checkpoints only: go by number, not by position
-      for (const done of node.stats.checkpoints) {
-        if (done.checkpoint <= checkpoints) continue;
-        checkpoints = done.checkpoint;
-        this.emit('checkpoint', { ...done, digest: node.checkpointDigests[done.checkpoint - 1] ?? '' });
+      const { stats } = node;
+      if (stats.checkpointsDone > checkpoints) {
+        // the statistics keep the most recent checkpoints only: the new ones are at the end
+        const fresh = stats.checkpoints.slice(-(stats.checkpointsDone - checkpoints));
+        checkpoints = stats.checkpointsDone;
+        for (const done of fresh)
+          this.emit('checkpoint', { ...done, digest: node.checkpointDigests[done.checkpoint - 1] ?? '' });
       }
-      for (const v of node.verified.slice(loaded)) {
-        loaded++;
+      for (; loaded < node.verified.length; loaded++) {
+        const v = node.verified[loaded] as (typeof node.verified)[number];
         this.emit('checkpoint-loaded', { checkpoint: v.checkpoint, ramMatches: v.ram, digest: v.digest });
       }
     });
