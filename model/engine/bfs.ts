@@ -1,10 +1,7 @@
-import { FingerprintSet } from './fingerprint-set.js';
+import { startBfs } from './bfs-start.js';
 import { checkLiveness } from './liveness.js';
 import type { CheckOptions } from './options.js';
-import { NO_PARENT, ParentLinks } from './parent-links.js';
-import { RunContext } from './run-context.js';
-import { replay } from './trace.js';
-import type { Model, Report, Trace } from './types.js';
+import type { Model, Report } from './types.js';
 
 /**
  * Breadth-first search, level by level. A state's id is its discovery order, so the state being
@@ -12,24 +9,10 @@ import type { Model, Report, Trace } from './types.js';
  * is needed; parent links (id + action index) give the shortest trace to any state.
  */
 export function runBfs<S, A>(model: Model<S, A>, options: CheckOptions): Report<S, A> {
-  const ctx = new RunContext(model, options);
-  const seen = FingerprintSet.forTarget(options.maxStates);
-  const links = new ParentLinks();
+  const start = startBfs(model, options);
+  const { ctx, seen, links, traceOf } = start;
   const fp = ctx.fp;
-  const traceOf = (id: number) => (): Trace<S, A> => {
-    const { init, steps } = links.path(id);
-    return replay(model, init, steps);
-  };
-
-  let frontier: S[] = [];
-  const inits = model.initStates();
-  for (let i = 0; i < inits.length; i++) {
-    const s = inits[i]!;
-    ctx.hash(s);
-    if (!seen.add(fp[0]!, fp[1]!)) continue;
-    ctx.check(s, traceOf(links.push(NO_PARENT, i)));
-    frontier.push(s);
-  }
+  let frontier = start.frontier;
 
   let transitions = 0;
   let depth = 0;

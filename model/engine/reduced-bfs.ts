@@ -1,10 +1,9 @@
+import { startBfs } from './bfs-start.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import { checkLiveness } from './liveness.js';
 import type { CheckOptions } from './options.js';
-import { NO_PARENT, ParentLinks } from './parent-links.js';
-import { RunContext } from './run-context.js';
-import { replay } from './trace.js';
-import type { Model, Report, Trace } from './types.js';
+import type { RunContext } from './run-context.js';
+import type { Model, Report } from './types.js';
 
 /**
  * Breadth-first search with partial-order reduction: in each state the model may name an ample set
@@ -23,24 +22,10 @@ export function runReducedBfs<S, A>(
   options: CheckOptions,
   ample: NonNullable<Model<S, A>['ample']>,
 ): Report<S, A> {
-  const ctx = new RunContext(model, options);
-  const seen = FingerprintSet.forTarget(options.maxStates);
-  const links = new ParentLinks();
+  const start = startBfs(model, options);
+  const { ctx, seen, links, traceOf } = start;
   const fp = ctx.fp;
-  const traceOf = (id: number) => (): Trace<S, A> => {
-    const { init, steps } = links.path(id);
-    return replay(model, init, steps);
-  };
-
-  let frontier: S[] = [];
-  const inits = model.initStates();
-  for (let i = 0; i < inits.length; i++) {
-    const s = inits[i]!;
-    ctx.hash(s);
-    if (!seen.add(fp[0]!, fp[1]!)) continue;
-    ctx.check(s, traceOf(links.push(NO_PARENT, i)));
-    frontier.push(s);
-  }
+  let frontier = start.frontier;
 
   let transitions = 0;
   let depth = 0;
