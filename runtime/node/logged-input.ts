@@ -61,7 +61,10 @@ export function loggedInputError(type: string, data: unknown): string | null {
  * They are not inputs: the machines never see them, and a fold skips them.
  * @internal
  */
-export const EDGE_NOTES: ReadonlySet<string> = new Set(['refused', 'peer-silence']);
+export const EDGE_NOTE = { refused: 'refused', peerSilence: 'peer-silence' } as const;
+
+/** The record types of {@link EDGE_NOTE}: a fold skips them (none may be an input kind). @internal */
+export const EDGE_NOTES: ReadonlySet<string> = new Set(Object.values(EDGE_NOTE));
 
 /** The kinds of input a node log holds, for error messages. @internal */
 export const INPUT_KINDS = KINDS;

@@ -6,7 +6,7 @@ import { EventLog, segmentOf } from '../log/index.js';
 import { foldStep, initialFold, type NodeFold } from './fold-step.js';
 import { leavesProcess } from './leaves-process.js';
 import type { Link } from './link.js';
-import type { LoggedInput } from './logged-input.js';
+import { EDGE_NOTE, type LoggedInput } from './logged-input.js';
 import { ArrivalScheduler, type NodeScheduler } from './node-scheduler.js';
 import type { RuntimeOptions } from './options.js';
 import { PauseClock } from './pause-clock.js';
@@ -217,7 +217,7 @@ export class NodeRuntime extends EventEmitter {
    */
   refuse(error: LockstepError): void {
     if (this.dead) return;
-    this.log.append({ type: 'refused', data: { code: error.code, message: error.message } });
+    this.log.append({ type: EDGE_NOTE.refused, data: { code: error.code, message: error.message } });
     this.refusals.count++;
     this.refusals.byCode[error.code] = (this.refusals.byCode[error.code] ?? 0) + 1;
     this.refusals.last = error.message;
@@ -238,7 +238,7 @@ export class NodeRuntime extends EventEmitter {
       silent: silent !== null,
       ...(silent ? { 'silent-ms': limit, message: silent.message } : {}),
     };
-    this.log.append({ type: 'peer-silence', data });
+    this.log.append({ type: EDGE_NOTE.peerSilence, data });
     this.emit('peer', data);
   }
 

@@ -4,6 +4,7 @@ import { QEMU_7_2, QEMU_11_0 } from '../../../machines/index.js';
 import { LockstepError } from '../../../runtime/errors.js';
 import { encodeRecord } from '../../../runtime/log/record.js';
 import { foldNodeLog, startLineOf } from '../../../runtime/node/index.js';
+import { EDGE_NOTES, INPUT_KINDS } from '../../../runtime/node/logged-input.js';
 import { tempLog } from './tmp.js';
 
 const start = startLineOf({ role: 'secondary', profile: QEMU_7_2, multifd: 2 }, '64M');
@@ -86,6 +87,12 @@ describe('foldNodeLog', () => {
     const folded = await result;
     expect(folded.inputs).toBe(1);
     expect(folded.state.incoming.context.capabilities['x-colo']).toBe(true);
+  });
+
+  it("no edge note shares its record type with an input kind (a 'peer' note once hid every COLO message)", () => {
+    const kinds = INPUT_KINDS.split(', ');
+    expect(kinds).toContain('peer');
+    for (const note of EDGE_NOTES) expect(kinds).not.toContain(note);
   });
 
   it('refuses a second run appended after the first', async () => {
