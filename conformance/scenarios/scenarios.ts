@@ -129,6 +129,8 @@ export const SCENARIOS: readonly Scenario[] = [
       await ctx.exec('primary', 'migrate-set-parameters', SLOW);
       await migrate(ctx);
       await ctx.waitStatus('primary', ['active'], 10_000);
+      // killed while it loads: its own MIGRATION active must have been recorded first, or the log ends at setup
+      await ctx.waitStatus('secondary', ['active'], 10_000);
       await ctx.kill('secondary');
       await ctx.waitStatus('primary', ['failed', 'completed', 'cancelled'], 5000);
       await ctx.exec('primary', 'query-status');
