@@ -1,3 +1,5 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { checkTraceInModel, type ReplayReport, readTrace, replayTrace } from '../../replay/index.js';
@@ -40,13 +42,17 @@ export async function runReplay(
   flags: ReplayFlags,
   setExit: (code: number) => void,
 ): Promise<void> {
-  const logDir = flags.logDir ?? join('.lockstep', 'replay', basename(file).replace(/\.json$/, ''));
   checkInputFile('counterexample trace', file);
-  checkOutputDir('--log-dir', logDir);
+  if (flags.logDir !== undefined) checkOutputDir('--log-dir', flags.logDir);
   let report: ReplayReport;
   try {
     const trace = await readTrace(file);
     checkTraceInModel(trace);
+    // nothing is written into the current folder: without --log-dir the logs go to a fresh temp folder,
+    // made only once the trace is known good (the report's `logs` says where)
+    const logDir =
+      flags.logDir ??
+      (await mkdtemp(join(tmpdir(), `lockstep-replay-${basename(file).replace(/\.json$/, '')}-`)));
     report = await replayTrace(trace, { logDir });
   } catch (error) {
     if (
@@ -68,7 +74,10 @@ export function registerReplayCommand(program: Command, io: CliIo, setExit: (cod
       'run a counterexample saved by lockstep check on two runtime nodes over real sockets, forcing its interleaving; report whether the runtime shows the same outcome',
     )
     .argument('<trace>', 'the trace JSON (.lockstep/traces/PROPERTY.json)')
-    .option('--log-dir <dir>', "where the nodes' event logs go (default .lockstep/replay/TRACE)")
+    .option(
+      '--log-dir <dir>',
+      "where the nodes' event logs go (default: a fresh folder in the OS temp folder, printed)",
+    )
     .option('--json', 'print the report as one JSON object')
     .action(async (file: string, flags: ReplayFlags) => runReplay(io, file, flags, setExit));
 }

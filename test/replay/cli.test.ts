@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { copyFile, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../cli/run.js';
 import { tempDir } from './support.js';
@@ -37,5 +39,19 @@ describe('lockstep check then lockstep replay', () => {
     expect(result.stdout).toContain("31/31 steps replayed; after each one both nodes equal the model's");
     expect(result.stdout).toContain('runtime outcome: hang (same as the trace)');
     expect(result.stdout).toContain('multifd_recv_sync_main');
+  });
+
+  it('without --log-dir: the logs go to a fresh OS temp folder it prints, nothing into the current folder', async () => {
+    const name = `default-logs-${process.pid}`;
+    const trace = join(dir, `${name}.json`);
+    await copyFile(join(dir, 'deadlock.json'), trace);
+    const result = await run('replay', trace);
+    expect(result.code).toBe(0);
+    const logs = /^logs: (.*), (.*)$/m.exec(result.stdout)!.slice(1);
+    const folder = dirname(logs[0]!);
+    expect(folder.startsWith(join(tmpdir(), `lockstep-replay-${name}-`))).toBe(true);
+    expect(existsSync(logs[1]!)).toBe(true);
+    expect(existsSync(join(process.cwd(), '.lockstep', 'replay', name))).toBe(false);
+    await rm(folder, { recursive: true });
   });
 });
