@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { join } from 'node:path';
-import type { NodeConfig, NodeRole } from '../machines/index.js';
+import { type NodeConfig, type NodeRole, takesSwitchover } from '../machines/index.js';
 import { fail } from '../runtime/errors.js';
 import { encodeFrames } from '../runtime/wire/index.js';
 import { Findings } from './findings.js';
@@ -57,7 +57,7 @@ export async function bringUp(world: World): Promise<void> {
   migration(secondary, 'load-start');
   migration(primary, 'setup-done');
   precopy(world);
-  if (primary.config.profile.switchoverThroughDevice) migration(primary, 'switchover');
+  if (takesSwitchover(primary.state)) migration(primary, 'switchover');
   migration(primary, 'completion-done');
   await quiet(world.connections);
   // process_incoming_migration_co: the incoming side loads the stream it read, up to QEMU_VM_EOF

@@ -26,6 +26,7 @@ export {
   nodeServesVm,
   type ServiceFacts,
   servesVm,
+  takesSwitchover,
   tookOver,
 } from './queries.js';
 export { isQuiescent } from './quiescent.js';

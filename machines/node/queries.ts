@@ -33,6 +33,17 @@ export const inPrecopy = (node: NodeState): boolean => hasTag(node.source, TAG.p
 /** The primary paused before the switchover and waits for migrate-continue. @public */
 export const awaitsMigrateContinue = (node: NodeState): boolean => hasTag(node.source, TAG.awaitsContinue);
 
+/**
+ * The primary's precopy has a switchover step now: the source machine of this profile takes `switchover`
+ * in its status (11.0: active -> device, or pre-switchover with pause-before-switchover; 7.2's
+ * migration_maybe_pause only with pause-before-switchover). The edge asks this instead of knowing the
+ * profile, and sends the `switchover` input only when it is one.
+ * @example if (takesSwitchover(node.state)) node.input({ kind: 'migration', event: 'switchover' })
+ * @public
+ */
+export const takesSwitchover = (node: NodeState): boolean =>
+  node.config.role === 'primary' && node.source.can({ type: 'switchover' });
+
 /** What decides whether a side serves the VM: its role, whether its VM runs, its migration status. @public */
 export interface ServiceFacts {
   readonly role: NodeRole;

@@ -1,4 +1,10 @@
-import { awaitsMigrateContinue, type Effect, inPrecopy, migrationStatus } from '../../machines/index.js';
+import {
+  awaitsMigrateContinue,
+  type Effect,
+  inPrecopy,
+  migrationStatus,
+  takesSwitchover,
+} from '../../machines/index.js';
 import { waitFor } from '../demo/wait.js';
 import { fail } from '../errors.js';
 import { checkpointRam, multifdCheckpointRam } from './checkpoint-ram.js';
@@ -106,9 +112,9 @@ async function precopy(node: NodeRuntime, sender: RamSender): Promise<void> {
     pages = takeDirty(node.guest.dirty);
   }
   // migration.c:migration_completion_precopy: stop the VM, then switch over (migration_switchover_prepare,
-  // 7.2 migration_maybe_pause: the machine of each profile takes the step or not); with
+  // 7.2 migration_maybe_pause): the node says whether its profile has the step; with
   // pause-before-switchover, wait in pre-switchover for migrate-continue
-  node.input({ kind: 'migration', event: 'switchover' });
+  if (takesSwitchover(node.state)) node.input({ kind: 'migration', event: 'switchover' });
   if (awaitsMigrateContinue(node.state))
     await waitFor(node, 'migrate-continue', () => !awaitsMigrateContinue(node.state), 24 * 3600_000);
   node.input({ kind: 'migration', event: 'stop-for-completion' });
