@@ -8,19 +8,24 @@
 import { join } from 'node:path';
 import { type NodeConfig, type NodeRole, takesSwitchover } from '../machines/index.js';
 import { fail } from '../runtime/errors.js';
+import { DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../runtime/node/index.js';
 import { encodeFrames } from '../runtime/wire/index.js';
 import { Findings } from './findings.js';
 import { quiet } from './network.js';
 import { batchFrames } from './pages.js';
 import { performStep } from './perform.js';
 import { PrimaryEdge } from './primary-edge.js';
-import { ReplayNode } from './replay-node.js';
 import { SecondaryEdge } from './secondary-edge.js';
+import { TraceScheduler } from './trace-scheduler.js';
 import { World } from './world.js';
 
 const COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
 
-/** Opens both nodes (their logs in `dir`) and their edges, not yet connected. @public */
+/**
+ * Starts both nodes as NodeRuntime under a {@link TraceScheduler} each (their logs in `dir`; the guest
+ * idles: every page the replay's guest writes is the trace's) and their edges, not yet connected.
+ * @public
+ */
 export async function openWorld(
   config: Omit<NodeConfig, 'role'>,
   dir: string,
@@ -29,19 +34,37 @@ export async function openWorld(
 ): Promise<World> {
   const findings = new Findings();
   const open = (role: NodeRole) =>
-    ReplayNode.open({ ...config, role }, join(dir, `${role}.log`), pageCount * 4096);
+    NodeRuntime.start(
+      {
+        ...DEFAULT_RUNTIME_OPTIONS,
+        role,
+        profile: config.profile,
+        multifd: config.multifd ?? 0,
+        ...(config.fixes ? { fixes: config.fixes } : {}),
+        ram: `${pageCount * 4}K`,
+        workload: { kind: 'idle', pagesPerSecond: 0, seed: 1 },
+        warmUp: false,
+        logPath: join(dir, `${role}.log`),
+      },
+      new TraceScheduler(),
+    );
   const [primary, secondary] = await Promise.all([open('primary'), open('secondary')]);
   const p = new PrimaryEdge(primary, pageCount, findings);
   const s = new SecondaryEdge(secondary, pageCount, findings, corruptPages);
-  return new World(primary, secondary, p, s, findings);
+  const world = new World(primary, secondary, p, s, findings);
+  for (const side of ['primary', 'secondary'] as const)
+    world.node(side).onEffect((effect) => {
+      if (effect.kind === 'qmp-reply') world.replies[side].set(String(effect.id), effect.reply);
+    });
+  return world;
 }
 
 /** Connects the two nodes, runs precopy into COLO and settles. @public */
 export async function bringUp(world: World): Promise<void> {
   const { primary, secondary, primaryEdge: p, secondaryEdge: s } = world;
-  const qmp = (node: ReplayNode, command: string, args?: Record<string, unknown>) =>
-    node.apply({ kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });
-  const migration = (node: ReplayNode, event: string) => node.apply({ kind: 'migration', event });
+  const qmp = (node: NodeRuntime, command: string, args?: Record<string, unknown>) =>
+    node.input({ kind: 'qmp', command, id: command, ...(args ? { arguments: args } : {}) });
+  const migration = (node: NodeRuntime, event: string) => node.input({ kind: 'migration', event });
 
   qmp(secondary, 'migrate-set-capabilities', COLO);
   qmp(secondary, 'migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
@@ -71,7 +94,7 @@ export async function bringUp(world: World): Promise<void> {
  */
 function precopy(world: World): void {
   const { guest, device, main } = world.primaryEdge;
-  const colo = world.primary.config.profile.enableColoCommand ? [{ kind: 'enable-colo' as const }] : [];
+  const colo = world.primary.options.profile.enableColoCommand ? [{ kind: 'enable-colo' as const }] : [];
   const zero = [];
   const normal: number[] = [];
   for (let i = 0; i < guest.pageCount; i++) {

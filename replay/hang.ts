@@ -48,7 +48,7 @@ export function hangDetail(world: World): { side: NodeRole; detail: string } | n
   if (world.movable().length > 0) return null;
   const stuck = (['primary', 'secondary'] as const).flatMap((side) => {
     const node = world.node(side);
-    return node.dead ? [] : stuckWaits(node.state).map((wait) => ({ side, wait }));
+    return node.killed ? [] : stuckWaits(node.state).map((wait) => ({ side, wait }));
   });
   const first = stuck[0];
   if (!first) return null;
@@ -66,8 +66,8 @@ export function hangDetail(world: World): { side: NodeRole; detail: string } | n
  */
 export function probeMainLoop(world: World, side: NodeRole): string {
   const node = world.node(side);
-  node.apply({ kind: 'qmp', command: 'query-status', id: 'probe' });
-  const reply = node.replies.get('probe');
+  node.input({ kind: 'qmp', command: 'query-status', id: 'probe' });
+  const reply = world.replies[side].get('probe');
   if (!reply)
     return `an in-band query-status sent to the ${side} now gets no reply (its main loop cannot take the BQL)`;
   const status = 'return' in reply ? (reply.return as { status?: string }).status : 'an error';

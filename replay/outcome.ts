@@ -28,8 +28,8 @@ const serves = (world: World, side: NodeRole): boolean => tookOver(world.node(si
  */
 export async function failoverStall(world: World): Promise<{ side: NodeRole; detail: string } | null> {
   const told = (['primary', 'secondary'] as const).filter((side) => {
-    const reply = world.node(side).replies.get('hb');
-    return !world.node(side).dead && reply !== undefined && 'return' in reply;
+    const reply = world.replies[side].get('hb');
+    return !world.node(side).killed && reply !== undefined && 'return' in reply;
   });
   if (told.length === 0) return null;
   await settle(world, world.findings.step);
@@ -57,7 +57,7 @@ export async function failoverStall(world: World): Promise<{ side: NodeRole; det
  */
 export function takeoverMismatch(world: World): string | null {
   const s = world.secondary;
-  if (s.dead || !nodeServesVm(s.state)) return null;
+  if (s.killed || !nodeServesVm(s.state)) return null;
   const held = s.state.checkpoints;
   const completed = world.primary.state.checkpoints;
   const digest = world.secondaryEdge.guest.digest();
@@ -76,7 +76,7 @@ export function takeoverMismatch(world: World): string | null {
  */
 export function splitBrain(world: World): string | null {
   const serving = (['primary', 'secondary'] as const).filter(
-    (side) => !world.node(side).dead && nodeServesVm(world.node(side).state),
+    (side) => !world.node(side).killed && nodeServesVm(world.node(side).state),
   );
   if (serving.length < 2) return null;
   const { primary, secondary } = world;

@@ -33,14 +33,14 @@ export async function performStep(world: World, action: ColoAction): Promise<str
 function refusal(world: World, action: ColoAction): string | null {
   if (action.t === 'trigger') {
     const p = world.primary;
-    const armed = !p.dead && p.state.colo?.status === 'active' && !p.state.qemuEvents.checkpoint;
+    const armed = !p.killed && p.state.colo?.status === 'active' && !p.state.qemuEvents.checkpoint;
     return armed ? null : 'the primary has no COLO thread waiting for colo_checkpoint_event';
   }
   if (action.t === 'fault' && action.fault === 'link-break') {
     const broken = world.connections.every(({ a, b }) => a.broken && b.broken);
     return broken ? 'the link is already broken' : null;
   }
-  if (action.t === 'fault') return world.node(action.side).dead ? `the ${action.side} is dead` : null;
+  if (action.t === 'fault') return world.node(action.side).killed ? `the ${action.side} is dead` : null;
   const movable = world.movable();
   if (movable.some((m) => same(m, action))) return null;
   const could = movable.map(describeColoAction).join('; ') || 'nothing';
@@ -54,14 +54,14 @@ function apply(world: World, action: ColoAction): void {
       const channel = action.thread.startsWith('multifd-') ? Number(action.thread.slice(8)) : -1;
       // qio_channel_writev fails: the send thread gets the error instead of finishing its write
       if (action.side === 'primary' && channel >= 0 && world.writeFails(channel))
-        world.primary.apply({ kind: 'multifd', channel, event: 'write-error' });
-      else world.node(action.side).apply({ kind: 'step', thread: action.thread });
+        world.primary.input({ kind: 'multifd', channel, event: 'write-error' });
+      else world.node(action.side).input({ kind: 'step', thread: action.thread });
       return;
     }
     case 'deliver':
       if (action.to === 'primary') {
         const input = p.main?.held.shift() as NodeInput | undefined;
-        if (input) world.primary.apply(input);
+        if (input) world.primary.input(input);
       } else {
         const item = s.main?.held.shift();
         if (item) s.deliver(item);
@@ -70,7 +70,7 @@ function apply(world: World, action: ColoAction): void {
     case 'channel-error': {
       const end = world.mainEnd(action.to);
       if (end) end.errorReported = true;
-      world.node(action.to).apply({ kind: 'io', completion: 'channel-error' });
+      world.node(action.to).input({ kind: 'io', completion: 'channel-error' });
       return;
     }
     case 'multifd': {
@@ -79,13 +79,13 @@ function apply(world: World, action: ColoAction): void {
         const packet = s.multifd[action.channel]!.held.shift()!;
         if (event === 'packet') s.holdPacket(action.channel, packet);
       }
-      world.secondary.apply({ kind: 'multifd', channel: action.channel, event });
+      world.secondary.input({ kind: 'multifd', channel: action.channel, event });
       return;
     }
     case 'trigger':
       // colo.c:colo_checkpoint_notify_timer; the guest ran for the interval before it
       if (world.primary.state.vm === 'running') p.guestRuns();
-      world.primary.apply({ kind: 'timer' });
+      world.primary.input({ kind: 'timer' });
       return;
     case 'fault':
       fault(world, action);
@@ -97,13 +97,13 @@ function fault(world: World, action: Extract<ColoAction, { t: 'fault' }>): void 
   const node = world.node(action.side);
   switch (action.fault) {
     case 'yank': // util/yank.c, out of band: shut every migration channel of that process
-      node.apply(qmp('yank', 'yank', true));
+      node.input(qmp('yank', 'yank', true));
       return;
     case 'heartbeat': // colo-failover.c:qmp_x_colo_lost_heartbeat
-      node.apply(qmp('x-colo-lost-heartbeat', 'hb'));
+      node.input(qmp('x-colo-lost-heartbeat', 'hb'));
       return;
     case 'cancel': // migration.c:qmp_migrate_cancel
-      node.apply(qmp('migrate_cancel', 'cancel'));
+      node.input(qmp('migrate_cancel', 'cancel'));
       return;
     case 'kill': {
       node.kill();

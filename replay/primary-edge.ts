@@ -6,7 +6,7 @@
  */
 import type { Effect, NodeInput } from '../machines/index.js';
 import { DeviceState, GuestRam, Prng } from '../runtime/guest/index.js';
-import { connectLink, type Link } from '../runtime/node/index.js';
+import { connectLink, type Link, type NodeRuntime } from '../runtime/node/index.js';
 import {
   encodeFrames,
   encodeMessage,
@@ -17,7 +17,6 @@ import {
 import { Endpoint, shutdownScope } from './endpoint.js';
 import type { Findings } from './findings.js';
 import { batchFrames, gather } from './pages.js';
-import type { ReplayNode } from './replay-node.js';
 
 /** Pages the guest writes between two checkpoints (a small, deterministic workload). */
 const DIRTY_PER_INTERVAL = 48;
@@ -42,7 +41,7 @@ export class PrimaryEdge {
   private packetNum = 0;
 
   constructor(
-    private readonly node: ReplayNode,
+    private readonly node: NodeRuntime,
     pageCount: number,
     private readonly findings: Findings,
   ) {
@@ -75,7 +74,7 @@ export class PrimaryEdge {
   private perform(effect: Effect): void {
     switch (effect.kind) {
       case 'connect':
-        this.connecting = connectLink(effect.uri, this.node.config.multifd ?? 0);
+        this.connecting = connectLink(effect.uri, this.node.state.config.multifd ?? 0);
         return;
       case 'send': // vmstate-size travels with its blob (send-device-state)
         if (effect.message !== 'vmstate-size') this.main?.write([encodeMessage(effect.message)]);
@@ -111,7 +110,7 @@ export class PrimaryEdge {
   /** ram.c:ram_save_complete: the pages (unless multifd carried them), digests, MULTIFD_FLUSH, QEMU_VM_EOF. */
   private sendRam(): void {
     const checkpoint = this.node.state.checkpoints + 1;
-    const multifd = (this.node.config.multifd ?? 0) > 0;
+    const multifd = (this.node.state.config.multifd ?? 0) > 0;
     const frames = encodeFrames([
       { kind: 'header', checkpoint },
       ...(multifd || this.pages.length === 0 ? [] : batchFrames(this.guest, this.pages)),
@@ -121,7 +120,7 @@ export class PrimaryEdge {
     ]);
     const sent = this.main?.write(frames) === true;
     const bytes = frames.reduce((n, c) => n + c.byteLength, 0);
-    this.node.apply(
+    this.node.input(
       { kind: 'io', completion: sent ? 'ram-sent' : 'channel-error' },
       sent ? { pages: this.pages.length, bytes, digest: this.digests.get(checkpoint) ?? '' } : undefined,
     );

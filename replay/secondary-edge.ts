@@ -6,13 +6,12 @@
  */
 import type { Effect } from '../machines/index.js';
 import { DeviceState, GuestRam } from '../runtime/guest/index.js';
-import { type Link, listenLink } from '../runtime/node/index.js';
+import { type Link, listenLink, type NodeRuntime } from '../runtime/node/index.js';
 import { encodeMessage, type Frame, MultifdDecoder, type MultifdPacket } from '../runtime/wire/index.js';
 import { Endpoint, shutdownScope } from './endpoint.js';
 import type { Findings } from './findings.js';
 import { type MainItem, mainItems } from './main-items.js';
 import { ReplayCache } from './replay-cache.js';
-import type { ReplayNode } from './replay-node.js';
 
 /** The secondary's guest, colo cache, channels and what its threads hold. @public */
 export class SecondaryEdge {
@@ -37,7 +36,7 @@ export class SecondaryEdge {
   private readonly inHand: (MultifdPacket | undefined)[] = [];
 
   constructor(
-    private readonly node: ReplayNode,
+    private readonly node: NodeRuntime,
     pageCount: number,
     private readonly findings: Findings,
     /** Flip a byte of every checkpoint page on arrival (see ReplayOptions.corruptPages). */
@@ -61,7 +60,7 @@ export class SecondaryEdge {
   deliver(item: MainItem): void {
     switch (item.kind) {
       case 'message':
-        this.node.apply(
+        this.node.input(
           item.value === undefined
             ? { kind: 'peer', message: item.message }
             : { kind: 'peer', message: item.message, value: item.value },
@@ -69,11 +68,11 @@ export class SecondaryEdge {
         return;
       case 'device':
         this.blob = item.blob;
-        this.node.apply({ kind: 'io', completion: 'device-state-received' });
+        this.node.input({ kind: 'io', completion: 'device-state-received' });
         return;
       case 'ram':
         for (const frame of item.frames) this.load(frame, 'ram load');
-        this.node.apply({ kind: 'io', completion: 'ram-loaded' });
+        this.node.input({ kind: 'io', completion: 'ram-loaded' });
         return;
       case 'precopy':
         this.precopy(item.frame);
@@ -89,10 +88,10 @@ export class SecondaryEdge {
   /** ram.c:ram_load_precopy, before COLO: pages go to guest RAM and the cache, devices load at EOF. */
   private precopy(frame: Frame): void {
     if (frame.kind === 'vmstate') this.device = DeviceState.deserialise(frame.blob);
-    else if (frame.kind === 'enable-colo') this.node.apply({ kind: 'migration', event: 'enable-colo' });
+    else if (frame.kind === 'enable-colo') this.node.input({ kind: 'migration', event: 'enable-colo' });
     else if (frame.kind === 'eof') {
       this.loaded.set(0, this.guest.digest());
-      this.node.apply({ kind: 'migration', event: 'stream-loaded' });
+      this.node.input({ kind: 'migration', event: 'stream-loaded' });
     } else this.load(frame, 'precopy load');
   }
 
@@ -112,7 +111,7 @@ export class SecondaryEdge {
           port = resolve;
         });
         this.linked = new Promise((resolve, reject) => {
-          listenLink(effect.uri, this.node.config.multifd ?? 0, resolve).then((server) => {
+          listenLink(effect.uri, this.node.state.config.multifd ?? 0, resolve).then((server) => {
             const address = server.address();
             port(typeof address === 'object' && address ? address.port : 0);
             this.closeServer = () => server.close();

@@ -13,22 +13,23 @@ import {
   mainReadVerdict,
   multifdReadVerdict,
   type NodeRole,
+  type QmpReply,
 } from '../machines/index.js';
 import type { ColoAction } from '../model/index.js';
+import type { NodeRuntime } from '../runtime/node/index.js';
 import type { Endpoint } from './endpoint.js';
 import type { Findings } from './findings.js';
 import type { Connection } from './network.js';
 import type { PrimaryEdge } from './primary-edge.js';
-import type { ReplayNode } from './replay-node.js';
 import type { SecondaryEdge } from './secondary-edge.js';
 
 /** Two nodes of one replay and the channels between them. @public */
 export class World {
   constructor(
-    /** The primary process (its machines and event log). */
-    readonly primary: ReplayNode,
-    /** The secondary process. */
-    readonly secondary: ReplayNode,
+    /** The primary process: a NodeRuntime under the replay's TraceScheduler (its machines and event log). */
+    readonly primary: NodeRuntime,
+    /** The secondary process, the same way. */
+    readonly secondary: NodeRuntime,
     /** The primary's guest and channels. */
     readonly primaryEdge: PrimaryEdge,
     /** The secondary's guest, colo cache and channels. */
@@ -37,8 +38,11 @@ export class World {
     readonly findings: Findings,
   ) {}
 
+  /** The last reply to each QMP id, per side (the faults use fixed ids: `yank`, `hb`, `cancel`). */
+  readonly replies: Record<NodeRole, Map<string, QmpReply>> = { primary: new Map(), secondary: new Map() };
+
   /** A side's node. */
-  node(side: NodeRole): ReplayNode {
+  node(side: NodeRole): NodeRuntime {
     return side === 'primary' ? this.primary : this.secondary;
   }
 
@@ -68,7 +72,7 @@ export class World {
     const end = this.mainEnd(side);
     if (!end) return null;
     return mainReadVerdict(
-      node.dead,
+      node.killed,
       node.state.colo?.status === 'active',
       end.closedHere || end.decodeError !== null,
       end.held.length > 0,
@@ -83,7 +87,7 @@ export class World {
     if (!end) return null;
     const head = end.held[0];
     return multifdReadVerdict(
-      this.secondary.dead,
+      this.secondary.killed,
       channelReads(this.secondary.state, channel),
       end.closedHere || end.decodeError !== null,
       head ? (head.sync ? 'sync-packet' : 'packet') : null,
@@ -94,7 +98,7 @@ export class World {
   /** multifd.c:multifd_send_thread about to write on a channel that no longer takes writes. */
   writeFails(channel: number): boolean {
     const end = this.primaryEdge.multifd[channel];
-    return !this.primary.dead && channelWrites(this.primary.state, channel) && end?.writable !== true;
+    return !this.primary.killed && channelWrites(this.primary.state, channel) && end?.writable !== true;
   }
 
   /** What can move now on the runtime, in the order a deterministic scheduler takes it. */
@@ -102,18 +106,18 @@ export class World {
     const out: ColoAction[] = [];
     for (const side of ['primary', 'secondary'] as const) {
       const node = this.node(side);
-      if (node.dead) continue;
+      if (node.killed) continue;
       const threads = enabledThreads(node.state);
       for (const thread of threads) out.push({ t: 'step', side, thread });
       if (side === 'primary')
-        for (let i = 0; i < (node.config.multifd ?? 0); i++)
+        for (let i = 0; i < (node.state.config.multifd ?? 0); i++)
           if (this.writeFails(i) && !threads.includes(`multifd-${i}`))
             out.push({ t: 'step', side, thread: `multifd-${i}` });
       const read = this.mainRead(side);
       if (read === 'deliver') out.push({ t: 'deliver', to: side });
       else if (read === 'error') out.push({ t: 'channel-error', to: side });
     }
-    for (let i = 0; i < (this.secondary.config.multifd ?? 0); i++)
+    for (let i = 0; i < (this.secondary.state.config.multifd ?? 0); i++)
       if (this.multifdRead(i)) out.push({ t: 'multifd', channel: i });
     return out;
   }

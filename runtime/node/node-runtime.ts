@@ -28,7 +28,8 @@ const LOG_RETRY_MS = 1000;
  * inputs. Threads are stepped by a deterministic scheduler (COLO thread first, then the main loop, then
  * the multifd channel threads in turn; see {@link Scheduler}), each step itself a logged input, so a log
  * replays to the same states. With multifd the node runs the multifd-send / multifd-recv machines with
- * every fix of the series on, as `createNode` builds it by default.
+ * every fix of the series on, as `createNode` builds it by default, unless `options.fixes` switches some
+ * off (a replayed counterexample).
  * @public
  */
 export class NodeRuntime extends EventEmitter {
@@ -75,7 +76,7 @@ export class NodeRuntime extends EventEmitter {
   ) {
     super();
     const config = NodeRuntime.config(options);
-    warmUpOnce(config);
+    if (options.warmUp !== false) warmUpOnce(config);
     this.fold = initialFold(config);
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes);
@@ -95,12 +96,13 @@ export class NodeRuntime extends EventEmitter {
     this.guestClock.unref();
   }
 
-  /** What the node's machines are built from: role, profile, multifd channels, the fixes (all on). */
+  /** What the node's machines are built from: role, profile, multifd channels, the fixes (all on unless said). */
   static config(options: RuntimeOptions): NodeConfig {
     return {
       role: options.role,
       profile: options.profile,
       ...(options.multifd > 0 ? { multifd: options.multifd } : {}),
+      ...(options.fixes ? { fixes: options.fixes } : {}),
     };
   }
 

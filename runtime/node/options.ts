@@ -1,4 +1,4 @@
-import type { NodeRole, Profile } from '../../machines/index.js';
+import type { NodeFixes, NodeRole, Profile } from '../../machines/index.js';
 import type { WorkloadKind } from '../guest/index.js';
 import type { ExistingLog } from '../log/index.js';
 
@@ -13,6 +13,16 @@ export interface RuntimeOptions {
   readonly ram: string;
   /** Multifd channels; 0 sends pages on the main channel. */
   readonly multifd: number;
+  /**
+   * Fixes of the 2026 series switched off (every one is on when absent): a replayed counterexample runs
+   * the machines it was found on. The log's start line names them, so the log folds back the same.
+   */
+  readonly fixes?: Partial<NodeFixes>;
+  /**
+   * Prime the machines' transition memo before the first checkpoint (default true, see warm-up.ts). A
+   * replay applies a few dozen inputs, fewer than the priming itself: it turns this off.
+   */
+  readonly warmUp?: boolean;
   /** x-checkpoint-delay in milliseconds. */
   readonly checkpointDelayMs: number;
   /** How the guest dirties its pages while it runs. */
