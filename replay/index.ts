@@ -9,3 +9,4 @@ export type { RuntimeFinding, RuntimeOutcome } from './findings.js';
 export { expectedOutcome } from './outcome.js';
 export { type Divergence, type ReplayOptions, type ReplayReport, replayFile, replayTrace } from './replay.js';
 export { type CounterexampleTrace, checkTraceInModel, parseTrace, readTrace } from './trace-file.js';
+export { TraceScheduler } from './trace-scheduler.js';

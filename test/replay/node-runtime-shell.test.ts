@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { replayFile } from '../../replay/index.js';
-import { TraceScheduler } from '../../replay/trace-scheduler.js';
+import { replayFile, TraceScheduler } from '../../replay/index.js';
 import { NodeRuntime } from '../../runtime/node/index.js';
 import { saveNamed, tempDir } from './support.js';
 

@@ -7,7 +7,7 @@ import {
   type NodeState,
   PROFILES,
 } from '../../machines/index.js';
-import { TraceScheduler } from '../../replay/trace-scheduler.js';
+import { TraceScheduler } from '../../replay/index.js';
 import { ArrivalScheduler, type LoggedInput } from '../../runtime/node/index.js';
 
 /** A secondary after the model's bring-up: its COLO thread has just started and can step. */
