@@ -49,8 +49,8 @@ export async function openWorld(
       new TraceScheduler(),
     );
   const [primary, secondary] = await Promise.all([open('primary'), open('secondary')]);
-  const p = new PrimaryEdge(primary, pageCount, findings);
-  const s = new SecondaryEdge(secondary, pageCount, findings, corruptPages);
+  const p = new PrimaryEdge(primary, findings);
+  const s = new SecondaryEdge(secondary, findings, corruptPages);
   const world = new World(primary, secondary, p, s, findings);
   for (const side of ['primary', 'secondary'] as const)
     world.node(side).onEffect((effect) => {
@@ -93,7 +93,8 @@ export async function bringUp(world: World): Promise<void> {
  * then the device state and QEMU_VM_EOF (qemu_savevm_state_complete_precopy).
  */
 function precopy(world: World): void {
-  const { guest, device, main } = world.primaryEdge;
+  const { guest, main } = world.primaryEdge;
+  const { device } = world.primary;
   const colo = world.primary.options.profile.enableColoCommand ? [{ kind: 'enable-colo' as const }] : [];
   const zero = [];
   const normal: number[] = [];

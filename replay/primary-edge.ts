@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Effect, NodeInput } from '../machines/index.js';
-import { DeviceState, GuestRam, Prng } from '../runtime/guest/index.js';
+import { type GuestRam, Prng } from '../runtime/guest/index.js';
 import { connectLink, type Link, type NodeRuntime } from '../runtime/node/index.js';
 import {
   encodeFrames,
@@ -23,10 +23,8 @@ const DIRTY_PER_INTERVAL = 48;
 
 /** The primary's guest, channels and checkpoint bookkeeping. @public */
 export class PrimaryEdge {
-  /** The PVM's RAM: a third of its pages random at start, the rest zero. */
+  /** The PVM's RAM, the NodeRuntime's own: a third of its pages random at start, the rest zero. */
   readonly guest: GuestRam;
-  /** The PVM's device state (its blob goes with each checkpoint). */
-  device = DeviceState.reset();
   /** to_dst_file, and the return path read on the same socket (held as COLO message inputs). */
   main: Endpoint<NodeInput> | null = null;
   /** The multifd channels (written only). */
@@ -42,11 +40,10 @@ export class PrimaryEdge {
 
   constructor(
     private readonly node: NodeRuntime,
-    pageCount: number,
     private readonly findings: Findings,
   ) {
-    this.guest = new GuestRam(pageCount);
-    for (let i = 0; i < pageCount; i += 3) this.rng.fill(this.guest.page(i)); // two thirds stay zero
+    this.guest = node.guest;
+    for (let i = 0; i < this.guest.pageCount; i += 3) this.rng.fill(this.guest.page(i)); // two thirds stay zero
     node.onEffect((effect) => this.perform(effect));
   }
 
@@ -81,7 +78,7 @@ export class PrimaryEdge {
         return;
       case 'save-device-state': {
         // qemu_savevm_live_state with the VM stopped: the dirty log is synced here
-        this.blob = this.device.serialise();
+        this.blob = this.node.device.serialise();
         this.pages = [...this.guest.dirty];
         this.guest.dirty.clearAll();
         this.digests.set(this.node.state.checkpoints + 1, this.guest.digest());

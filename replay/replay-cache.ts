@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { LockstepError } from '../runtime/errors.js';
-import { ColoCache, type GuestRam } from '../runtime/guest/index.js';
+import type { ColoCache } from '../runtime/guest/index.js';
 import { PAGE_SIZE } from '../runtime/wire/index.js';
 
 /** Who touched the released cache, with the typed error QEMU would not have raised. @public */
@@ -20,16 +20,15 @@ export interface ReleasedAccess {
 
 /** A ColoCache that records stores after its release instead of performing them. @public */
 export class ReplayCache {
-  /** runtime/guest's colo cache, which does the real stores and the flush. */
-  readonly inner: ColoCache;
   /** ram.c:colo_release_ram_cache has run. */
   released = false;
   /** Every store attempted after the release, in order. */
   readonly releasedAccesses: ReleasedAccess[] = [];
 
-  constructor(guest: GuestRam) {
-    this.inner = new ColoCache(guest);
-  }
+  constructor(
+    /** runtime/guest's colo cache, which does the real stores and the flush (the NodeRuntime's). */
+    readonly inner: ColoCache,
+  ) {}
 
   /**
    * Stores pages with their data (`data` holds `normal.length` pages back to back) and zero pages:

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Effect } from '../machines/index.js';
-import { DeviceState, GuestRam } from '../runtime/guest/index.js';
+import { DeviceState, type GuestRam } from '../runtime/guest/index.js';
 import { type Link, listenLink, type NodeRuntime } from '../runtime/node/index.js';
 import { encodeMessage, type Frame, MultifdDecoder, type MultifdPacket } from '../runtime/wire/index.js';
 import { Endpoint, shutdownScope } from './endpoint.js';
@@ -15,12 +15,10 @@ import { ReplayCache } from './replay-cache.js';
 
 /** The secondary's guest, colo cache, channels and what its threads hold. @public */
 export class SecondaryEdge {
-  /** The SVM's RAM: written by precopy, then only by the colo cache flush. */
+  /** The SVM's RAM, the NodeRuntime's own: written by precopy, then only by the colo cache flush. */
   readonly guest: GuestRam;
-  /** The colo cache, with its released flag. */
+  /** The NodeRuntime's colo cache, with the replay's released flag. */
   readonly cache: ReplayCache;
-  /** The SVM's device state, loaded from each checkpoint's blob. */
-  device = DeviceState.reset();
   /** from_src_file (and the return path written on the same socket). */
   main: Endpoint<MainItem> | null = null;
   /** The multifd channels, holding decoded packets. */
@@ -37,13 +35,12 @@ export class SecondaryEdge {
 
   constructor(
     private readonly node: NodeRuntime,
-    pageCount: number,
     private readonly findings: Findings,
     /** Flip a byte of every checkpoint page on arrival (see ReplayOptions.corruptPages). */
     private readonly corrupt = false,
   ) {
-    this.guest = new GuestRam(pageCount);
-    this.cache = new ReplayCache(this.guest);
+    this.guest = node.guest;
+    this.cache = new ReplayCache(node.cache!); // a secondary NodeRuntime always has its colo cache
     node.onEffect((effect) => this.perform(effect));
   }
 
@@ -87,7 +84,7 @@ export class SecondaryEdge {
 
   /** ram.c:ram_load_precopy, before COLO: pages go to guest RAM and the cache, devices load at EOF. */
   private precopy(frame: Frame): void {
-    if (frame.kind === 'vmstate') this.device = DeviceState.deserialise(frame.blob);
+    if (frame.kind === 'vmstate') this.node.device = DeviceState.deserialise(frame.blob);
     else if (frame.kind === 'enable-colo') this.node.input({ kind: 'migration', event: 'enable-colo' });
     else if (frame.kind === 'eof') {
       this.loaded.set(0, this.guest.digest());
@@ -126,7 +123,7 @@ export class SecondaryEdge {
         if (!this.cache.released) this.cache.inner.startDirtyLog();
         return;
       case 'system-reset':
-        this.device = DeviceState.reset();
+        this.node.device = DeviceState.reset();
         return;
       case 'flush-ram-cache':
         if (!this.cache.released) this.cache.inner.flush(this.guest);
@@ -153,7 +150,7 @@ export class SecondaryEdge {
 
   /** colo.c: qemu_load_device_state after the flush: guest RAM must now be the primary's image. */
   private loadDevices(): void {
-    this.device = DeviceState.deserialise(this.blob);
+    this.node.device = DeviceState.deserialise(this.blob);
     const digest = this.guest.digest();
     const checkpoint = this.node.state.checkpoints; // counted by the transition that emitted this effect
     this.loaded.set(checkpoint, digest);
