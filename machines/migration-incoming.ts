@@ -115,7 +115,13 @@ export function createMigrationIncomingMachine(profile: Profile = DEFAULT_PROFIL
     states: withEnableColo(
       profile,
       // colo.c: in colo the SVM is the replica; it serves only after secondary_vm_do_failover
-      statusStates(profile, incomingTransitions(profile), 'setCapabilities', { colo: [TAG.replica] }),
+      statusStates(
+        profile,
+        incomingTransitions(profile),
+        // QEMU checks the source's state only: the destination takes capabilities in any status
+        { action: 'setCapabilities', taken: 'every-status' },
+        { colo: [TAG.replica] },
+      ),
     ),
   });
 }
