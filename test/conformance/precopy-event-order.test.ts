@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QmpClient } from '../../conformance/qmp/client.js';
 import type { QmpEvent } from '../../conformance/qmp/wire.js';
-import { splitLog } from '../../conformance/trace/index.js';
+import { checkTrace, splitLog } from '../../conformance/trace/index.js';
+import { QEMU_7_2 } from '../../machines/profiles.js';
 import { startNode } from '../../runtime/host/index.js';
 import { fixture } from './support/fixtures.js';
 
@@ -53,6 +54,14 @@ describe('precopy event order', () => {
     }
     expect(tokens(logEvents(fixture('running-precopy-7.2-source.jsonl')))).toContain('STOP PASS completed');
     expect(tokens(logEvents(fixture('running-precopy-7.2-incoming.jsonl')))).toMatch(INCOMING_ORDER);
+    // and the trace checker takes both sides of the running precopy, with no finding (RESUME while active)
+    const [source, incoming] = [
+      fixture('running-precopy-7.2-source.jsonl'),
+      fixture('running-precopy-7.2-incoming.jsonl'),
+    ];
+    const report = checkTrace(incoming, { side: 'incoming', profile: QEMU_7_2, peer: source });
+    expect([report.verdict, report.findings]).toEqual(['conforms', []]);
+    expect(checkTrace(source, { side: 'source', profile: QEMU_7_2 }).verdict).toBe('conforms');
   });
 
   let cleanup: Array<() => Promise<unknown>> = [];
