@@ -5,12 +5,13 @@ import type { Profile } from './profiles.js';
 import { DEFAULT_PROFILE } from './profiles.js';
 import { type StatusTransitions, statusStates } from './status-states.js';
 import { TAG } from './tags.js';
-import type { Capabilities } from './vocabulary.js';
+import type { Capabilities, MigrationStatus } from './vocabulary.js';
 
 /** What moves MigrationIncomingState.state on the destination (reference §2b). @public */
 export type MigrationIncomingEvent =
   | SetCapabilitiesEvent
   | { type: 'migrate-incoming' }
+  | { type: 'migrate-recover' }
   | { type: 'enable-colo' }
   | { type: 'load-start' }
   | { type: 'load-failed' }
@@ -115,7 +116,13 @@ export function createMigrationIncomingMachine(profile: Profile = DEFAULT_PROFIL
     states: withEnableColo(
       profile,
       // colo.c: in colo the SVM is the replica; it serves only after secondary_vm_do_failover
-      statusStates(profile, incomingTransitions(profile), 'setCapabilities', { colo: [TAG.replica] }),
+      statusStates(
+        profile,
+        incomingTransitions(profile),
+        // QEMU checks the source's state only: the destination takes capabilities in any status
+        { action: 'setCapabilities', taken: 'every-status' },
+        { colo: [TAG.replica] },
+      ),
     ),
   });
 }
@@ -125,23 +132,34 @@ export type MigrationIncomingMachine = ReturnType<typeof createMigrationIncoming
 
 /**
  * QEMU 7.2's quirk, written once: migration.c:qemu_start_incoming_migration emits MIGRATION `setup`
- * unconditionally (even with the `events` capability off) while the destination's status stays `none`.
- * The incoming machine describes it (`announce-setup` on migrate-incoming), the node emits the event, and
- * the trace checker accepts a `none -> setup` it cannot see as a status change by asking this.
- * @example announcesSetupInPlace(QEMU_7_2, 'none', 'setup') // true
+ * unconditionally (even with the `events` capability off) and changes no status. Two commands call it:
+ * migrate-incoming (the status stays `none`) and migrate-recover (qmp_migrate_recover, the status stays
+ * `postcopy-paused` until postcopy_try_recover). From 8.0 the event comes from migrate_set_state alone.
+ * The incoming machine describes it (`announce-setup` on these commands), the node emits the event, and the
+ * trace checker accepts a `from -> setup` it cannot see as a status change by asking
+ * {@link announcesSetupInPlace}.
+ * @internal
+ */
+export function setupAnnouncements(profile: Profile): Partial<Record<MigrationStatus, string>> {
+  return profile.incomingSetup ? {} : { none: 'migrate-incoming', 'postcopy-paused': 'migrate-recover' };
+}
+
+/**
+ * True when the destination announces MIGRATION `setup` while it stays in `from` (see setupAnnouncements).
+ * @example announcesSetupInPlace(QEMU_7_2, 'postcopy-paused', 'setup') // true
  * @public
  */
 export function announcesSetupInPlace(profile: Profile, from: string, to: string): boolean {
-  return !profile.incomingSetup && from === 'none' && to === 'setup';
+  return to === 'setup' && Object.hasOwn(setupAnnouncements(profile), from);
 }
 
 /**
  * 7.2 only: MIG_CMD_ENABLE_COLO arrives in the stream while the destination is active; migrate-incoming
- * announces `setup` and stays in `none`.
+ * and migrate-recover announce `setup` in place.
  */
 function withEnableColo(profile: Profile, states: ReturnType<typeof statusStates>) {
   if (profile.enableColoCommand && states.active) states.active.on['enable-colo'] = { actions: 'enableColo' };
-  if (announcesSetupInPlace(profile, 'none', 'setup') && states.none)
-    states.none.on['migrate-incoming'] = { actions: 'announce-setup' };
+  for (const [status, command] of Object.entries(setupAnnouncements(profile)))
+    if (states[status]) states[status].on[command] = { actions: 'announce-setup' };
   return states;
 }

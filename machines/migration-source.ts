@@ -212,12 +212,17 @@ export function createMigrationSourceMachine(profile: Profile = DEFAULT_PROFILE)
     description: `MigrationState.state on the source (${profile.name})`,
     context: initialContext,
     initial: 'none',
-    states: statusStates(profile, sourceTransitions(profile), 'setCapabilities', {
-      // migration.c:migration_iteration_run moves RAM until the switchover completes
-      active: [TAG.precopy],
-      device: [TAG.precopy],
-      'pre-switchover': [TAG.precopy, TAG.awaitsContinue],
-    }),
+    states: statusStates(
+      profile,
+      sourceTransitions(profile),
+      { action: 'setCapabilities', taken: 'idle' },
+      {
+        // migration.c:migration_iteration_run moves RAM until the switchover completes
+        active: [TAG.precopy],
+        device: [TAG.precopy],
+        'pre-switchover': [TAG.precopy, TAG.awaitsContinue],
+      },
+    ),
   });
 }
 

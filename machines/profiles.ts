@@ -41,6 +41,12 @@ export interface Profile {
   readonly incomingChannelErrorFails: boolean;
   /** The destination enters COLO because the source's stream says so (MIG_CMD_ENABLE_COLO), not its own x-colo. */
   readonly enableColoCommand: boolean;
+  /**
+   * migrate-set-capabilities refuses a capability set with multifd once an incoming migration has started
+   * (82137e6c8c "migration: enforce multifd and postcopy preempt to be set before incoming", 8.1;
+   * options.c:migrate_caps_check). 7.2 takes it at any time on a destination.
+   */
+  readonly multifdBeforeIncoming: boolean;
   /** query-status reports `singlestep` (qapi/run-state.json:StatusInfo; deprecated in 8.1, removed since). */
   readonly statusSinglestep: boolean;
   /** colo-failover.c:qmp_x_colo_lost_heartbeat's error outside COLO (7.2 checks migrate_colo_enabled first). */
@@ -75,6 +81,7 @@ export const QEMU_7_2: Profile = Object.freeze({
   incomingSetup: false,
   incomingChannelErrorFails: false,
   enableColoCommand: true,
+  multifdBeforeIncoming: false,
   statusSinglestep: true,
   notInColoError: "The feature 'colo' is not enabled",
   qemuVersion: Object.freeze({ major: 7, minor: 2, micro: 0 }),
@@ -97,6 +104,7 @@ export const QEMU_11_0: Profile = Object.freeze({
   incomingSetup: true,
   incomingChannelErrorFails: true,
   enableColoCommand: false,
+  multifdBeforeIncoming: true,
   statusSinglestep: false,
   notInColoError: 'VM is not in COLO mode',
   qemuVersion: Object.freeze({ major: 11, minor: 0, micro: 0 }),

@@ -27,6 +27,16 @@ export type StatusTags = Partial<Record<MigrationStatus, readonly string[]>>;
  */
 export const IDLE_STATUSES: readonly MigrationStatus[] = ['none', 'completed', 'failed', 'cancelled'];
 
+/**
+ * Where a status machine takes migrate-set-capabilities. QEMU keeps one set of capabilities per process
+ * and checks only the *source's* state before changing it (7.2 migration.c:qmp_migrate_set_capabilities,
+ * 11.0 options.c: `migration_is_running() || migration_in_colo_state()`), never the destination's: the
+ * source machine takes it when `idle`, the incoming machine in `every-status` (a secondary started with
+ * `-incoming` is already in setup under 11.0 when the COLO manual sets x-colo on it).
+ * @internal
+ */
+export type CapabilitiesTaken = 'idle' | 'every-status';
+
 const asCandidates = (spec: TransitionSpec): Candidate[] =>
   typeof spec === 'string' ? [{ target: spec }] : Array.isArray(spec) ? spec : [spec];
 
@@ -34,13 +44,14 @@ const asCandidates = (spec: TransitionSpec): Candidate[] =>
  * Turns a status table into XState state configs, keeping only the statuses the profile knows
  * (a transition into an unknown status is a bug in the table and throws here, at build time) and that
  * this side can be in: the destination never enters `device` or `cancelling`, so its chart has no such box.
- * The idle statuses carry the tag `no-migration`; `tags` adds the side's own.
+ * The idle statuses carry the tag `no-migration`; `tags` adds the side's own. migrate-set-capabilities runs
+ * `setCapabilities.action` in the statuses `setCapabilities.taken` names.
  * @internal
  */
 export function statusStates(
   profile: Profile,
   table: StatusTransitions,
-  setCapabilitiesAction: string,
+  setCapabilities: { readonly action: string; readonly taken: CapabilitiesTaken },
   tags: StatusTags = {},
 ) {
   const states: Record<string, { on: Record<string, unknown>; tags?: string[] }> = {};
@@ -64,7 +75,8 @@ export function statusStates(
       });
     }
     const idle = IDLE_STATUSES.includes(status);
-    if (idle) on['migrate-set-capabilities'] = { actions: setCapabilitiesAction };
+    if (idle || setCapabilities.taken === 'every-status')
+      on['migrate-set-capabilities'] = { actions: setCapabilities.action };
     const stateTags = [...(idle ? [TAG.noMigration] : []), ...(tags[status] ?? [])];
     states[status] = stateTags.length > 0 ? { on, tags: stateTags } : { on };
   }

@@ -210,7 +210,7 @@ export class TraceChecker {
     if (from === 'colo' && to === 'completed') this.heartbeatInFlight();
     const { side, profile } = this.options;
     if (side === 'incoming' && announcesSetupInPlace(profile, from, to)) {
-      const note = `${profile.name}: the destination emits MIGRATION setup but stays none (docs/qemu-7.2.md)`;
+      const note = `${profile.name}: the destination emits MIGRATION setup but stays ${from} (docs/qemu-7.2.md)`;
       this.record({ line, from, to, allowed: true, note });
       return;
     }

@@ -1,3 +1,4 @@
+import { TAG } from '../tags.js';
 import type { MigrationStatus } from '../vocabulary.js';
 import { startColoThread, stepColoThread } from './colo-thread.js';
 import { failoverBottomHalf } from './failover.js';
@@ -5,7 +6,7 @@ import { channelInput, hasMultifd, stepChannel, terminateRecv } from './multifd.
 import { executeQmp, OOB_COMMANDS } from './qmp.js';
 import { ramJobs } from './ram-phase.js';
 import { bqlHeld, threadChannel } from './threads.js';
-import { Tx } from './tx.js';
+import { hasTag, Tx } from './tx.js';
 import type { Applied, NodeInput, NodeState, QmpReply } from './types.js';
 import { fixesOf } from './types.js';
 import { vmStart, vmStop } from './vm.js';
@@ -150,14 +151,21 @@ function secondaryCleanupWithMultifd(tx: Tx): void {
 }
 
 /**
+ * One more dirty bitmap sync, announced as QEMU does (ram.c:migration_bitmap_sync ->
+ * qapi_event_send_migration_pass, numbered by dirty_sync_count).
+ */
+function announcedBitmapSync(tx: Tx): void {
+  tx.set({ passes: tx.node.passes + 1 });
+  tx.emit({ kind: 'qmp-event', event: 'MIGRATION_PASS', data: { pass: tx.node.passes } });
+}
+
+/**
  * Progress of a migration reported by the edge (setup done, switchover, completion, the stream loaded),
  * with the VM changes migration.c makes around them.
  */
 function migrationProgress(tx: Tx, event: string): void {
   if (event === 'pass') {
-    // migration.c:migration_bitmap_sync_precopy -> qapi_event_send_migration_pass
-    tx.set({ passes: tx.node.passes + 1 });
-    tx.emit({ kind: 'qmp-event', event: 'MIGRATION_PASS', data: { pass: tx.node.passes } });
+    announcedBitmapSync(tx); // ram.c:ram_save_pending (7.2) / ram_state_pending_exact: a sync between rounds
     return;
   }
   if (event === 'stop-for-completion') {
@@ -172,6 +180,10 @@ function migrationProgress(tx: Tx, event: string): void {
     const before = tx.status('source');
     // migration.c:migration_completion_precopy stops the VM before the switchover
     if (event === 'switchover' || (event === 'completion-done' && before === 'active')) vmStop(tx);
+    // ram.c:ram_save_setup -> ram_init_bitmaps syncs while the status is still setup (PASS 1 before active);
+    // ram.c:ram_save_complete syncs once more after the VM stopped, before completed or colo
+    if (event === 'setup-done' && before === 'setup') announcedBitmapSync(tx);
+    if (event === 'completion-done' && hasTag(tx.node.source, TAG.precopy)) announcedBitmapSync(tx);
     tx.send('source', { type: event });
     const after = tx.status('source');
     // migration.c:migration_iteration_finish, case COLO: migrate_start_colo_process
@@ -183,8 +195,11 @@ function migrationProgress(tx: Tx, event: string): void {
     if (tx.status('incoming') === 'active' && tx.node.incoming.context.capabilities['x-colo'])
       startColoThread(tx);
     else {
-      tx.send('incoming', { type: 'load-done' });
+      // migration.c:process_incoming_migration_bh starts the VM, then sets completed ("This must happen
+      // after any state changes since as soon as an external observer sees this event they might start to
+      // prod at the VM"): RESUME comes before MIGRATION completed
       vmStart(tx);
+      tx.send('incoming', { type: 'load-done' });
     }
     return;
   }

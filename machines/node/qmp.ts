@@ -1,3 +1,4 @@
+import { applyCapabilities, type SetCapabilitiesEvent } from '../capabilities-guards.js';
 import { getColoMode, queryColoStatusReason } from '../colo-mode.js';
 import { TAG } from '../tags.js';
 import { accessReturnPath, lostHeartbeat } from './failover.js';
@@ -57,7 +58,17 @@ export function executeQmp(tx: Tx, input: QmpInput): QmpReply | null {
     case 'migrate-set-capabilities': {
       // migration/options.c:qmp_migrate_set_capabilities refuses while running or in COLO
       if (!hasTag(tx.node.source, TAG.noMigration)) return error("There's a migration process in progress");
-      const event = { type: 'migrate-set-capabilities', capabilities: args.capabilities ?? [] };
+      const event = {
+        type: 'migrate-set-capabilities' as const,
+        capabilities: (args.capabilities ?? []) as SetCapabilitiesEvent['capabilities'],
+      };
+      // options.c:migrate_caps_check checks the capabilities as they would be after the command
+      if (
+        tx.node.config.profile.multifdBeforeIncoming &&
+        !hasTag(tx.node.incoming, TAG.noMigration) &&
+        applyCapabilities(tx.node.incoming.context.capabilities, event).multifd
+      )
+        return error('Multifd must be set before incoming starts');
       tx.send('source', event);
       tx.send('incoming', event);
       return ok();

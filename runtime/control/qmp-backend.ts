@@ -7,8 +7,10 @@
  */
 import {
   type Effect,
+  type MigrationStatus,
   type QmpReply as NodeQmpReply,
   migrationStatus as nodeMigrationStatus,
+  setupAnnouncements,
 } from '../../machines/index.js';
 import { LockstepError } from '../errors.js';
 import { PAGE_SIZE } from '../guest/index.js';
@@ -161,7 +163,14 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
         // migration.c:qmp_migrate_incoming: a URI that does not parse fails before `once` is cleared, so
         // the command can be retried; it never reaches the machines (nothing started, nothing to log)
         const uriError = badUri(args?.uri);
-        if (uriError !== null) return genericError(uriError);
+        if (uriError !== null) {
+          // 7.2 migration.c:qemu_start_incoming_migration sends MIGRATION setup before it parses the URI,
+          // whatever the `events` capability says; the machines say where (setupAnnouncements)
+          const status = nodeMigrationStatus(node.state) as MigrationStatus;
+          if (setupAnnouncements(node.options.profile)[status] === 'migrate-incoming')
+            raise({ event: 'MIGRATION', data: { status: 'setup' } });
+          return genericError(uriError);
+        }
         const reply = await node.qmp(command, args, oob);
         if ('return' in reply) incomingRequested = true;
         return reply;
@@ -183,9 +192,18 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
   };
 }
 
-/** Why a migrate-incoming URI cannot be listened on (the table's bad-uri message), or null. */
+/** The transports QEMU 7.2 to 11.0 know (migration.c:qemu_start_incoming_migration, migrate_uri_parse). */
+const QEMU_TRANSPORTS = new Set(['tcp', 'rdma', 'exec', 'unix', 'vsock', 'fd', 'file']);
+
+/**
+ * Why a migrate-incoming URI cannot be listened on, or null: QEMU's text for a transport QEMU does not know
+ * ("unknown migration protocol"), the table's bad-uri message for one lockstep does not serve or a bad
+ * tcp address.
+ */
 function badUri(uri: unknown): string | null {
   if (typeof uri !== 'string') return null; // the machines answer a missing or mistyped argument
+  const scheme = uri.includes(':') ? uri.slice(0, uri.indexOf(':')) : null;
+  if (scheme === null || !QEMU_TRANSPORTS.has(scheme)) return `unknown migration protocol: ${uri}`;
   try {
     parseTcpUri(uri);
     return null;
