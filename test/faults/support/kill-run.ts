@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLog } from '../../../runtime/log/index.js';
 import type { LoggedInput } from '../../../runtime/node/index.js';
-import { HangError, type LockstepProcess, sigkill, withTimeout } from './lockstep-process.js';
+import { HangError, type Launcher, type LockstepProcess, sigkill, withTimeout } from './lockstep-process.js';
 import { type Status, startPair, until } from './pair.js';
 
 /** What one fault run found. */
@@ -17,12 +17,16 @@ export type KillOutcome = { verdict: 'ok' | 'failure' | 'hang'; detail: string; 
 export async function killRun(
   victim: 'primary' | 'secondary',
   delayMs: number,
-  { ram = '16M', multifd = 0 }: { ram?: string; multifd?: number } = {},
+  {
+    ram = '16M',
+    multifd = 0,
+    launcher = 'sources',
+  }: { ram?: string; multifd?: number; launcher?: Launcher } = {},
 ): Promise<KillOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-kill-'));
   const nodes: LockstepProcess[] = [];
   try {
-    const { secondary, primary } = await startPair(dir, nodes, { ram, multifd });
+    const { secondary, primary } = await startPair(dir, nodes, { ram, multifd, launcher });
     await new Promise((r) => setTimeout(r, delayMs));
     const survivor = victim === 'primary' ? secondary : primary;
     await sigkill(victim === 'primary' ? primary : secondary);
