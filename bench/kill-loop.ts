@@ -68,6 +68,8 @@ export function summary(runs: readonly Run[], extra: Record<string, unknown> = {
     primaryKills: primaryKills.length,
     failures: count('failure'),
     hangs: count('hang'),
+    // the pair did not reach COLO in time (a loaded machine): no kill happened, not counted as a run's verdict
+    notStarted: count('not-started'),
     meanResumedCheckpoint:
       primaryKills.reduce((sum, o) => sum + o.checkpoints, 0) / Math.max(1, primaryKills.length),
     meanRunSeconds: Number(
@@ -116,7 +118,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const started = performance.now();
-  const tally = { failure: 0, hang: 0 };
+  const tally = { failure: 0, hang: 0, 'not-started': 0 };
   const outcomes = await killLoop(runs, {
     parallel,
     // progress on stderr: every 25th run and every problem, with the counts so far
@@ -125,7 +127,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       if (run.verdict !== 'ok' || done % 25 === 0) {
         const seconds = Math.round((performance.now() - started) / 1000);
         console.error(
-          `kill-loop: ${done}/${runs} runs, ${tally.failure} failures, ${tally.hang} hangs, ${seconds} s` +
+          `kill-loop: ${done}/${runs} runs, ${tally.failure} failures, ${tally.hang} hangs, ` +
+            `${tally['not-started']} not started, ${seconds} s` +
             (run.verdict === 'ok' ? '' : ` (${run.victim}, multifd ${run.multifd}: ${run.detail})`),
         );
       }
