@@ -9,7 +9,14 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
-import { checkServerIdentity, createSecureContext, TLSSocket, connect as tlsConnect } from 'node:tls';
+import {
+  checkServerIdentity,
+  createSecureContext,
+  createServer as createTlsServer,
+  type TLSSocket,
+  type Server as TlsServer,
+  connect as tlsConnect,
+} from 'node:tls';
 import { LockstepError } from '../errors.js';
 
 /** One side's TLS set-up for its migration channels, from its tls-creds-x509 object and parameters. @public */
@@ -122,20 +129,28 @@ export function secureServer(
     settled = true;
     done(result);
   };
-  const secure = new TLSSocket(socket, {
-    isServer: true,
-    secureContext: createSecureContext({
-      ca: tls.ca,
-      ...(tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
-    }),
+  // a tls.Server that never listens, handed this one connection (net.Server's 'connection', as documented):
+  // it is what checks the client's certificate (authorized, authorizationError); a TLSSocket made by hand
+  // leaves it unchecked
+  const server: TlsServer = createTlsServer({
+    ca: tls.ca,
+    ...(tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
     requestCert: tls.verifyPeer,
-    rejectUnauthorized: tls.verifyPeer,
+    rejectUnauthorized: false, // the verdict is ours, so that it is named and counted
   });
-  secure.on('error', (error: Error) => settle(tlsRefusal(peer, error)));
-  secure.once('close', () =>
+  server.on('tlsClientError', (error: Error) => {
+    socket.destroy();
+    settle(tlsRefusal(peer, error));
+  });
+  socket.once('close', () =>
     settle(tlsRefusal(peer, Object.assign(new Error('closed'), { code: 'ECONNRESET' }))),
   );
-  secure.once('secure', () => {
+  server.once('secureConnection', (secure: TLSSocket) => {
+    secure.on('error', () => {});
+    if (tls.verifyPeer && !secure.authorized) {
+      const code = String(secure.authorizationError ?? 'ERR_TLS_CERT_NOT_VERIFIED');
+      return settle(tlsRefusal(peer, Object.assign(new Error(code), { code })));
+    }
     if (tls.authz) {
       const cert = secure.getPeerX509Certificate();
       const dn = cert ? distinguishedName(cert) : '(no certificate)';
@@ -147,4 +162,5 @@ export function secureServer(
     }
     settle(secure);
   });
+  server.emit('connection', socket);
 }
