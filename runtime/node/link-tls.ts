@@ -11,7 +11,6 @@ import type { X509Certificate } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
 import {
   checkServerIdentity,
-  createSecureContext,
   createServer as createTlsServer,
   type TLSSocket,
   type Server as TlsServer,
