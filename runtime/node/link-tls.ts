@@ -101,11 +101,12 @@ export function secureClient(socket: Socket, tls: LinkTls, host: string): Promis
     });
     const failed = (error: Error) => reject(tlsRefusal(peer, error));
     secure.on('error', failed);
-    secure.once('close', () => failed(Object.assign(new Error('closed'), { code: 'ECONNRESET' })));
+    const closed = () => failed(Object.assign(new Error('closed'), { code: 'ECONNRESET' }));
+    secure.once('close', closed);
     secure.once('secureConnect', () => {
       secure.off('error', failed);
       secure.on('error', () => {}); // from now on a reset is the channel's close, seen by its reader
-      secure.removeAllListeners('close');
+      secure.off('close', closed);
       resolve(secure);
     });
   });

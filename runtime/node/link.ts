@@ -76,7 +76,7 @@ function open(
 
 /**
  * The source side: the main channel first, then each multifd channel (migration.c, multifd.c). With
- * `security` (tls-creds set) each channel is a TLS session ({@link secureClient}). If one channel cannot
+ * `security` (tls-creds set) each channel is a TLS session (link-tls.ts: secureClient). If one channel cannot
  * connect, the ones that did are closed and the error is thrown.
  * @public
  */
