@@ -5,6 +5,7 @@
  * channel's {@link LinkSecurity} (migration/tls.c:migration_tls_get_creds).
  * @packageDocumentation
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LinkSecurity } from '../node/index.js';
@@ -41,6 +42,24 @@ function load(dir: string, name: string, optional: boolean): Buffer | undefined 
   }
 }
 
+/**
+ * crypto/tlscredsx509.c:qcrypto_tls_creds_check_cert_times (sanity-check, default on): a certificate of
+ * this side that has expired or is not active yet is refused when the object is added (7.2's text, from the
+ * real one: "The client certificate DIR/client-cert.pem has expired").
+ */
+function expired(pem: Buffer, which: string, path: string): string | null {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    return `Unable to import ${which} certificate ${path}`;
+  }
+  const now = Date.now();
+  if (Date.parse(cert.validTo) < now) return `The ${which} certificate ${path} has expired`;
+  if (Date.parse(cert.validFrom) > now) return `The ${which} certificate ${path} is not yet active`;
+  return null;
+}
+
 /** A node's QOM objects for migration TLS. @public */
 export class TlsObjects {
   readonly #objects = new Map<string, Creds | Authz>();
@@ -66,6 +85,12 @@ export class TlsObjects {
     const problem = files.find((f) => typeof f === 'string');
     if (typeof problem === 'string') return problem;
     const [ca, cert, key] = files as [Buffer, Buffer | undefined, Buffer | undefined];
+    if (args['sanity-check'] ?? true) {
+      const stale =
+        expired(ca, 'CA', join(args.dir, 'ca-cert.pem')) ??
+        (cert ? expired(cert, endpoint, join(args.dir, `${endpoint}-cert.pem`)) : null);
+      if (stale !== null) return stale;
+    }
     this.#objects.set(args.id, {
       kind: 'tls-creds-x509',
       endpoint,

@@ -102,6 +102,12 @@ describe('a COLO pair over migration TLS, configured through QMP as QEMU is', ()
           desc: 'Unable to access credentials /nonexistent/ca-cert.pem: No such file or directory',
         },
       });
+      expect(await add({ 'qom-type': 'tls-creds-x509', id: 'tls2', dir: certs.clientExpired })).toEqual({
+        error: {
+          class: 'GenericError',
+          desc: `The client certificate ${join(certs.clientExpired, 'client-cert.pem')} has expired`,
+        },
+      });
       await run(secondary.qmp, 'migrate-set-parameters', { 'tls-creds': 'tls0', 'tls-authz': 'authz0' });
       expect(await run(secondary.qmp, 'query-migrate-parameters')).toMatchObject({
         return: { 'tls-creds': 'tls0', 'tls-authz': 'authz0', 'tls-hostname': '' },
