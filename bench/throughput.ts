@@ -20,6 +20,7 @@ export const channelsOf = (mode: Mode): number => (mode === 'plain' ? 0 : Number
 /** A guest of random bytes: no zero pages, so every page travels in full. */
 export function randomGuest(bytes: number): GuestRam {
   const guest = new GuestRam(bytes / PAGE_SIZE);
+  guest.touch(0, guest.pageCount); // written through `bytes` below
   for (let at = 0; at < bytes; at += 64 * 1024 * 1024)
     randomFillSync(guest.bytes, at, Math.min(64 * 1024 * 1024, bytes - at));
   return guest;

@@ -105,6 +105,16 @@ export const ERROR_MESSAGES = {
   /** A checkpoint whose digest does not match what the primary sent: not committed. */
   'checkpoint-refused': (d: ErrorDetails) =>
     `checkpoint ${d.actual} refused: its ${d.message} digest does not match the primary's (${d.expected}); the secondary keeps checkpoint ${d.limit}`,
+  /**
+   * Migration TLS (io/channel-tls.c, crypto/tlssession.c): the handshake on a channel failed; `message` is
+   * why, in words (a certificate from another CA, expired, for another host, a peer that speaks no TLS).
+   */
+  'tls-refused': (d: ErrorDetails) => `TLS handshake with ${d.actual} failed: ${d.message}; refused`,
+  /** crypto/tlssession.c:qcrypto_tls_session_check_credentials: the peer's name is not in tls-authz. */
+  'tls-authz-denied': (d: ErrorDetails) =>
+    `TLS peer ${d.actual} is not authorized by ${d.message}: its distinguished name '${d.expected}' is not the identity it allows; refused`,
+  /** migration/tls.c:migration_tls_get_creds: tls-creds names no tls-creds-x509 object of the right endpoint. */
+  'tls-creds-missing': (d: ErrorDetails) => `${d.message}; migration channel to or from ${d.actual} refused`,
   /** The source's connect to the destination did not finish in time (a black-holed address). */
   'connect-timeout': (d: ErrorDetails) =>
     `migration connection to ${d.actual} did not connect within ${d.limit} ms`,

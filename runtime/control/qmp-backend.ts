@@ -14,12 +14,19 @@ import {
 } from '../../machines/index.js';
 import { LockstepError } from '../errors.js';
 import { PAGE_SIZE } from '../guest/index.js';
-import { type NodeRuntime, parseTcpUri } from '../node/index.js';
+import {
+  bindListener,
+  type NodeRuntime,
+  parseTcpUri,
+  reserveListener,
+  setLinkSecurity,
+} from '../node/index.js';
 import type { QmpBackend, QmpEvent, QmpReply, QmpVersionTriple } from '../qmp/index.js';
 import { COMMANDS } from '../qmp/schema/commands.js';
 import { MIGRATION_CAPABILITIES } from '../qmp/schema/enums.js';
 import { validateCommand } from '../qmp/schema/validate.js';
 import { defaultParameters, type MigrationParameters, setParameters } from './migration-parameters.js';
+import { TlsObjects } from './tls-objects.js';
 
 /** Options of {@link createNodeBackend}. @public */
 export interface NodeBackendOptions {
@@ -62,6 +69,7 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
     'x-checkpoint-delay': node.options.checkpointDelayMs,
     ...(node.options.multifd > 0 ? { 'multifd-channels': node.options.multifd } : {}),
   };
+  const tlsObjects = new TlsObjects();
   const capabilities = new Map<string, boolean>(MIGRATION_CAPABILITIES.map((name) => [name, false]));
   const listeners = new Set<(event: QmpEvent) => void>();
   const raise = (event: QmpEvent) => {
@@ -163,18 +171,44 @@ export function createNodeBackend(node: NodeRuntime, options: NodeBackendOptions
         // migration.c:qmp_migrate_incoming: a URI that does not parse fails before `once` is cleared, so
         // the command can be retried; it never reaches the machines (nothing started, nothing to log)
         const uriError = badUri(args?.uri);
-        if (uriError !== null) {
-          // 7.2 migration.c:qemu_start_incoming_migration sends MIGRATION setup before it parses the URI,
-          // whatever the `events` capability says; the machines say where (setupAnnouncements)
+        // 7.2 migration.c:qemu_start_incoming_migration sends MIGRATION setup before it parses the URI or
+        // binds, whatever the `events` capability says; the machines say where (setupAnnouncements)
+        const announceSetup = () => {
           const status = nodeMigrationStatus(node.state) as MigrationStatus;
           if (setupAnnouncements(node.options.profile)[status] === 'migrate-incoming')
             raise({ event: 'MIGRATION', data: { status: 'setup' } });
+        };
+        if (uriError !== null) {
+          announceSetup();
           return genericError(uriError);
         }
+        // migration/socket.c:socket_start_incoming_migration binds before the command returns: a taken
+        // port is the command's error, the status never leaves none, and the command can be retried
+        const bound = await bindListener(String(args.uri));
+        if (typeof bound === 'string') {
+          announceSetup();
+          return genericError(bound);
+        }
+        reserveListener(node, bound);
+        setLinkSecurity(node, tlsObjects.security(parameters, 'server'));
         const reply = await node.qmp(command, args, oob);
         if ('return' in reply) incomingRequested = true;
+        else bound.close();
         return reply;
       }
+      // qapi/qom.json: the objects migration TLS names (runtime/control/tls-objects.ts)
+      case 'object-add': {
+        const refused = tlsObjects.add(checked.arguments as Parameters<TlsObjects['add']>[0]);
+        return refused === null ? { return: {} } : genericError(refused);
+      }
+      case 'object-del': {
+        const refused = tlsObjects.del(String(args.id));
+        return refused === null ? { return: {} } : genericError(refused);
+      }
+      case 'migrate':
+        // migration/tls.c: the source's channels use tls-creds as they are when it connects
+        setLinkSecurity(node, tlsObjects.security(parameters, 'client'));
+        return forward(command, args, oob);
       default:
         return forward(command, args, oob);
     }

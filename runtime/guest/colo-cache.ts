@@ -79,7 +79,10 @@ export class ColoCache {
     const at = first * PAGE_SIZE;
     bytes.set(data, at);
     if (this.#mode === 'colo') for (let i = first; i < first + count; i++) bitmap.set(i);
-    else this.guest.bytes.set(data, at); // no dirty bit: the log is not running during precopy
+    else {
+      this.guest.touch(first, count);
+      this.guest.bytes.set(data, at); // no dirty bit: the log is not running during precopy
+    }
   }
 
   /**
@@ -105,7 +108,10 @@ export class ColoCache {
       const at = indexes[i]! * PAGE_SIZE;
       source.copy(this.#buffer, at, i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
       if (colo) bitmap.set(indexes[i]!);
-      else source.copy(guest!, at, i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+      else {
+        this.guest.touch(indexes[i]!);
+        source.copy(guest!, at, i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+      }
     }
   }
 
@@ -145,6 +151,7 @@ export class ColoCache {
     let pages = 0;
     for (let s = bitmap.nextSet(0); s >= 0; ) {
       const e = bitmap.nextClear(s);
+      guest.touch(s, e - s);
       guest.bytes.set(bytes.subarray(s * PAGE_SIZE, e * PAGE_SIZE), s * PAGE_SIZE);
       pages += e - s;
       s = bitmap.nextSet(e);

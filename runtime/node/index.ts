@@ -7,11 +7,22 @@ export { type FoldedNodeLog, foldNodeLog } from './fold-node-log.js';
 export { foldStep, initialFold, type NodeFold, RECENT_TIMELINE, recordTimeline } from './fold-step.js';
 export { CONNECT_TIMEOUT_MS, connectLink, type Link, parseTcpUri, shutdownLink } from './link.js';
 export {
+  bindListener,
   HANDSHAKE_TIMEOUT_MS,
   type ListenOptions,
   listenLink,
   MAX_PENDING_HANDSHAKES,
+  reserveListener,
+  takeReservedListener,
 } from './link-listener.js';
+export {
+  distinguishedName,
+  type LinkSecurity,
+  type LinkTls,
+  linkSecurityOf,
+  setLinkSecurity,
+  tlsRefusal,
+} from './link-tls.js';
 export type { LoggedInput } from './logged-input.js';
 export { NodeRuntime } from './node-runtime.js';
 export { ArrivalScheduler, type NodeScheduler } from './node-scheduler.js';

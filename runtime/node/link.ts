@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { fail, LockstepError } from '../errors.js';
+import { type LinkSecurity, secureClient } from './link-tls.js';
 
 /** The first be32 on a connection: the main channel, or a multifd channel's id. @internal */
 export const MAIN_HELLO = 0xffffffff;
@@ -28,7 +29,13 @@ const hello = (value: number) => {
   return word;
 };
 
-function open(host: string, port: number, first: number, timeoutMs: number): Promise<Socket> {
+function open(
+  host: string,
+  port: number,
+  first: number,
+  timeoutMs: number,
+  security: LinkSecurity | undefined,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, noDelay: true });
     // from the moment the socket exists, and for its whole life: a reset after the connect is a close,
@@ -42,26 +49,49 @@ function open(host: string, port: number, first: number, timeoutMs: number): Pro
     socket.once('connect', () => {
       socket.setTimeout(0);
       socket.off('timeout', timedOut);
-      socket.write(hello(first));
-      resolve(socket);
+      if (security === undefined) {
+        socket.write(hello(first));
+        return resolve(socket);
+      }
+      // migration/tls.c:migration_tls_channel_connect: the session first, then the channel's bytes
+      if ('unusable' in security) {
+        socket.destroy();
+        return reject(
+          new LockstepError('tls-creds-missing', { actual: `${host}:${port}`, message: security.unusable }),
+        );
+      }
+      secureClient(socket, security, host).then(
+        (secure) => {
+          secure.write(hello(first));
+          resolve(secure);
+        },
+        (error: unknown) => {
+          socket.destroy();
+          reject(error);
+        },
+      );
     });
   });
 }
 
 /**
- * The source side: the main channel first, then each multifd channel (migration.c, multifd.c). If one
- * channel cannot connect, the ones that did are closed and the error is thrown.
+ * The source side: the main channel first, then each multifd channel (migration.c, multifd.c). With
+ * `security` (tls-creds set) each channel is a TLS session (link-tls.ts: secureClient). If one channel cannot
+ * connect, the ones that did are closed and the error is thrown.
  * @public
  */
 export async function connectLink(
   uri: string,
   channels: number,
-  { connectTimeoutMs = CONNECT_TIMEOUT_MS }: { readonly connectTimeoutMs?: number } = {},
+  {
+    connectTimeoutMs = CONNECT_TIMEOUT_MS,
+    security,
+  }: { readonly connectTimeoutMs?: number; readonly security?: LinkSecurity | undefined } = {},
 ): Promise<Link> {
   const { host, port } = parseTcpUri(uri);
-  const main = await open(host, port, MAIN_HELLO, connectTimeoutMs);
+  const main = await open(host, port, MAIN_HELLO, connectTimeoutMs, security);
   const opened = await Promise.allSettled(
-    Array.from({ length: channels }, (_, id) => open(host, port, id, connectTimeoutMs)),
+    Array.from({ length: channels }, (_, id) => open(host, port, id, connectTimeoutMs, security)),
   );
   const multifd = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   const failed = opened.find((o) => o.status === 'rejected');

@@ -79,7 +79,7 @@ export class NodeRuntime extends EventEmitter {
     if (options.warmUp !== false) warmUpOnce(config);
     this.fold = initialFold(config);
     this.guest = GuestRam.ofSize(options.ram);
-    this.ramDigest = new RamDigest(this.guest.bytes);
+    this.ramDigest = new RamDigest(this.guest.bytes, (block) => this.guest.chunkWritten(block));
     this.pauseClock = new PauseClock(options.role, () => this.ramDigest.busyMs);
     this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;
     this.checkpointDelayMs = options.checkpointDelayMs;

@@ -6,10 +6,11 @@ import {
   takesSwitchover,
 } from '../../machines/index.js';
 import { waitFor } from '../demo/wait.js';
-import { fail } from '../errors.js';
+import { fail, LockstepError } from '../errors.js';
 import { checkpointRam, multifdCheckpointRam } from './checkpoint-ram.js';
 import { allPages, takeDirty } from './dirty.js';
 import { connectLink, type Link, shutdownLink } from './link.js';
+import { linkSecurityOf } from './link-tls.js';
 import { MultifdSendEdge } from './multifd-send-edge.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { watchPeer } from './peer-watch.js';
@@ -42,7 +43,7 @@ export function attachPrimary(node: NodeRuntime): void {
   node.onEffect((effect: Effect) => {
     switch (effect.kind) {
       case 'connect':
-        void connectLink(effect.uri, node.options.multifd)
+        void connectLink(effect.uri, node.options.multifd, { security: linkSecurityOf(node) })
           .then(async (link) => {
             node.link = link;
             sender = new RamSender(link, node.guest);
@@ -51,8 +52,12 @@ export function attachPrimary(node: NodeRuntime): void {
             watchPeer(node, link.main);
             await precopy(node, sender);
           })
-          // the machine decides what the early end means in the status it is in
-          .catch(() => node.input({ kind: 'migration', event: 'precopy-ended' }));
+          // the machine decides what the early end means in the status it is in; a refused TLS peer is
+          // logged and counted as the listener's refusals are
+          .catch((error: unknown) => {
+            if (error instanceof LockstepError && error.code.startsWith('tls-')) node.refuse(error);
+            node.input({ kind: 'migration', event: 'precopy-ended' });
+          });
         break;
       case 'send':
         // vmstate-size travels with its blob, in send-device-state

@@ -37,6 +37,23 @@ function hashPage(words: Uint32Array, base: number, page: number, out: Uint32Arr
   out[2 * slot + 1] = (b ^ d ^ (d >>> 13)) >>> 0;
 }
 
+/** P to the power of a lane's steps over one page: a zero word leaves `h ^ w = h`, so a lane is `h * P^256`. */
+const P_PAGE = (() => {
+  let power = 1;
+  for (let i = 0; i < PAGE_WORDS / 4; i++) power = Math.imul(power, P);
+  return power;
+})();
+
+/** `hashPage` of an all-zero page, in closed form (no RAM read). */
+function hashZeroPage(page: number, out: Uint32Array, slot: number): void {
+  const a = Math.imul(0x811c9dc5 ^ page, P_PAGE);
+  const b = Math.imul(0x9747b28c ^ page, P_PAGE);
+  const c = Math.imul(Math.imul(0x5bd1e995 ^ page, P_PAGE), 0x85ebca6b);
+  const d = Math.imul(Math.imul(0xc2b2ae35 ^ page, P_PAGE), 0xc2b2ae35);
+  out[2 * slot] = (a ^ c ^ (c >>> 16)) >>> 0;
+  out[2 * slot + 1] = (b ^ d ^ (d >>> 13)) >>> 0;
+}
+
 /**
  * A digest of all of guest RAM that is updated page by page: a 64-bit hash per page (see `hashPage`:
  * a single changed word always changes it), then a SHA-256 over the table of page hashes. Both sides keep
@@ -64,7 +81,15 @@ export class RamDigest {
   private readonly blockDigests: Buffer;
   private readonly changed: Uint8Array;
 
-  constructor(private readonly ram: Uint8Array) {
+  /**
+   * @param written false for a block of {@link BLOCK_PAGES} pages that is known to be all zeroes (guest
+   *   RAM's chunks never written): its pages' hashes are computed without reading RAM, so a lazily
+   *   allocated guest stays unallocated (default: every block is read).
+   */
+  constructor(
+    private readonly ram: Uint8Array,
+    private readonly written: (block: number) => boolean = () => true,
+  ) {
     const pages = ram.byteLength / PAGE_SIZE;
     this.hashes = new Uint32Array(pages * 2);
     const blocks = Math.ceil(pages / BLOCK_PAGES);
@@ -78,7 +103,13 @@ export class RamDigest {
     const started = performance.now();
     const words = this.words();
     const pages = this.ram.byteLength / PAGE_SIZE;
-    for (let page = 0; page < pages; page++) hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
+    for (let block = 0; block * BLOCK_PAGES < pages; block++) {
+      const end = Math.min(pages, (block + 1) * BLOCK_PAGES);
+      if (this.written(block))
+        for (let page = block * BLOCK_PAGES; page < end; page++)
+          hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
+      else for (let page = block * BLOCK_PAGES; page < end; page++) hashZeroPage(page, this.hashes, page);
+    }
     this.changed.fill(1);
     this.busyMs += performance.now() - started;
   }

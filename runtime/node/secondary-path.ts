@@ -4,7 +4,8 @@ import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import { encodeMessage, sha256 } from '../wire/index.js';
 import { shutdownLink } from './link.js';
-import { listenLink } from './link-listener.js';
+import { listenLink, takeReservedListener } from './link-listener.js';
+import { linkSecurityOf } from './link-tls.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { watchPeer } from './peer-watch.js';
 import { type MultifdThreads, RamReceiver } from './ram-receiver.js';
@@ -169,7 +170,12 @@ export function attachSecondary(node: NodeRuntime): void {
             );
             node.input({ kind: 'migration', event: 'load-start' });
           },
-          { refused: (error) => node.refuse(error) },
+          // the listener migrate-incoming bound, and tls-creds (hostile's QMP rows set both)
+          {
+            refused: (error) => node.refuse(error),
+            security: linkSecurityOf(node),
+            server: takeReservedListener(node),
+          },
         ).then(
           (server) => {
             node.once('closing', () => server.close());

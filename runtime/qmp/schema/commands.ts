@@ -94,6 +94,21 @@ export const COMMANDS = {
       ),
     ),
   }),
+  // qapi/qom.json: ObjectOptions, the two types migration TLS needs (crypto.json, authz.json)
+  'object-add': union('qom-type', {
+    'tls-creds-x509': struct({
+      id: required(str),
+      'verify-peer': optional(bool),
+      dir: optional(str),
+      endpoint: optional(enumOf(['client', 'server'])),
+      priority: optional(str),
+      loaded: optional(bool),
+      'sanity-check': optional(bool),
+      passwordid: optional(str),
+    }),
+    'authz-simple': struct({ id: required(str), identity: required(str) }),
+  }),
+  'object-del': struct({ id: required(str) }),
   stop: noArguments,
   cont: noArguments,
   quit: noArguments,

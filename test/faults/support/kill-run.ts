@@ -3,11 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLog } from '../../../runtime/log/index.js';
 import type { LoggedInput } from '../../../runtime/node/index.js';
-import { HangError, type LockstepProcess, sigkill, withTimeout } from './lockstep-process.js';
+import { HangError, type Launcher, type LockstepProcess, sigkill, withTimeout } from './lockstep-process.js';
 import { type Status, startPair, until } from './pair.js';
 
-/** What one fault run found. */
-export type KillOutcome = { verdict: 'ok' | 'failure' | 'hang'; detail: string; checkpoints: number };
+/**
+ * What one fault run found. `not-started`: the pair never reached COLO before the kill (a start-up that
+ * timed out on a loaded machine); nothing was killed, so the run says nothing about the survivor.
+ */
+export type KillOutcome = {
+  verdict: 'ok' | 'failure' | 'hang' | 'not-started';
+  detail: string;
+  checkpoints: number;
+};
 
 /**
  * One run: a secondary and a primary as OS processes in COLO, a kill -9 of `victim` after `delayMs`, then
@@ -17,12 +24,18 @@ export type KillOutcome = { verdict: 'ok' | 'failure' | 'hang'; detail: string; 
 export async function killRun(
   victim: 'primary' | 'secondary',
   delayMs: number,
-  { ram = '16M', multifd = 0 }: { ram?: string; multifd?: number } = {},
+  {
+    ram = '16M',
+    multifd = 0,
+    launcher = 'sources',
+  }: { ram?: string; multifd?: number; launcher?: Launcher } = {},
 ): Promise<KillOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-kill-'));
   const nodes: LockstepProcess[] = [];
+  let started = false;
   try {
-    const { secondary, primary } = await startPair(dir, nodes, { ram, multifd });
+    const { secondary, primary } = await startPair(dir, nodes, { ram, multifd, launcher });
+    started = true;
     await new Promise((r) => setTimeout(r, delayMs));
     const survivor = victim === 'primary' ? secondary : primary;
     await sigkill(victim === 'primary' ? primary : secondary);
@@ -42,7 +55,7 @@ export async function killRun(
     return await checkImage(after, join(dir, 'p.jsonl'));
   } catch (error) {
     return {
-      verdict: error instanceof HangError ? 'hang' : 'failure',
+      verdict: !started ? 'not-started' : error instanceof HangError ? 'hang' : 'failure',
       detail: String(error),
       checkpoints: 0,
     };

@@ -4,6 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { QmpClient } from '../../../conformance/index.js';
 
 const entry = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+const built = fileURLToPath(new URL('../../../bin/lockstep.js', import.meta.url));
+
+/**
+ * How a node process runs lockstep: from the sources through tsx (the tests: no build needed), or the
+ * built CLI in dist/ (the bench's long loops: it starts in a fraction of the time; `npm run build` first).
+ */
+export type Launcher = 'sources' | 'dist';
+
+/** The node command line for `launcher`. */
+export const launchCommand = (launcher: Launcher): string[] =>
+  launcher === 'dist' ? [process.execPath, built] : [process.execPath, '--import', 'tsx', entry];
 
 /** A `lockstep primary|secondary` OS process and a QMP client on it. */
 export interface LockstepProcess {
@@ -17,8 +28,9 @@ export async function startNode(
   args: readonly string[],
   qmpPath: string,
   wrap: readonly string[] = [],
+  launcher: Launcher = 'sources',
 ): Promise<LockstepProcess> {
-  const command = [...wrap, process.execPath, '--import', 'tsx', entry, ...args];
+  const command = [...wrap, ...launchCommand(launcher), ...args];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type LockstepProcess, startNode, withTimeout } from './lockstep-process.js';
+import { type Launcher, type LockstepProcess, startNode, withTimeout } from './lockstep-process.js';
 
 /** What x-lockstep-status says, as far as the fault tests read it. */
 export type Status = {
@@ -50,13 +50,22 @@ export interface PairOptions {
   readonly wrap?: readonly [readonly string[], readonly string[]];
   /** The address the secondary listens on and the primary connects to. */
   readonly host?: string;
+  /** How the node processes run lockstep (default: from the sources). */
+  readonly launcher?: Launcher;
 }
 
 /** A secondary listening for its migration (migrate-incoming done), and its port. */
 export async function startSecondary(
   dir: string,
   nodes: LockstepProcess[],
-  { ram = '16M', multifd = 0, extra = [], wrap = [[], []], host = '127.0.0.1' }: PairOptions = {},
+  {
+    ram = '16M',
+    multifd = 0,
+    extra = [],
+    wrap = [[], []],
+    host = '127.0.0.1',
+    launcher = 'sources',
+  }: PairOptions = {},
 ): Promise<{ secondary: LockstepProcess; port: number }> {
   const channels = multifd > 0 ? ['--multifd', String(multifd)] : [];
   const secondary = await startNode(
@@ -75,6 +84,7 @@ export async function startSecondary(
     ],
     join(dir, 's.sock'),
     wrap[0],
+    launcher,
   );
   nodes.push(secondary);
   await secondary.qmp.execute('migrate-set-capabilities', X_COLO);
@@ -92,10 +102,17 @@ export async function startPair(
   nodes: LockstepProcess[],
   options: PairOptions = {},
 ): Promise<{ secondary: LockstepProcess; primary: LockstepProcess; port: number }> {
-  const { ram = '16M', multifd = 0, extra = [], wrap = [[], []], host = '127.0.0.1' } = options;
-  const { secondary, port } = await startSecondary(dir, nodes, options);
+  const {
+    ram = '16M',
+    multifd = 0,
+    extra = [],
+    wrap = [[], []],
+    host = '127.0.0.1',
+    launcher = 'sources',
+  } = options;
   const channels = multifd > 0 ? ['--multifd', String(multifd)] : [];
-  const primary = await startNode(
+  // both processes start at once (the primary needs the port only at migrate): one start-up less per pair
+  const starting = startNode(
     [
       'primary',
       '--qmp',
@@ -111,8 +128,15 @@ export async function startPair(
     ],
     join(dir, 'p.sock'),
     wrap[1],
+    launcher,
   );
-  nodes.push(primary);
+  // settled both ways, so that a started primary is on `nodes` (to be killed) even if the secondary failed
+  const [listening, started] = await Promise.allSettled([startSecondary(dir, nodes, options), starting]);
+  if (started.status === 'fulfilled') nodes.push(started.value);
+  if (listening.status === 'rejected') throw listening.reason;
+  if (started.status === 'rejected') throw started.reason;
+  const { secondary, port } = listening.value;
+  const primary = started.value;
   await migrate(primary, host, port);
   return { secondary, primary, port };
 }

@@ -3,6 +3,7 @@ import { ColoCache, GuestRam, PAGE_SIZE, Prng } from '../../../runtime/guest/ind
 /** A primary and a secondary after precopy: equal RAM, cache in COLO mode with an empty bitmap. */
 export function pairAfterPrecopy(pages: number, seed = 1) {
   const primary = new GuestRam(pages);
+  primary.touch(0, pages); // written through `bytes`
   new Prng(seed).fill(primary.bytes);
   const secondary = new GuestRam(pages);
   const cache = new ColoCache(secondary);
