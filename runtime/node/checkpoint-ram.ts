@@ -7,7 +7,9 @@ import type { RamSender } from './ram-sender.js';
 /**
  * ram.c:ram_save_complete for one checkpoint on the main channel: the dirty pages, both digests, EOF.
  * The VM is stopped: each batch is hashed while it is on its way (the digest frame still follows them),
- * from the data as sent (for scattered pages, the batch buffer they were just copied into).
+ * from the data as sent (for scattered pages, the batch buffer they were just copied into); from the
+ * first checkpoint on, the digest follows the guest's writes while it runs, so only the pages written
+ * since its last catch-up are hashed here.
  * @internal
  */
 export async function checkpointRam(node: NodeRuntime, sender: RamSender, blob: Uint8Array): Promise<void> {
@@ -56,6 +58,9 @@ async function finish(
   pages: number,
   bytes: number,
 ): Promise<void> {
+  // the VM is stopped and the table describes guest RAM: from here on it keeps up with the guest's writes
+  // while the guest runs (hashing off the pause path; QEMU hashes nothing)
+  node.ramDigest.followWrites(node.guest.dirty);
   const ram = node.ramDigest.value();
   bytes += await sender.frames([
     { kind: 'digest', subject: 'ram', sha256: ram },
