@@ -3,18 +3,17 @@
  * socket, two ways, interleaved in one process so both see the same load:
  * - `gather`: RamSender as it is (each batch's pages copied into a pooled 4 MiB buffer, one writev of
  *   header and buffer);
- * - `views`: no copy, each batch written as its header and one view of guest RAM per run of pages inside
- *   one cork/uncork (one writev of up to 1025 iovecs, the kernel copies straight from guest RAM).
+ * - `views`: RamSender's `views` option, no copy: each batch written as its header and one view of guest
+ *   RAM per run of pages inside one cork/uncork (one writev, the kernel copies straight from guest RAM).
  * The sink is another process that drops what it reads. Prints one JSON line: per round and way, the
  * sender's CPU ms (user + system) and wall ms for the checkpoint. `npx tsx bench/send-views.ts [rounds] [pages]`
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { GuestRam, PAGE_SIZE, Prng } from '../runtime/guest/index.js';
 import { RamSender } from '../runtime/node/ram-sender.js';
-import { flushed, write } from '../runtime/node/socket-write.js';
-import { encodeBatch, MAX_BATCH_PAGES } from '../runtime/wire/index.js';
+import { flushed } from '../runtime/node/socket-write.js';
 import { mean } from './stats.js';
 
 const ROUNDS = Number(process.argv[2] ?? 6);
@@ -26,25 +25,6 @@ async function sink(): Promise<{ port: number; stop(): void }> {
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   return { port: Number(line.toString().trim()), stop: () => child.kill() };
-}
-
-/** `views`: a batch as its header and one view of guest RAM per run of consecutive pages. */
-async function sendViews(socket: Socket, guest: GuestRam, pages: readonly number[]): Promise<void> {
-  const ram = guest.bytes;
-  const unused = Buffer.alloc(MAX_BATCH_PAGES * PAGE_SIZE); // encodeBatch checks the length only
-  for (let at = 0; at < pages.length; at += MAX_BATCH_PAGES) {
-    const group = pages.slice(at, at + MAX_BATCH_PAGES);
-    const [head] = encodeBatch(group, unused.subarray(0, group.length * PAGE_SIZE));
-    const chunks: Uint8Array[] = [head!];
-    for (let i = 0; i < group.length; ) {
-      let j = i + 1;
-      while (j < group.length && group[j] === group[j - 1]! + 1) j++;
-      chunks.push(new Uint8Array(ram.buffer, ram.byteOffset + group[i]! * PAGE_SIZE, (j - i) * PAGE_SIZE));
-      i = j;
-    }
-    await write(socket, chunks);
-  }
-  await flushed(socket);
 }
 
 async function timed(run: () => Promise<void>): Promise<{ cpuMs: number; wallMs: number }> {
@@ -69,14 +49,14 @@ try {
     const pick = new Set<number>();
     while (pick.size < PAGES) pick.add(prng.nextInt(guest.pageCount));
     const pages = [...pick].sort((a, b) => a - b);
-    const gather = async () => {
-      await sender.pages(pages);
+    const send = async (how: { views?: boolean } = {}) => {
+      await sender.pages(pages, undefined, how);
       await flushed(socket);
     };
+    const gather = () => send();
     const order = round % 2 === 0 ? (['gather', 'views'] as const) : (['views', 'gather'] as const);
     const line: Record<string, { cpuMs: number; wallMs: number }> = {};
-    for (const way of order)
-      line[way] = await timed(way === 'gather' ? gather : () => sendViews(socket, guest, pages));
+    for (const way of order) line[way] = await timed(way === 'gather' ? gather : () => send({ views: true }));
     rounds.push(line);
   }
   socket.destroy();
