@@ -16,6 +16,11 @@ function popcount(w: number): number {
 export class DirtyBitmap {
   /** The words, bit `i` is bit `i & 31` of word `i >>> 5`; bits past {@link DirtyBitmap.size} stay 0. */
   readonly words: Uint32Array;
+  /**
+   * Hears every {@link DirtyBitmap.set} after the bit is set (a guest store marks its page once the
+   * page holds what it wrote): e.g. a digest that keeps its page hashes current while the guest runs.
+   */
+  onSet: ((i: number) => void) | undefined;
 
   /** @param size number of pages (bits). */
   constructor(readonly size: number) {
@@ -31,6 +36,7 @@ export class DirtyBitmap {
   set(i: number): void {
     this.check(i);
     this.words[i >>> 5]! |= 1 << (i & 31);
+    this.onSet?.(i);
   }
 
   /** Clears page `i`. @throws LockstepError `page-out-of-range`. */

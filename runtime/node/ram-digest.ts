@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fail } from '../errors.js';
+import type { DirtyBitmap } from '../guest/index.js';
 
 const PAGE_SIZE = 4096;
 const PAGE_WORDS = PAGE_SIZE / 4;
@@ -9,6 +10,8 @@ const P = 0x01000193;
 const BLOCK_BITS = 9;
 /** Pages whose hashes one block of the digest's hash tree covers. @public */
 export const BLOCK_PAGES = 1 << BLOCK_BITS;
+/** Pages written since their hash was taken that {@link RamDigest.followWrites} lets wait before it hashes them. */
+const CATCH_UP_PAGES = 256;
 
 /**
  * A 64-bit hash of the page at word `base` of `words`, for page `page`, into `out[2 * slot]` and
@@ -64,6 +67,10 @@ function hashZeroPage(page: number, out: Uint32Array, slot: number): void {
  * The secondary hashes a checkpoint's pages as they arrive ({@link RamDigest.stage}) into a staging
  * table, and moves them into the digest when they reach guest RAM ({@link RamDigest.commit}, at the
  * flush), so the table always describes guest RAM and the hashing overlaps the transfer.
+ *
+ * The primary follows its guest's writes ({@link RamDigest.followWrites}): pages are hashed while the
+ * guest runs, a few hundred at a time, so a checkpoint's pause hashes only the pages written since the
+ * last catch-up, not every page it sends.
  * @public
  */
 export class RamDigest {
@@ -76,6 +83,12 @@ export class RamDigest {
   private pending: Uint8Array | undefined;
   /** A word-aligned page, for data that is not word-aligned (a page view into a socket chunk). */
   private scratch: Uint32Array | undefined;
+  /** The dirty log whose writes are followed ({@link RamDigest.followWrites}), if any. */
+  private followed: DirtyBitmap | undefined;
+  /** While following: 1 for a page written since its hash was taken (the table's hash may be stale). */
+  private stale: Uint8Array | undefined;
+  /** The pages marked in `stale` since the last catch-up (some may have been hashed since). */
+  private readonly staleList: number[] = [];
 
   /** SHA-256 of each block of {@link BLOCK_PAGES} pages' hashes, and which blocks changed since. */
   private readonly blockDigests: Buffer;
@@ -111,6 +124,8 @@ export class RamDigest {
       else for (let page = block * BLOCK_PAGES; page < end; page++) hashZeroPage(page, this.hashes, page);
     }
     this.changed.fill(1);
+    this.stale?.fill(0);
+    this.staleList.length = 0;
     this.busyMs += performance.now() - started;
   }
 
@@ -132,17 +147,64 @@ export class RamDigest {
         fail('pages-out-of-range', { message: 'page', actual: page, limit: count });
       hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
       this.changed[page >>> BLOCK_BITS] = 1;
+      if (this.stale) this.stale[page] = 0;
     }
   }
 
   /**
+   * From now on the table follows the guest's writes through its dirty log: every page marked dirty
+   * (which a guest store does once the page holds what it wrote) is hashed again from guest RAM, in
+   * batches of a few hundred pages while the guest runs, or by {@link RamDigest.catchUp}. Pages dirty
+   * now are taken as written. Valid while every write to this RAM marks its page in `dirty` (a write
+   * that does not, such as the secondary's flush, is not a guest store): then a page not written since
+   * its hash was taken needs no hashing at a checkpoint ({@link RamDigest.updateFrom} skips it). Calling
+   * it again with the same log changes nothing.
+   */
+  followWrites(dirty: DirtyBitmap): void {
+    if (this.followed === dirty) return;
+    if (this.followed) this.followed.onSet = undefined;
+    this.followed = dirty;
+    this.stale = new Uint8Array(this.ram.byteLength / PAGE_SIZE);
+    this.staleList.length = 0;
+    for (const page of dirty) this.written(page);
+    dirty.onSet = (page) => this.written(page);
+  }
+
+  /** Hashes, from guest RAM as it is now, every followed page written since its hash was taken. */
+  catchUp(): void {
+    const { stale, staleList } = this;
+    if (stale === undefined || staleList.length === 0) return;
+    const started = performance.now();
+    const words = this.words();
+    for (const page of staleList) {
+      if (stale[page] === 0) continue;
+      stale[page] = 0;
+      hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
+      this.changed[page >>> BLOCK_BITS] = 1;
+    }
+    staleList.length = 0;
+    this.busyMs += performance.now() - started;
+  }
+
+  private written(page: number): void {
+    const stale = this.stale!;
+    if (stale[page] === 1) return;
+    stale[page] = 1;
+    this.staleList.push(page);
+    if (this.staleList.length >= CATCH_UP_PAGES) this.catchUp();
+  }
+
+  /**
    * Re-hashes pages `indexes[i]` from `data` (page `i` of `data` is what page `indexes[i]` of RAM holds,
-   * e.g. a batch just copied out of RAM, still in the CPU's cache), straight into the digest.
+   * e.g. a batch just copied out of RAM, still in the CPU's cache), straight into the digest. While
+   * following the writes ({@link RamDigest.followWrites}), only the pages written since their hash was
+   * taken are hashed: the others' hashes already describe what `data` holds.
    */
   updateFrom(indexes: ArrayLike<number>, data: Uint8Array): void {
     const started = performance.now();
-    this.hashList(indexes, data, this.hashes);
-    for (let i = 0; i < indexes.length; i++) this.changed[indexes[i]! >>> BLOCK_BITS] = 1;
+    this.hashList(indexes, data, this.hashes, this.stale);
+    if (this.stale === undefined)
+      for (let i = 0; i < indexes.length; i++) this.changed[indexes[i]! >>> BLOCK_BITS] = 1;
     this.busyMs += performance.now() - started;
   }
 
@@ -241,6 +303,7 @@ export class RamDigest {
    * that changed since the last call are digested again (an idle checkpoint costs microseconds).
    */
   value(): Buffer {
+    this.catchUp();
     const started = performance.now();
     const table = new Uint8Array(this.hashes.buffer, this.hashes.byteOffset, this.hashes.byteLength);
     const blockBytes = BLOCK_PAGES * 8;
@@ -257,8 +320,16 @@ export class RamDigest {
     return digest;
   }
 
-  /** Hashes page `i` of `data` as page `indexes[i]` into `table` (any alignment of `data`). */
-  private hashList(indexes: ArrayLike<number>, data: Uint8Array, table: Uint32Array): void {
+  /**
+   * Hashes page `i` of `data` as page `indexes[i]` into `table` (any alignment of `data`). With `only`,
+   * just the pages it marks, clearing their marks and noting their blocks as changed.
+   */
+  private hashList(
+    indexes: ArrayLike<number>,
+    data: Uint8Array,
+    table: Uint32Array,
+    only?: Uint8Array,
+  ): void {
     const count = indexes.length;
     const pages = this.ram.byteLength / PAGE_SIZE;
     if (data.byteLength !== count * PAGE_SIZE)
@@ -273,16 +344,24 @@ export class RamDigest {
       if (!Number.isInteger(page) || page < 0 || page >= pages)
         fail('pages-out-of-range', { message: 'page', actual: page, limit: pages });
     }
-    if (data.byteOffset % 4 === 0) {
-      const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
-      for (let i = 0; i < count; i++) hashPage(words, i * PAGE_WORDS, indexes[i]!, table, indexes[i]!);
-      return;
-    }
-    this.scratch ??= new Uint32Array(PAGE_WORDS);
-    const bytes = new Uint8Array(this.scratch.buffer);
+    const aligned = data.byteOffset % 4 === 0;
+    if (!aligned) this.scratch ??= new Uint32Array(PAGE_WORDS);
+    const words = aligned
+      ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4)
+      : this.scratch!;
+    const bytes = aligned ? undefined : new Uint8Array(words.buffer);
     for (let i = 0; i < count; i++) {
-      bytes.set(data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
-      hashPage(this.scratch, 0, indexes[i]!, table, indexes[i]!);
+      const page = indexes[i]!;
+      if (only !== undefined) {
+        if (only[page] === 0) continue;
+        only[page] = 0;
+        this.changed[page >>> BLOCK_BITS] = 1;
+      }
+      if (bytes === undefined) hashPage(words, i * PAGE_WORDS, page, table, page);
+      else {
+        bytes.set(data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+        hashPage(words, 0, page, table, page);
+      }
     }
   }
 

@@ -48,6 +48,8 @@ export class RamSender {
   private next = 0;
   /** Guest RAM as one Buffer, for Buffer#copy into batch buffers. */
   private ram: Buffer | undefined;
+  /** A batch's worth of bytes never sent: encodeBatch's length check, when the data go as views. */
+  private unused: Buffer | undefined;
 
   constructor(
     private readonly link: Link,
@@ -69,15 +71,24 @@ export class RamSender {
    * called with each batch once it is handed to the socket, while it is being sent, with what went: the
    * normal pages and their data as sent (a view of guest RAM, or the batch buffer they were just copied
    * into, which is still in the CPU's cache: hashing it there is cheaper than reading guest RAM again),
-   * and the zero pages.
+   * and the zero pages. With `views` and no `sent` (a checkpoint: the VM stays stopped until every byte
+   * is in the kernel), a batch on the main channel is written as views of guest RAM, one per run of
+   * pages, in one writev: the kernel copies the pages straight from guest RAM (QEMU's iovecs), with no
+   * gather copy into a batch buffer first.
    */
   async pages(
     pages: readonly number[],
     sent?: (batch: readonly number[], what: SentBatch) => void,
+    { views = false }: { readonly views?: boolean } = {},
   ): Promise<number> {
     let bytes = 0;
+    const asViews = views && sent === undefined && this.link.multifd.length === 0;
     for (let at = 0; at < pages.length; at += MAX_BATCH_PAGES) {
       const group = pages.slice(at, at + MAX_BATCH_PAGES);
+      if (asViews) {
+        bytes += await this.viewsBatch(group);
+        continue;
+      }
       // batch() hands its chunks to the socket before it returns: `sent` overlaps their transfer
       const { written, what } = this.batch(group);
       sent?.(group, what);
@@ -140,6 +151,30 @@ export class RamSender {
     const { normal, zero } = this.split(group);
     const { data, release } = this.data(normal);
     return { written: this.send(normal, zero, data, release), what: { normal, zero, data } };
+  }
+
+  /** A batch on the main channel as its frame header and one view of guest RAM per run of its pages. */
+  private viewsBatch(group: readonly number[]): Promise<number> {
+    const { normal, zero } = this.split(group);
+    const chunks: Uint8Array[] = zero.map(encodeZero);
+    if (normal.length > 0) {
+      const bytes = this.guest.bytes;
+      this.unused ??= Buffer.alloc(MAX_BATCH_PAGES * PAGE_SIZE);
+      // encodeBatch checks the data's length only: the header is all that is taken from it
+      chunks.push(encodeBatch(normal, this.unused.subarray(0, normal.length * PAGE_SIZE))[0]!);
+      for (let i = 0; i < normal.length; ) {
+        const first = normal[i]!;
+        let end = i + 1;
+        while (end < normal.length && normal[end] === first + (end - i)) end++;
+        this.guest.page(first); // range checks with the guest's error
+        this.guest.page(normal[end - 1]!);
+        chunks.push(
+          new Uint8Array(bytes.buffer, bytes.byteOffset + first * PAGE_SIZE, (end - i) * PAGE_SIZE),
+        );
+        i = end;
+      }
+    }
+    return write(this.link.main, chunks);
   }
 
   private send(
