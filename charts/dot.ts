@@ -87,6 +87,32 @@ function drawnEdges(model: ChartModel, groups: readonly StateGroup[], view: Char
 }
 
 /**
+ * How a chart is laid out beyond its content. `spineStretch`: the least number of ranks a happy-path edge
+ * takes when it crosses a group box's border (1, Graphviz's default, draws it as short as it can). A
+ * longer edge lets its target sit beside the box, clear of the edges that leave the box with it;
+ * `layoutChart` (charts/layout.ts) picks the value.
+ * @public
+ */
+export interface DotLayout {
+  readonly spineStretch?: number;
+}
+
+/** The happy-path edges that cross a group box's border: their ends are not in the same boxes. @public */
+export function spineBorderEdges(model: ChartModel, groups: readonly StateGroup[]): Set<string> {
+  const boxesOf = (path: string) =>
+    groups
+      .filter((g) => g.members.includes(path))
+      .map((g) => g.id)
+      .join(' ');
+  const crossing = new Set<string>();
+  model.spine.slice(1).forEach((to, i) => {
+    const from = model.spine[i] ?? '';
+    if (boxesOf(from) !== boxesOf(to)) crossing.add(`${from}\n${to}`);
+  });
+  return crossing;
+}
+
+/**
  * Renders a chart as a Graphviz digraph. Nodes are keyed by their dotted path and labelled with their
  * QEMU name; every compound or parallel state is a `cluster_` subgraph (a multifd machine's main thread
  * and each channel are separate boxes), and so is every group {@link chartGroups} finds. The output
@@ -94,9 +120,11 @@ function drawnEdges(model: ChartModel, groups: readonly StateGroup[], view: Char
  * @example renderDot(loadChart('migration-source'), 'overview')
  * @public
  */
-export function renderDot(model: ChartModel, view: ChartView = 'overview'): string {
+export function renderDot(model: ChartModel, view: ChartView = 'overview', layout: DotLayout = {}): string {
   const { document } = model;
   const groups = chartGroups(model);
+  const stretch = layout.spineStretch ?? 1;
+  const stretched = stretch > 1 ? spineBorderEdges(model, groups) : new Set<string>();
   // one thread reads top to bottom; the regions of a parallel machine (multifd's main thread and channels)
   // are each read left to right and stacked, so the chart stays as wide as one region
   const rankdir = model.rootKind === 'parallel' ? 'LR' : 'TB';
@@ -170,6 +198,7 @@ export function renderDot(model: ChartModel, view: ChartView = 'overview'): stri
       `class=${dotString(`transition ${edge.fromGroup ? 'group-exit ' : ''}${pairs.join(' ')}`)}`,
       ...(edge.fromGroup ? [`ltail=${dotString(`cluster_${edge.fromGroup}`)}`, 'penwidth=1.6'] : []),
       ...(!edge.fromGroup && spinePairs.has(`${edge.from}\n${edge.to}`) ? ['weight=20', 'penwidth=2'] : []),
+      ...(!edge.fromGroup && stretched.has(`${edge.from}\n${edge.to}`) ? [`minlen=${stretch}`] : []),
     ];
     lines.push(`  ${dotString(edge.from)} -> ${dotString(edge.to)} [${attrs.join(', ')}];`);
   }

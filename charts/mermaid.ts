@@ -25,7 +25,8 @@ const groupId = (group: StateGroup): string => `g_${group.id.slice('group-'.leng
  * with its QEMU name as a quoted label; compound states become composite states (the children of a
  * parallel state separated by `--`, so GitHub draws them as concurrent regions), and so does every group
  * {@link chartGroups} finds: its shared exits are drawn once, from the composite. Every other transition
- * is a line of its own, written in the innermost block that holds both ends.
+ * is a line of its own; all transitions come last, at the top level, so each state stays in the block that
+ * declares it.
  * @public
  */
 export function renderMermaid(model: ChartModel): string {
@@ -43,29 +44,17 @@ export function renderMermaid(model: ChartModel): string {
     container.set(state, innermost ? innermost.id : parentOf(state));
   }
   for (const g of groups) container.set(g.id, g.within ?? g.parent);
-  const chain = (key: string): string[] => {
-    const out: string[] = [];
-    for (let at = container.get(key); at !== undefined && at !== ''; at = container.get(at)) out.unshift(at);
-    return out;
-  };
-  /** The innermost block holding both ends: a transition written there nests correctly in Mermaid. */
-  const blockOf = (from: string, to: string): string => {
-    const a = chain(from);
-    const b = chain(to);
-    let n = 0;
-    while (n < a.length && n < b.length && a[n] === b[n]) n++;
-    return a[n - 1] ?? '';
-  };
-  const edges = new Map<string, string[]>();
-  const addEdge = (block: string, line: string) => edges.set(block, [...(edges.get(block) ?? []), line]);
+  // Every transition is written at the top level, after all blocks: Mermaid moves a state into the block
+  // where a transition names it, so an edge written inside an outer box would pull its ends out of an inner
+  // box (rendered with mermaid 12, "on multifd-send-error" then held only device)
+  const edges: string[] = [];
   for (const t of document.transitions) {
     const group = groupDrawing(groups, t);
     const label = escapeText(edgeLabel(t.event, t.guard));
-    if (group) {
-      const line = `${groupId(group)} --> ${mermaidId(t.to)} : ${label}`;
-      const block = blockOf(group.id, t.to);
-      if (!(edges.get(block) ?? []).includes(line)) addEdge(block, line);
-    } else addEdge(blockOf(t.from, t.to), `${mermaidId(t.from)} --> ${mermaidId(t.to)} : ${label}`);
+    const line = group
+      ? `${groupId(group)} --> ${mermaidId(t.to)} : ${label}`
+      : `${mermaidId(t.from)} --> ${mermaidId(t.to)} : ${label}`;
+    if (!group || !edges.includes(line)) edges.push(line);
   }
   const block = (parent: string, group: StateGroup | null, kind: string, indent: string): void => {
     const key = group ? group.id : parent;
@@ -90,7 +79,6 @@ export function renderMermaid(model: ChartModel): string {
     });
     const initial = group ? undefined : model.initials[parent];
     if (initial) lines.push(`${indent}[*] --> ${mermaidId(initial)}`);
-    for (const line of edges.get(key) ?? []) lines.push(`${indent}${line}`);
     for (const child of children)
       if (model.kinds[child] === 'final') lines.push(`${indent}${mermaidId(child)} --> [*]`);
   };
@@ -102,5 +90,6 @@ export function renderMermaid(model: ChartModel): string {
   } else {
     block('', null, model.rootKind, '  ');
   }
+  for (const line of edges) lines.push(`  ${line}`);
   return `${lines.join('\n')}\n`;
 }

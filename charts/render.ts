@@ -1,11 +1,10 @@
 import type { MachineName } from '../machines/index.js';
 import { formatChartJson } from './chart-json.js';
 import type { ChartView } from './dot.js';
-import { renderDot } from './dot.js';
+import { layoutChart } from './layout.js';
 import { renderMermaid } from './mermaid.js';
 import type { ChartOptions } from './model.js';
 import { loadChart } from './model.js';
-import { renderSvg } from './svg.js';
 
 /** The output formats of `lockstep chart`. @public */
 export const CHART_FORMATS = ['mermaid', 'dot', 'svg', 'json'] as const;
@@ -39,9 +38,9 @@ export async function renderChart(name: MachineName, options: RenderOptions = {}
     case 'mermaid':
       return renderMermaid(model);
     case 'dot':
-      return renderDot(model, options.view);
+      return (await layoutChart(model, options.view)).dot;
     case 'svg':
-      return renderSvg(renderDot(model, options.view));
+      return (await layoutChart(model, options.view)).svg;
     case 'json':
       return formatChartJson(model.document);
   }
