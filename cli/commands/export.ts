@@ -4,9 +4,10 @@ import { exportPromela, PROMELA_PROPERTIES, promelaPropertyNumber } from '../../
 import { type CrossCheck, crossCheckExport, spinAvailable } from '../../model/spin/index.js';
 import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
 import { type CliIo, checkOutputFile, writeOutputFile } from '../io.js';
+import { runExportSwarm, type SwarmFlags, swarmLines, swarmOptions } from './export-swarm.js';
 import { type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
-interface ExportFlags extends ModelFlags {
+interface ExportFlags extends ModelFlags, SwarmFlags {
   readonly out?: string;
   readonly spin?: true;
   readonly json?: true;
@@ -26,6 +27,14 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
       `--out: the file name may use letters, digits, '.', '-' and '_' only, got "${basename(file)}"`,
     );
   checkOutputFile('--out', file);
+  if (flags.spin && flags.swarm !== undefined)
+    throw new UsageError('--spin (exhaustive, compared) and --swarm (bitstate) are separate runs: give one');
+  if (
+    flags.swarm === undefined &&
+    (flags.bits ?? flags.hashes ?? flags.parallel ?? flags.depth) !== undefined
+  )
+    throw new UsageError('--bits, --hashes, --depth and --parallel go with --swarm <jobs>');
+  const swarm = flags.swarm === undefined ? null : swarmOptions(flags);
   const model = exportPromela(options, tablesFile);
   await writeOutputFile('--out', file, model.text);
   await writeOutputFile('--out', join(dirname(file), tablesFile), model.tables);
@@ -45,8 +54,11 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     spin = await crossCheckExport(options, model); // the very text and tables just written
     if (!spin.agree) setExit(EXIT_FAILURE);
   }
+  const swarmReport = swarm ? await runExportSwarm(model, swarm, setExit) : null;
   if (flags.json) {
-    io.stdout(`${JSON.stringify(spin ? { ...summary, spin } : summary)}\n`);
+    io.stdout(
+      `${JSON.stringify({ ...summary, ...(spin ? { spin } : {}), ...(swarmReport ? { swarm: swarmReport } : {}) })}\n`,
+    );
     return;
   }
   const lines = [
@@ -63,6 +75,7 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
       spin.agree ? 'spin and lockstep agree' : 'spin and lockstep DISAGREE',
     );
   }
+  if (swarmReport) lines.push(...swarmLines(swarmReport));
   io.stdout(`${lines.join('\n')}\n`);
 }
 
@@ -81,6 +94,14 @@ export function registerExportCommand(program: Command, io: CliIo, setExit: (cod
       '--spin',
       'also run Spin on it and compare states and verdicts with lockstep (exit 1 if they differ)',
     )
+    .option(
+      '--swarm <jobs>',
+      'run pan in bitstate mode, <jobs> diversified runs per property (incomplete: exit 1 on a violation, else 3)',
+    )
+    .option('--bits <w>', 'with --swarm: log2 of the bitstate array in bits, pan -w (default 24)')
+    .option('--hashes <k>', 'with --swarm: bits set per state, pan -k (default 3)')
+    .option('--depth <n>', "with --swarm: pan's depth limit, pan -m (default 1000000)")
+    .option('--parallel <n>', 'with --swarm: pan processes at once (default 2)')
     .option('--json', 'print one JSON object')
     .action(async (format: string, flags: ExportFlags) => runExport(io, format, flags, setExit));
 }

@@ -35,6 +35,8 @@ export function runReducedBfs<S, A>(
   let complete = true;
   const out: A[] = [];
   const succ: (S | null | typeof PENDING)[] = [];
+  // the ample set's successor fingerprints, hashed once by the proviso and reused when it holds
+  let chosenFp = new Uint32Array(64);
   search: while (frontier.length > 0) {
     if (depth >= options.maxDepth) {
       complete = false;
@@ -59,7 +61,9 @@ export function runReducedBfs<S, A>(
         return t as S | null;
       };
       let chosen = out.length > 0 ? ample(s, out, successor) : null;
-      if (chosen !== null && !allAhead(ctx, seen, nextSeen, successor, chosen)) chosen = null;
+      if (chosen !== null && chosenFp.length < 2 * chosen.length)
+        chosenFp = new Uint32Array(4 * chosen.length);
+      if (chosen !== null && !allAhead(ctx, seen, nextSeen, successor, chosen, chosenFp)) chosen = null;
       if (chosen === null) {
         let enabled = 0;
         for (let k = 0; k < out.length; k++) if (successor(k) !== null) enabled++;
@@ -71,11 +75,20 @@ export function runReducedBfs<S, A>(
         const t = successor(k);
         if (t === null) continue;
         transitions++;
-        ctx.hash(t);
-        if (!seen.add(fp[0]!, fp[1]!)) continue;
+        let hi: number;
+        let lo: number;
+        if (chosen === null) {
+          ctx.hash(t);
+          hi = fp[0]!;
+          lo = fp[1]!;
+        } else {
+          hi = chosenFp[2 * j]!;
+          lo = chosenFp[2 * j + 1]!;
+        }
+        if (!seen.add(hi, lo)) continue;
         ctx.check(t, traceOf(links.push(id, k)));
         next.push(t);
-        nextSeen.add(fp[0]!, fp[1]!);
+        nextSeen.add(hi, lo);
         if (seen.size >= options.maxStates) {
           complete = false;
           break search;
@@ -101,20 +114,26 @@ export function runReducedBfs<S, A>(
 /** A successor not computed yet. */
 const PENDING: unique symbol = Symbol('pending');
 
-/** C3 for BFS: every successor the ample set leads to is new or in the next level (a larger id). */
+/**
+ * C3 for BFS: every successor the ample set leads to is new or in the next level (a larger id). The
+ * j-th chosen successor's fingerprint is left in `fps[2j]`, `fps[2j + 1]` for the expansion.
+ */
 function allAhead<S, A>(
   ctx: RunContext<S, A>,
   seen: FingerprintSet,
   nextSeen: FingerprintSet,
   successor: (k: number) => S | null,
   chosen: readonly number[],
+  fps: Uint32Array,
 ): boolean {
   const fp = ctx.fp;
-  for (const k of chosen) {
-    const t = successor(k);
+  for (let j = 0; j < chosen.length; j++) {
+    const t = successor(chosen[j]!);
     if (t === null) return false;
     ctx.hash(t);
     if (seen.has(fp[0]!, fp[1]!) && !nextSeen.has(fp[0]!, fp[1]!)) return false;
+    fps[2 * j] = fp[0]!;
+    fps[2 * j + 1] = fp[1]!;
   }
   return true;
 }

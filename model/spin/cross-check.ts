@@ -6,6 +6,7 @@ import {
   type PromelaProperty,
   promelaPropertyNumber,
 } from '../promela/index.js';
+import { machinery } from './machinery.js';
 import { buildPan, type PanResult, removePan, runPan } from './run-spin.js';
 
 /** lockstep and Spin on one configuration: distinct states and each property's verdict. @public */
@@ -20,15 +21,6 @@ export interface CrossCheck {
   readonly problems: readonly string[];
   /** Same state count, same verdicts, no problem. */
   readonly agree: boolean;
-}
-
-/** What a failed assertion of the generated machinery means (model/promela/glue.ts). */
-function machinery(assertion: string | null): string | null {
-  if (assertion === null) return null;
-  if (assertion.includes('tNext>=0')) return `a node transition the export never compiled ${assertion}`;
-  if (/<8\)/.test(assertion)) return `a link queue over its capacity ${assertion}`;
-  if (/tE[01]<0/.test(assertion)) return `an effect the glue cannot book ${assertion}`;
-  return null;
 }
 
 /**

@@ -5,3 +5,4 @@
 
 export { type CrossCheck, crossCheck, crossCheckExport } from './cross-check.js';
 export { buildPan, type PanBuild, type PanResult, removePan, runPan, spinAvailable } from './run-spin.js';
+export { runSwarm, type SwarmOptions, type SwarmReport, type SwarmRun, type SwarmVerdict } from './swarm.js';

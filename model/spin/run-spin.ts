@@ -46,6 +46,8 @@ export interface PanResult {
   readonly seconds: number;
   /** Spin did not finish the search (an error stopped it, or a limit). */
   readonly partial: boolean;
+  /** Bitstate runs only: bits of the hash array per stored state (Spin: "best if > 100"); null otherwise. */
+  readonly hashFactor: number | null;
 }
 
 /** A model compiled by spin -a and gcc, ready to run. @public */
@@ -106,21 +108,24 @@ const number = (text: string, pattern: RegExp): number => {
  * Runs pan with property `prop` asserted (0: none, a pure count; see promelaPropertyNumber) and parses
  * its report. The depth limit is 10^6 (pan allocates its stack for it: 10^7 costs ~0.45 s per run).
  * pan stops at the first error, so `errors > 0` comes with a partial count and the failed `assertion`.
+ * `cwd` is where pan writes its trail (`colo.pml.trail`): runs side by side need one folder each.
  * @public
  */
 export async function runPan(
   build: PanBuild,
   prop: number,
   args: readonly string[] = [],
+  cwd: string = build.dir,
 ): Promise<PanResult> {
   const start = performance.now();
   const stdout = await run(build.pan, ['-m1000000', ...args], {
-    cwd: build.dir,
+    cwd,
     env: { ...process.env, LOCKSTEP_PROP: String(prop) },
     timeout: TIMEOUT_MS.search,
   });
   const seconds = (performance.now() - start) / 1000;
   const errors = number(stdout, /errors: (\d+)/);
+  const factor = /hash factor: ([\d.e+]+)/.exec(stdout);
   return {
     assertion: /assertion violated (.*?) \(at depth/.exec(stdout)?.[1] ?? null,
     states: number(stdout, /(\d+) states, stored/),
@@ -130,5 +135,6 @@ export async function runPan(
     vectorBytes: number(stdout, /State-vector (\d+) byte/),
     seconds,
     partial: errors > 0 || /Search not completed|max search depth too small/.test(stdout),
+    hashFactor: factor ? Number(factor[1]) : null,
   };
 }

@@ -1,0 +1,65 @@
+import { COLO_PROPERTIES, type PromelaExport } from '../../model/index.js';
+import { runSwarm, type SwarmReport, spinAvailable } from '../../model/spin/index.js';
+import { EXIT_FAILURE, EXIT_INCOMPLETE } from '../errors.js';
+import { integer } from './model-options.js';
+
+/** The swarm flags of `lockstep export promela`. */
+export interface SwarmFlags {
+  readonly swarm?: string;
+  readonly bits?: string;
+  readonly hashes?: string;
+  readonly parallel?: string;
+  readonly depth?: string;
+}
+
+const isFinding = (property: string): boolean =>
+  COLO_PROPERTIES.find((p) => p.name === property)?.counts === 'finding';
+
+/** The flags as swarm options, checked before the export's search (a typo costs nothing). */
+export function swarmOptions(flags: SwarmFlags) {
+  return {
+    jobs: integer('swarm', flags.swarm, 1, 1, 1000),
+    bits: integer('bits', flags.bits, 24, 10, 34),
+    hashes: integer('hashes', flags.hashes, 3, 1, 32),
+    parallel: integer('parallel', flags.parallel, 2, 1, 256),
+    depth: integer('depth', flags.depth, 1_000_000, 100, 100_000_000),
+  };
+}
+
+/**
+ * Runs the swarm on the export just written and sets the exit code: 1 for a violation (a finding such
+ * as split-brain does not count), 1 for a problem of the export, else 3: bitstate never proves.
+ */
+export async function runExportSwarm(
+  model: PromelaExport,
+  options: ReturnType<typeof swarmOptions>,
+  setExit: (code: number) => void,
+): Promise<SwarmReport> {
+  if (!(await spinAvailable()))
+    throw new Error('--swarm needs spin and gcc on the PATH (Debian: apt-get install spin gcc)');
+  const report = await runSwarm(model, options);
+  const violated = report.verdicts.some((v) => v.verdict === 'violated' && !isFinding(v.property));
+  setExit(violated || report.problems.length > 0 ? EXIT_FAILURE : EXIT_INCOMPLETE);
+  return report;
+}
+
+/** The swarm's report as lines for the terminal. */
+export function swarmLines(report: SwarmReport): string[] {
+  const percent = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(1)}%`);
+  const worst = Math.max(0, ...report.runs.map((r) => r.omission));
+  return [
+    `swarm: ${report.runs.length} bitstate runs of pan (${report.build.flags.join(' ')}), ${report.seconds.toFixed(1)} s; lockstep's search counted ${report.known ?? 'an unknown number of'} states`,
+    ...report.verdicts.map((v) => {
+      const text =
+        v.verdict === 'violated'
+          ? `${isFinding(v.property) ? 'FINDING' : 'VIOLATED'} in ${v.violatedIn} of ${v.runs} runs`
+          : `not found (bitstate: incomplete), ${v.runs} runs`;
+      return `  ${v.property}: ${text}; best run ${v.bestStates} states (${percent(v.coverage)} of lockstep's)`;
+    }),
+    `  highest omission estimate at a run's end: ${worst.toExponential(2)} per new state`,
+    ...(report.runs.some((r) => r.truncated)
+      ? ['  some runs hit the depth limit (--depth): paths were cut off']
+      : []),
+    ...report.problems.map((p) => `problem: ${p}`),
+  ];
+}

@@ -1,0 +1,191 @@
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import {
+  PROMELA_PROPERTIES,
+  type PromelaExport,
+  type PromelaProperty,
+  promelaPropertyNumber,
+} from '../promela/index.js';
+import { machinery } from './machinery.js';
+import { buildPan, type PanBuild, removePan, runPan } from './run-spin.js';
+
+/** How a swarm of bitstate runs is made. @public */
+export interface SwarmOptions {
+  /** pan runs per property, each diversified (hash seed, transition order, direction). */
+  readonly jobs: number;
+  /** log2 of the bitstate array in bits (pan -w); default 24 (2 MiB). */
+  readonly bits?: number;
+  /** Bits set per state (pan -k); default 3. */
+  readonly hashes?: number;
+  /** pan's depth limit (-m; its DFS stack is allocated for it); default 10^6. */
+  readonly depth?: number;
+  /** pan processes at once; default the machine's parallelism. */
+  readonly parallel?: number;
+  /** The properties to search for; default every one of PROMELA_PROPERTIES. */
+  readonly properties?: readonly PromelaProperty[];
+}
+
+/** One pan run of a swarm. @public */
+export interface SwarmRun {
+  readonly property: PromelaProperty;
+  readonly job: number;
+  /** pan's options for this run: the same build and these options repeat it (also on another host). */
+  readonly args: readonly string[];
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  /** Bits of the array per stored state (Spin: "best if > 100"). */
+  readonly hashFactor: number | null;
+  /**
+   * Estimated probability that a new state met at the end of this run was taken for a visited one and
+   * pruned: (1 - e^(-k n / m))^k for n stored states, m bits and k bits per state.
+   */
+  readonly omission: number;
+  /** The run hit pan's depth limit: it cut paths off, beyond what bitstate already prunes. */
+  readonly truncated: boolean;
+  /** This run's assertion for the property failed. */
+  readonly violated: boolean;
+  /** An assertion of the export's own machinery failed (not a verdict; see model/spin/machinery.ts). */
+  readonly problem: string | null;
+  readonly seconds: number;
+}
+
+/** A property's verdict from a swarm: bitstate search never proves, so at best "not found". @public */
+export interface SwarmVerdict {
+  readonly property: PromelaProperty;
+  readonly verdict: 'violated' | 'not-found';
+  /** Always false: a bitstate search may prune states it never visited. */
+  readonly complete: false;
+  readonly runs: number;
+  /** Runs that found a violation. */
+  readonly violatedIn: number;
+  /** The most states one run stored (runs overlap: their sum says nothing). */
+  readonly bestStates: number;
+  /**
+   * bestStates over the states lockstep's complete search of the same configuration counted (the search
+   * that compiled the export's tables), or null when that search was not complete.
+   */
+  readonly coverage: number | null;
+}
+
+/** What a swarm found. @public */
+export interface SwarmReport {
+  /** The compile flags of the one pan every run uses. */
+  readonly build: { readonly flags: readonly string[]; readonly seconds: number };
+  /** States of lockstep's search for the export (its tables), when complete; else null. */
+  readonly known: number | null;
+  readonly runs: readonly SwarmRun[];
+  readonly verdicts: readonly SwarmVerdict[];
+  /** Failed assertions of the export's machinery, once each. */
+  readonly problems: readonly string[];
+  /** Always false: see {@link SwarmVerdict.complete}. */
+  readonly complete: false;
+  readonly seconds: number;
+}
+
+/** Bitstate, with the transition order randomised by each run's -RS seed (Spin's swarm recipe). */
+const SWARM_FLAGS = ['-DBITSTATE', '-DT_RAND'] as const;
+
+/** The diversification of run `job`: its random seed, hash seed and, every other run, reversed order. */
+function panArgs(job: number, bits: number, hashes: number, depth: number): string[] {
+  const args = [`-m${depth}`, `-w${bits}`, `-k${hashes}`, `-RS${job + 1}`, `-h${job % 500}`, '-n'];
+  if (job % 2 === 1) args.push('-t_reverse');
+  return args;
+}
+
+/** (1 - e^(-k n / m))^k: the chance a new state's k bits are all set already. */
+const omission = (states: number, bits: number, hashes: number): number =>
+  (1 - Math.exp((-hashes * states) / 2 ** bits)) ** hashes;
+
+/**
+ * Runs pan in bitstate mode on an export as a local swarm: `jobs` diversified runs per property (pan
+ * -RS seed with -DT_RAND, -h hash seed, -t_reverse on odd jobs; -w, -k and -m as asked), `parallel` at
+ * a time, each in its own
+ * folder (its trail). The verdict is `violated` when any run's assertion failed, else `not-found`:
+ * never `holds`, since bitstate search is incomplete; each run reports its states and its omission
+ * estimate, and the best run's states are set against lockstep's count.
+ * @example
+ * ```ts
+ * const report = await runSwarm(exportPromela({ multifd: 2 }), { jobs: 4, bits: 22 });
+ * report.verdicts.find((v) => v.property === 'deadlock')?.verdict; // 'violated' or 'not-found'
+ * ```
+ * @public
+ */
+export async function runSwarm(model: PromelaExport, options: SwarmOptions): Promise<SwarmReport> {
+  const bits = options.bits ?? 24;
+  const hashes = options.hashes ?? 3;
+  const depth = options.depth ?? 1_000_000;
+  const parallel = Math.max(1, options.parallel ?? availableParallelism());
+  const properties = options.properties ?? PROMELA_PROPERTIES;
+  const start = performance.now();
+  const build = await buildPan(model, SWARM_FLAGS);
+  const tasks = properties.flatMap((property) =>
+    Array.from({ length: options.jobs }, (_, job) => ({ property, job })),
+  );
+  const runs: SwarmRun[] = [];
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < tasks.length) {
+        const task = tasks[next++]!;
+        runs.push(await swarmRun(build, task, panArgs(task.job, bits, hashes, depth), { bits, hashes }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, tasks.length) }, worker));
+  } finally {
+    await removePan(build);
+  }
+  runs.sort((a, b) => properties.indexOf(a.property) - properties.indexOf(b.property) || a.job - b.job);
+  const known = model.report.complete ? model.report.states : null;
+  const verdicts = properties.map((property): SwarmVerdict => {
+    const mine = runs.filter((r) => r.property === property);
+    const violatedIn = mine.filter((r) => r.violated).length;
+    const bestStates = Math.max(0, ...mine.map((r) => r.states));
+    return {
+      property,
+      verdict: violatedIn > 0 ? 'violated' : 'not-found',
+      complete: false,
+      runs: mine.length,
+      violatedIn,
+      bestStates,
+      coverage: known ? bestStates / known : null,
+    };
+  });
+  const problems = [...new Set(runs.flatMap((r) => (r.problem ? [r.problem] : [])))];
+  return {
+    build: { flags: SWARM_FLAGS, seconds: build.buildSeconds },
+    known,
+    runs,
+    verdicts,
+    problems,
+    complete: false,
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+async function swarmRun(
+  build: PanBuild,
+  { property, job }: { property: PromelaProperty; job: number },
+  args: readonly string[],
+  { bits, hashes }: { bits: number; hashes: number },
+): Promise<SwarmRun> {
+  const cwd = join(build.dir, `${property}-${job}`);
+  await mkdir(cwd);
+  const result = await runPan(build, promelaPropertyNumber(property), args, cwd);
+  const problem = machinery(result.assertion);
+  return {
+    property,
+    job,
+    args,
+    states: result.states,
+    transitions: result.transitions,
+    depth: result.depth,
+    hashFactor: result.hashFactor,
+    omission: omission(result.states, bits, hashes),
+    truncated: result.errors === 0 && result.partial,
+    violated: result.errors > 0 && problem === null,
+    problem,
+    seconds: result.seconds,
+  };
+}

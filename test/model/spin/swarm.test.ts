@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../cli/main.js';
+import type { SwarmReport } from '../../../model/spin/index.js';
+import { requireSpin } from './support.js';
+
+async function run(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { code, out, err };
+}
+
+// A bitstate swarm is incomplete by construction: with a hash array too small for the 4,572 states of
+// the plain configuration, runs prune states, and the verdicts must say so (never "holds", exit 3).
+describe('lockstep export promela --swarm', () => {
+  let dir = '';
+  beforeAll(async () => {
+    await requireSpin();
+    dir = await mkdtemp(join(tmpdir(), 'lockstep-swarm-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('reports bitstate verdicts as incomplete, with coverage and omission per run', async () => {
+    const out = join(dir, 'colo.pml');
+    const { code, out: text } = await run([
+      'export',
+      'promela',
+      '--out',
+      out,
+      '--swarm',
+      '2',
+      '--bits',
+      '12',
+      '--json',
+    ]);
+    const { states, swarm } = JSON.parse(text) as { states: number; swarm: SwarmReport };
+    expect(code).toBe(3); // split-brain is a finding; nothing else found, nothing proven
+    expect(swarm.complete).toBe(false);
+    expect(swarm.known).toBe(states);
+    expect(swarm.runs).toHaveLength(2 * swarm.verdicts.length);
+    // diversified: the two runs of a property do not share options
+    expect(swarm.runs[0]!.args).not.toEqual(swarm.runs[1]!.args);
+    const verdict = (p: string) => swarm.verdicts.find((v) => v.property === p)!;
+    expect(verdict('split-brain').verdict).toBe('violated');
+    expect(verdict('output-commit')).toMatchObject({ verdict: 'not-found', complete: false });
+    // 4096 bits for 4,572 states: states are pruned, and the estimate says it was likely
+    const full = swarm.runs.filter((r) => !r.violated);
+    for (const r of full) {
+      expect(r.truncated).toBe(false);
+      expect(r.states).toBeLessThan(states);
+      expect(r.omission).toBeGreaterThan(0.1);
+    }
+    expect(verdict('output-commit').coverage).toBeLessThan(1);
+  }, 120_000);
+
+  it('refuses swarm options without --swarm, and --swarm beside --spin, with exit 2', async () => {
+    const out = join(dir, 'refused.pml');
+    const lone = await run(['export', 'promela', '--out', out, '--bits', '20']);
+    expect(lone.code).toBe(2);
+    expect(lone.err).toContain('go with --swarm');
+    const both = await run(['export', 'promela', '--out', out, '--spin', '--swarm', '2']);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('separate runs');
+    const bad = await run(['export', 'promela', '--out', out, '--swarm', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--swarm must be an integer from 1');
+  });
+});
