@@ -95,13 +95,13 @@ export class RamDigest {
   private readonly changed: Uint8Array;
 
   /**
-   * @param written false for a block of {@link BLOCK_PAGES} pages that is known to be all zeroes (guest
+   * @param blockWritten false for a block of {@link BLOCK_PAGES} pages that is known to be all zeroes (guest
    *   RAM's chunks never written): its pages' hashes are computed without reading RAM, so a lazily
    *   allocated guest stays unallocated (default: every block is read).
    */
   constructor(
     private readonly ram: Uint8Array,
-    private readonly written: (block: number) => boolean = () => true,
+    private readonly blockWritten: (block: number) => boolean = () => true,
   ) {
     const pages = ram.byteLength / PAGE_SIZE;
     this.hashes = new Uint32Array(pages * 2);
@@ -118,7 +118,7 @@ export class RamDigest {
     const pages = this.ram.byteLength / PAGE_SIZE;
     for (let block = 0; block * BLOCK_PAGES < pages; block++) {
       const end = Math.min(pages, (block + 1) * BLOCK_PAGES);
-      if (this.written(block))
+      if (this.blockWritten(block))
         for (let page = block * BLOCK_PAGES; page < end; page++)
           hashPage(words, page * PAGE_WORDS, page, this.hashes, page);
       else for (let page = block * BLOCK_PAGES; page < end; page++) hashZeroPage(page, this.hashes, page);
