@@ -3,6 +3,7 @@
 #   qemu-system-x86_64  test/conformance/scenarios, runtime/qmp differential tests (Debian's QEMU 7.2)
 #   chromium            test/view (driven headless through playwright-core; CHROMIUM_PATH overrides)
 #   spin, gcc           test/model/spin (the Promela cross-check)
+#   openssl             test/faults/tls-* (makes the test CA and certificates)
 # Idempotent: when everything is there it prints nothing and exits 0. When something is missing it installs
 # the Debian packages with apt-get as root (or through sudo without a password); otherwise it names what is
 # missing and the command that installs it, and exits 1.
@@ -13,6 +14,7 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || missing+=(qemu-system-x86)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v spin >/dev/null 2>&1 || missing+=(spin)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 install="apt-get install -y --no-install-recommends ${missing[*]}"
