@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QmpClient } from '../../conformance/qmp/client.js';
+import type { QmpClient } from '../../conformance/qmp/client.js';
 import { QmpError } from '../../conformance/qmp/errors.js';
 import type { QmpEvent } from '../../conformance/qmp/wire.js';
 import { checkTrace, splitLog, TraceChecker } from '../../conformance/trace/index.js';
 import { PROFILES, type ProfileName, QEMU_7_2 } from '../../machines/profiles.js';
-import { type LockstepNode, startNode } from '../../runtime/host/index.js';
 import { fixture } from './support/fixtures.js';
+import { startQmpNode } from './support/qmp-node.js';
 
 /**
  * The COLO manual's by-hand bring-up (seeds/002, "Usage"), two processes driven over QMP only, in the
@@ -50,25 +50,8 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function startSide(
-  dir: string,
-  role: 'primary' | 'secondary',
-  profile: ProfileName,
-): Promise<{ node: LockstepNode; qmp: QmpClient; log: string }> {
-  const path = join(dir, `${role}.qmp`);
-  const node = await startNode({
-    role,
-    profile,
-    logPath: join(dir, `${role}.log.jsonl`),
-    ram: '4M',
-    qmp: { path },
-    ...(role === 'secondary' ? { listen: '127.0.0.1:0' } : {}),
-  });
-  cleanup.push(() => node.stop());
-  const log = join(dir, `${role}.qmp.jsonl`);
-  const qmp = await QmpClient.connect({ path }, { recordTo: log, timeoutMs: WAIT_MS });
-  cleanup.push(() => qmp.close());
-  return { node, qmp, log };
+function startSide(dir: string, role: 'primary' | 'secondary', profile: ProfileName) {
+  return startQmpNode(dir, role, profile, cleanup, WAIT_MS);
 }
 
 describe('the by-hand COLO bring-up (COLO manual order, QMP only)', () => {

@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QmpClient } from '../../conformance/qmp/client.js';
+import type { QmpClient } from '../../conformance/qmp/client.js';
 import type { QmpEvent } from '../../conformance/qmp/wire.js';
 import { checkTrace, splitLog } from '../../conformance/trace/index.js';
 import { QEMU_7_2 } from '../../machines/profiles.js';
-import { startNode } from '../../runtime/host/index.js';
 import { fixture } from './support/fixtures.js';
+import { startQmpNode } from './support/qmp-node.js';
 
 /**
  * The order of a precopy's events as QEMU 7.2 emits them (recorded runs in test/conformance/fixtures):
@@ -77,19 +77,9 @@ describe('precopy event order', () => {
       const clients: Record<'primary' | 'secondary', QmpClient> = {} as never;
       let port = 0;
       for (const role of ['secondary', 'primary'] as const) {
-        const path = join(dir, `${role}.qmp`);
-        const node = await startNode({
-          role,
-          profile,
-          logPath: join(dir, `${role}.log.jsonl`),
-          ram: '4M',
-          qmp: { path },
-          ...(role === 'secondary' ? { listen: '127.0.0.1:0' } : {}),
-        });
-        cleanup.push(() => node.stop());
+        const { node, qmp } = await startQmpNode(dir, role, profile, cleanup);
         if (role === 'secondary') port = node.migrationAddress!.port;
-        clients[role] = await QmpClient.connect({ path }, { recordTo: join(dir, `${role}.qmp.jsonl`) });
-        cleanup.push(() => clients[role].close());
+        clients[role] = qmp;
       }
       const events = { capabilities: [{ capability: 'events', state: true }] };
       await clients.secondary.execute('migrate-set-capabilities', events);
