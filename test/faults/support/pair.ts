@@ -54,20 +54,25 @@ export interface PairOptions {
   readonly launcher?: Launcher;
 }
 
+/** The options with their defaults, and the multifd flags both nodes get. */
+function pairSettings({
+  ram = '16M',
+  multifd = 0,
+  extra = [],
+  wrap = [[], []],
+  host = '127.0.0.1',
+  launcher = 'sources',
+}: PairOptions) {
+  return { ram, extra, wrap, host, launcher, channels: multifd > 0 ? ['--multifd', String(multifd)] : [] };
+}
+
 /** A secondary listening for its migration (migrate-incoming done), and its port. */
 export async function startSecondary(
   dir: string,
   nodes: LockstepProcess[],
-  {
-    ram = '16M',
-    multifd = 0,
-    extra = [],
-    wrap = [[], []],
-    host = '127.0.0.1',
-    launcher = 'sources',
-  }: PairOptions = {},
+  options: PairOptions = {},
 ): Promise<{ secondary: LockstepProcess; port: number }> {
-  const channels = multifd > 0 ? ['--multifd', String(multifd)] : [];
+  const { ram, extra, wrap, host, launcher, channels } = pairSettings(options);
   const secondary = await startNode(
     [
       'secondary',
@@ -102,15 +107,7 @@ export async function startPair(
   nodes: LockstepProcess[],
   options: PairOptions = {},
 ): Promise<{ secondary: LockstepProcess; primary: LockstepProcess; port: number }> {
-  const {
-    ram = '16M',
-    multifd = 0,
-    extra = [],
-    wrap = [[], []],
-    host = '127.0.0.1',
-    launcher = 'sources',
-  } = options;
-  const channels = multifd > 0 ? ['--multifd', String(multifd)] : [];
+  const { ram, extra, wrap, host, launcher, channels } = pairSettings(options);
   // both processes start at once (the primary needs the port only at migrate): one start-up less per pair
   const starting = startNode(
     [
