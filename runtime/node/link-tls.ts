@@ -70,12 +70,18 @@ const WHY: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /** The table's `tls-refused` for a handshake error with `peer`. @public */
-export function tlsRefusal(peer: string, error: Error & { code?: string }): LockstepError {
+export function tlsRefusal(
+  peer: string,
+  error: { readonly message: string; readonly code?: string },
+): LockstepError {
   const code = error.code ?? '';
   const why =
     WHY.find(([pattern]) => pattern.test(code) || pattern.test(error.message))?.[1] ?? error.message;
   return new LockstepError('tls-refused', { actual: peer, message: code ? `${why} (${code})` : why });
 }
+
+/** The peer closed the connection before the session was up. */
+const CLOSED = { message: 'closed', code: 'ECONNRESET' } as const;
 
 /** A certificate's subject as an RFC 4514 distinguished name, most specific first (as gnutls_x509_crt_get_dn gives it). @public */
 export function distinguishedName(cert: X509Certificate): string {
@@ -101,7 +107,7 @@ export function secureClient(socket: Socket, tls: LinkTls, host: string): Promis
     });
     const failed = (error: Error) => reject(tlsRefusal(peer, error));
     secure.on('error', failed);
-    const closed = () => failed(Object.assign(new Error('closed'), { code: 'ECONNRESET' }));
+    const closed = () => reject(tlsRefusal(peer, CLOSED));
     secure.once('close', closed);
     secure.once('secureConnect', () => {
       secure.off('error', failed);
@@ -142,14 +148,12 @@ export function secureServer(
     socket.destroy();
     settle(tlsRefusal(peer, error));
   });
-  socket.once('close', () =>
-    settle(tlsRefusal(peer, Object.assign(new Error('closed'), { code: 'ECONNRESET' }))),
-  );
+  socket.once('close', () => settle(tlsRefusal(peer, CLOSED)));
   server.once('secureConnection', (secure: TLSSocket) => {
     secure.on('error', () => {});
     if (tls.verifyPeer && !secure.authorized) {
       const code = String(secure.authorizationError ?? 'ERR_TLS_CERT_NOT_VERIFIED');
-      return settle(tlsRefusal(peer, Object.assign(new Error(code), { code })));
+      return settle(tlsRefusal(peer, { message: code, code }));
     }
     if (tls.authz) {
       const cert = secure.getPeerX509Certificate();

@@ -5,7 +5,7 @@
  * same list can be sent in every status.
  */
 import { COMMANDS, type CommandName } from '../../../runtime/qmp/schema/commands.js';
-import type { QapiStruct, QapiType } from '../../../runtime/qmp/schema/qapi.js';
+import type { QapiStruct, QapiType, QapiUnion } from '../../../runtime/qmp/schema/qapi.js';
 
 /** One command to send. */
 export interface Exchange {
@@ -82,12 +82,27 @@ function brokenArguments(type: QapiStruct): Array<{ args: Record<string, unknown
   return out;
 }
 
+/** A flat union's arguments (object-add): the tag missing or bogus, then its first branch broken. */
+function brokenCommand(type: QapiStruct | QapiUnion): Array<{ args: Record<string, unknown>; why: string }> {
+  if (type.kind !== 'union') return brokenArguments(type);
+  const [tag, branch] = Object.entries(type.branches)[0] as [string, QapiStruct];
+  const tagged = (args: Record<string, unknown>) => ({ [type.discriminator]: tag, ...args });
+  return [
+    { args: requiredSample(branch), why: `${type.discriminator} missing` },
+    {
+      args: { ...requiredSample(branch), [type.discriminator]: 'bogus' },
+      why: `${type.discriminator} not a value`,
+    },
+    ...brokenArguments(branch).map(({ args, why }) => ({ args: tagged(args), why })),
+  ];
+}
+
 /** Every refused exchange of every command served (x-lockstep-status aside). */
 export function refusedExchanges(): Exchange[] {
   const out: Exchange[] = [];
-  for (const [command, type] of Object.entries(COMMANDS) as [CommandName, QapiStruct][]) {
+  for (const [command, type] of Object.entries(COMMANDS) as [CommandName, QapiStruct | QapiUnion][]) {
     if (LOCKSTEP_ONLY.has(command)) continue;
-    for (const { args, why } of brokenArguments(type)) out.push({ command, args, why });
+    for (const { args, why } of brokenCommand(type)) out.push({ command, args, why });
   }
   return out;
 }
