@@ -1,22 +1,26 @@
 /**
  * The primary's edge in a replay: the effects of its COLO thread and multifd send threads performed on
  * real sockets with real pages of a real GuestRam (colo.c:colo_do_checkpoint_transaction,
- * ram.c:ram_save_complete, multifd.c:multifd_send_thread).
+ * ram.c:ram_save_complete, multifd.c:multifd_send_thread). The multifd channel threads run on the
+ * production edge (runtime/node's MultifdSendEdge and RamSender, as attachPrimary wires them) and the
+ * return path is read by the production readReturnPath; what they read is held until the trace delivers it.
  * @packageDocumentation
  */
 import type { Effect, NodeInput } from '../machines/index.js';
+import { LockstepError } from '../runtime/errors.js';
 import { type GuestRam, Prng } from '../runtime/guest/index.js';
-import { connectLink, type Link, type NodeRuntime } from '../runtime/node/index.js';
 import {
-  encodeFrames,
-  encodeMessage,
-  encodeMultifdPacket,
-  encodeVmstate,
-  StreamDecoder,
-} from '../runtime/wire/index.js';
+  connectLink,
+  type Link,
+  MultifdSendEdge,
+  type NodeRuntime,
+  RamSender,
+  readReturnPath,
+} from '../runtime/node/index.js';
+import { encodeFrames, encodeMessage, encodeVmstate } from '../runtime/wire/index.js';
 import { Endpoint, shutdownScope } from './endpoint.js';
 import type { Findings } from './findings.js';
-import { batchFrames, gather } from './pages.js';
+import { batchFrames } from './pages.js';
 
 /** Pages the guest writes between two checkpoints (a small, deterministic workload). */
 const DIRTY_PER_INTERVAL = 48;
@@ -27,8 +31,12 @@ export class PrimaryEdge {
   readonly guest: GuestRam;
   /** to_dst_file, and the return path read on the same socket (held as COLO message inputs). */
   main: Endpoint<NodeInput> | null = null;
-  /** The multifd channels (written only). */
+  /** The multifd channels (written only, by the production RamSender). */
   multifd: Endpoint<never>[] = [];
+  /** The production RAM stream writer on the connected link (multifd packets and SYNCs). */
+  sender: RamSender | null = null;
+  /** The production multifd channel threads' edge: jobs, packets and SYNCs as the machines decide them. */
+  readonly channels: MultifdSendEdge;
   /** The full-RAM digest of each checkpoint's image by checkpoint number (0: the end of precopy). */
   readonly digests = new Map<number, string>();
   /** Set by the `connect` effect; the bring-up awaits it. */
@@ -36,27 +44,37 @@ export class PrimaryEdge {
   private readonly rng = new Prng(0x10c5);
   private pages: number[] = [];
   private blob: Uint8Array = new Uint8Array(0);
-  private packetNum = 0;
 
   constructor(
     private readonly node: NodeRuntime,
     private readonly findings: Findings,
   ) {
     this.guest = node.guest;
+    this.channels = new MultifdSendEdge(node, () => this.sender ?? undefined);
     for (let i = 0; i < this.guest.pageCount; i += 3) this.rng.fill(this.guest.page(i)); // two thirds stay zero
     node.onEffect((effect) => this.perform(effect));
   }
 
-  /** Takes over the connected sockets: the return path is decoded into COLO messages. */
+  /**
+   * Takes over the connected sockets: the return path is read by the production readReturnPath, whose
+   * messages are held on the main channel's end until the trace delivers them; the multifd channels are
+   * written by the production RamSender.
+   */
   attach(link: Link): void {
-    const rp = new StreamDecoder({ ramPages: this.guest.pageCount });
-    this.main = new Endpoint<NodeInput>('main', link.main, (chunk) =>
-      rp
-        .push(chunk)
-        .drain()
-        .flatMap((f) => (f.kind === 'message' ? [{ kind: 'peer', message: f.message }] : [])),
-    );
+    const main = new Endpoint<NodeInput>('main', link.main, () => []);
+    this.main = main;
+    readReturnPath(this.node, link.main, {
+      message: (message) => {
+        if (!main.closedHere) main.held.push({ kind: 'peer', message });
+      },
+      // a closed socket is the end's peerGone; only an undecodable stream is an error of its own
+      broken: (cause) => {
+        if (cause === 'undecodable' && !main.closedHere)
+          main.decodeError = new LockstepError('unexpected-frame', { expected: 'a COLO message' });
+      },
+    });
     this.multifd = link.multifd.map((socket, i) => new Endpoint<never>(`multifd-${i}`, socket, () => []));
+    this.sender = new RamSender(link, this.guest);
   }
 
   /** The guest ran for a checkpoint interval: it wrote some pages (they are dirty for the next checkpoint). */
@@ -77,11 +95,12 @@ export class PrimaryEdge {
         if (effect.message !== 'vmstate-size') this.main?.write([encodeMessage(effect.message)]);
         return;
       case 'save-device-state': {
-        // qemu_savevm_live_state with the VM stopped: the dirty log is synced here
+        // qemu_savevm_live_state with the VM stopped; over multifd the dirty log is synced by bitmap-sync
         this.blob = this.node.device.serialise();
+        this.digests.set(this.node.state.checkpoints + 1, this.guest.digest());
+        if ((this.node.state.config.multifd ?? 0) > 0) return;
         this.pages = [...this.guest.dirty];
         this.guest.dirty.clearAll();
-        this.digests.set(this.node.state.checkpoints + 1, this.guest.digest());
         return;
       }
       case 'send-ram':
@@ -90,8 +109,16 @@ export class PrimaryEdge {
       case 'send-device-state':
         this.main?.write(encodeVmstate(Buffer.from(this.blob)));
         return;
-      case 'multifd-write': // multifd.c:multifd_send_thread: one job (every dirty page) or a SYNC packet
-        this.multifd[effect.channel]?.write(this.packet(effect.channel, effect.packet === 'sync'));
+      case 'bitmap-sync': // ram.c:migration_bitmap_sync: the round's dirty pages become jobs (`ram-jobs`)
+        this.channels.bitmapSync();
+        return;
+      case 'multifd-job': // multifd.c:multifd_send: the round's next packet becomes the channel's p->data
+        this.channels.job(effect.channel);
+        return;
+      case 'multifd-write': // multifd.c:multifd_send_thread: its p->data or a SYNC packet
+        // the step is the write error when the channel no longer takes writes (World.writeFails)
+        if (this.multifd[effect.channel]?.writable === true)
+          this.channels.write(effect.channel, effect.packet);
         return;
       case 'shutdown-channels':
         shutdownScope(this.main, this.multifd, effect.scope);
@@ -117,21 +144,10 @@ export class PrimaryEdge {
     ]);
     const sent = this.main?.write(frames) === true;
     const bytes = frames.reduce((n, c) => n + c.byteLength, 0);
+    const pages = multifd ? this.channels.round.pages : this.pages.length;
     this.node.input(
       { kind: 'io', completion: sent ? 'ram-sent' : 'channel-error' },
-      sent ? { pages: this.pages.length, bytes, digest: this.digests.get(checkpoint) ?? '' } : undefined,
+      sent ? { pages, bytes, digest: this.digests.get(checkpoint) ?? '' } : undefined,
     );
-  }
-
-  private packet(channel: number, sync: boolean): Buffer[] {
-    const { indexes: normal, data } = gather(this.guest, sync ? [] : this.pages);
-    return encodeMultifdPacket({
-      channel,
-      packetNum: this.packetNum++,
-      sync,
-      normal,
-      zero: new Uint32Array(0),
-      data,
-    });
   }
 }

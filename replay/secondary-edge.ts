@@ -1,17 +1,38 @@
 /**
  * The secondary's edge in a replay: the main channel's items handed to the COLO thread when the trace
  * says so, multifd packets held per channel, and the effects of its threads on a real GuestRam and colo cache
- * (colo.c:colo_incoming_process_checkpoint, ram.c:colo_flush_ram_cache, multifd-colo.c).
+ * (colo.c:colo_incoming_process_checkpoint, ram.c:colo_flush_ram_cache, multifd-colo.c). The multifd
+ * channels are read by the production ChannelReader (runtime/node, as RamReceiver reads them); each
+ * packet it completes is held on its channel until the trace's `multifd` step.
  * @packageDocumentation
  */
 import type { Effect } from '../machines/index.js';
+import { LockstepError } from '../runtime/errors.js';
 import { DeviceState, type GuestRam } from '../runtime/guest/index.js';
-import { type Link, listenLink, type NodeRuntime } from '../runtime/node/index.js';
-import { encodeMessage, type Frame, MultifdDecoder, type MultifdPacket } from '../runtime/wire/index.js';
+import {
+  type ChannelOwner,
+  ChannelReader,
+  type Link,
+  listenLink,
+  type NodeRuntime,
+} from '../runtime/node/index.js';
+import { encodeMessage, type Frame } from '../runtime/wire/index.js';
 import { Endpoint, shutdownScope } from './endpoint.js';
 import type { Findings } from './findings.js';
 import { type MainItem, mainItems } from './main-items.js';
 import { ReplayCache } from './replay-cache.js';
+
+/** A multifd packet as the production ChannelReader read it off its channel (pages copied out). @public */
+export interface HeldPacket {
+  /** A SYNC packet (MULTIFD_FLAG_SYNC, no pages). */
+  readonly sync: boolean;
+  /** Pages sent with their data, in the order of `data`. */
+  readonly normal: Uint32Array;
+  /** Pages sent as zero flags. */
+  readonly zero: Uint32Array;
+  /** `normal.length` whole pages. */
+  readonly data: Buffer;
+}
 
 /** The secondary's guest, colo cache, channels and what its threads hold. @public */
 export class SecondaryEdge {
@@ -21,8 +42,8 @@ export class SecondaryEdge {
   readonly cache: ReplayCache;
   /** from_src_file (and the return path written on the same socket). */
   main: Endpoint<MainItem> | null = null;
-  /** The multifd channels, holding decoded packets. */
-  multifd: Endpoint<MultifdPacket>[] = [];
+  /** The multifd channels, holding the packets their ChannelReader completed. */
+  multifd: Endpoint<HeldPacket>[] = [];
   /** Set by the `listen` effect: resolves with the accepted channels. */
   linked: Promise<Link> | null = null;
   /** The listening server's port, once listening. */
@@ -31,7 +52,7 @@ export class SecondaryEdge {
   readonly loaded = new Map<number, string>();
   private blob: Uint8Array = new Uint8Array(0);
   private expectedRam = '';
-  private readonly inHand: (MultifdPacket | undefined)[] = [];
+  private readonly inHand: (HeldPacket | undefined)[] = [];
 
   constructor(
     private readonly node: NodeRuntime,
@@ -44,12 +65,16 @@ export class SecondaryEdge {
     node.onEffect((effect) => this.perform(effect));
   }
 
-  /** Takes over the accepted sockets: frames are decoded and grouped as they arrive. */
+  /**
+   * Takes over the accepted sockets: main-channel frames are decoded and grouped as they arrive; each
+   * multifd channel is read by a production ChannelReader whose packets are held on the channel's end.
+   */
   attach(link: Link): void {
     this.main = new Endpoint<MainItem>('main', link.main, mainItems(this.guest.pageCount));
     this.multifd = link.multifd.map((socket, i) => {
-      const packets = new MultifdDecoder({ ramPages: this.guest.pageCount });
-      return new Endpoint<MultifdPacket>(`multifd-${i}`, socket, (chunk) => packets.push(chunk).drain());
+      const end = new Endpoint<HeldPacket>(`multifd-${i}`, socket, () => []);
+      new ChannelReader(socket, i, this.guest.pageCount, heldPackets(end));
+      return end;
     });
   }
 
@@ -78,7 +103,7 @@ export class SecondaryEdge {
   }
 
   /** multifd.c:multifd_recv_thread read a packet: held until its store-pages effect (multifd-colo.c). */
-  holdPacket(channel: number, packet: MultifdPacket): void {
+  holdPacket(channel: number, packet: HeldPacket): void {
     this.inHand[channel] = packet;
   }
 
@@ -183,4 +208,43 @@ export class SecondaryEdge {
         `multifd channel ${channel} (multifd_recv_thread) stored ${packet.normal.length + packet.zero.length} pages into the colo cache after colo_release_ram_cache`,
       );
   }
+}
+
+/**
+ * The owner of one channel's ChannelReader in a replay: multifd.c:multifd_recv_thread's read happens as
+ * the bytes come (the holding queue is the model's link queue), and a completed packet waits there until
+ * the trace's `multifd` step hands it to the thread; its pages are stored at `store-pages`.
+ */
+function heldPackets(end: Endpoint<HeldPacket>): ChannelOwner {
+  let normal: number[] = [];
+  let zero: number[] = [];
+  let data: Buffer[] = [];
+  return {
+    reading: () => true,
+    // views valid only during the call: copied out
+    pages: (indexes, bytes) => {
+      normal.push(...indexes);
+      data.push(Buffer.from(bytes));
+    },
+    zero: (indexes) => {
+      zero.push(...indexes);
+    },
+    packet: (_channel, sync) => {
+      const packet = {
+        sync,
+        normal: Uint32Array.from(normal),
+        zero: Uint32Array.from(zero),
+        data: Buffer.concat(data),
+      };
+      normal = [];
+      zero = [];
+      data = [];
+      if (!end.closedHere) end.held.push(packet);
+    },
+    // EOF is the end's peerGone; a packet the reader refused is the read error the thread will get
+    end: (channel, event) => {
+      if (event === 'read-error' && !end.closedHere && !end.peerGone)
+        end.decodeError = new LockstepError('multifd-read', { message: String(channel), actual: event });
+    },
+  };
 }
