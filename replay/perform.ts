@@ -26,6 +26,7 @@ export async function performStep(world: World, action: ColoAction): Promise<str
   const why = refusal(world, action);
   if (why) return why;
   apply(world, action);
+  await world.primaryEdge.completions();
   await quiet(world.connections);
   return null;
 }

@@ -10,17 +10,18 @@ import type { Effect, NodeInput } from '../machines/index.js';
 import { LockstepError } from '../runtime/errors.js';
 import { type GuestRam, Prng } from '../runtime/guest/index.js';
 import {
+  checkpointRam,
   connectLink,
   type Link,
   MultifdSendEdge,
+  multifdCheckpointRam,
   type NodeRuntime,
   RamSender,
   readReturnPath,
 } from '../runtime/node/index.js';
-import { encodeFrames, encodeMessage, encodeVmstate } from '../runtime/wire/index.js';
+import type { Frame } from '../runtime/wire/index.js';
 import { Endpoint, shutdownScope } from './endpoint.js';
 import type { Findings } from './findings.js';
-import { batchFrames } from './pages.js';
 
 /** Pages the guest writes between two checkpoints (a small, deterministic workload). */
 const DIRTY_PER_INTERVAL = 48;
@@ -42,8 +43,8 @@ export class PrimaryEdge {
   /** Set by the `connect` effect; the bring-up awaits it. */
   connecting: Promise<Link> | null = null;
   private readonly rng = new Prng(0x10c5);
-  private pages: number[] = [];
   private blob: Uint8Array = new Uint8Array(0);
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly node: NodeRuntime,
@@ -86,28 +87,34 @@ export class PrimaryEdge {
     }
   }
 
+  /**
+   * The COLO thread's completions still under way (a checkpoint's RAM stream waits for the kernel to
+   * take every byte before `ram-sent`, as checkpoint-ram does on a live node): the step's quiet point
+   * waits for them.
+   */
+  async completions(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
+
   private perform(effect: Effect): void {
     switch (effect.kind) {
       case 'connect':
         this.connecting = connectLink(effect.uri, this.node.state.config.multifd ?? 0);
         return;
       case 'send': // vmstate-size travels with its blob (send-device-state)
-        if (effect.message !== 'vmstate-size') this.main?.write([encodeMessage(effect.message)]);
+        if (effect.message !== 'vmstate-size') this.write([{ kind: 'message', message: effect.message }]);
         return;
       case 'save-device-state': {
-        // qemu_savevm_live_state with the VM stopped; over multifd the dirty log is synced by bitmap-sync
-        this.blob = this.node.device.serialise();
+        // qemu_savevm_live_state with the VM stopped: the blob now, the dirty pages at send-ram
+        this.blob = this.node.device.serialise().slice();
         this.digests.set(this.node.state.checkpoints + 1, this.guest.digest());
-        if ((this.node.state.config.multifd ?? 0) > 0) return;
-        this.pages = [...this.guest.dirty];
-        this.guest.dirty.clearAll();
         return;
       }
       case 'send-ram':
         this.sendRam();
         return;
       case 'send-device-state':
-        this.main?.write(encodeVmstate(Buffer.from(this.blob)));
+        this.write([{ kind: 'vmstate', blob: Buffer.from(this.blob) }]);
         return;
       case 'bitmap-sync': // ram.c:migration_bitmap_sync: the round's dirty pages become jobs (`ram-jobs`)
         this.channels.bitmapSync();
@@ -131,23 +138,39 @@ export class PrimaryEdge {
     }
   }
 
-  /** ram.c:ram_save_complete: the pages (unless multifd carried them), digests, MULTIFD_FLUSH, QEMU_VM_EOF. */
+  /**
+   * Frames on the main channel by the production RamSender; a channel that takes no more writes
+   * (machines/link: shut, broken, the peer gone) takes nothing, and the COLO thread learns it at its
+   * next read, as the model's link has it.
+   */
+  private write(frames: readonly Frame[]): void {
+    if (this.main?.writable === true && this.sender) this.track(this.sender.frames(frames));
+  }
+
+  /**
+   * ram.c:ram_save_complete by the production checkpoint-ram: the dirty pages (unless multifd carried
+   * them), both digests, MULTIFD_FLUSH over multifd, QEMU_VM_EOF, then `ram-sent` once the kernel has
+   * every byte; on a channel that takes no more writes, `channel-error` (attachPrimary's guard).
+   */
   private sendRam(): void {
-    const checkpoint = this.node.state.checkpoints + 1;
-    const multifd = (this.node.state.config.multifd ?? 0) > 0;
-    const frames = encodeFrames([
-      { kind: 'header', checkpoint },
-      ...(multifd || this.pages.length === 0 ? [] : batchFrames(this.guest, this.pages)),
-      { kind: 'digest', subject: 'ram', sha256: Buffer.from(this.digests.get(checkpoint) ?? '', 'hex') },
-      ...(multifd ? [{ kind: 'flush' } as const] : []),
-      { kind: 'eof' },
-    ]);
-    const sent = this.main?.write(frames) === true;
-    const bytes = frames.reduce((n, c) => n + c.byteLength, 0);
-    const pages = multifd ? this.channels.round.pages : this.pages.length;
-    this.node.input(
-      { kind: 'io', completion: sent ? 'ram-sent' : 'channel-error' },
-      sent ? { pages, bytes, digest: this.digests.get(checkpoint) ?? '' } : undefined,
+    const { sender, node } = this;
+    if (this.main?.writable !== true || !sender) {
+      node.input({ kind: 'io', completion: 'channel-error' });
+      return;
+    }
+    const multifd = (node.state.config.multifd ?? 0) > 0;
+    const work = multifd
+      ? multifdCheckpointRam(node, sender, this.blob, this.channels)
+      : checkpointRam(node, sender, this.blob);
+    this.track(work.catch(() => node.input({ kind: 'io', completion: 'channel-error' })));
+  }
+
+  private track(work: Promise<unknown>): void {
+    const done: Promise<void> = work.then(
+      () => {},
+      () => {},
     );
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
   }
 }

@@ -176,9 +176,11 @@ export class SecondaryEdge {
   /** colo.c: qemu_load_device_state after the flush: guest RAM must now be the primary's image. */
   private loadDevices(): void {
     this.node.device = DeviceState.deserialise(this.blob);
-    const digest = this.guest.digest();
     const checkpoint = this.node.state.checkpoints; // counted by the transition that emitted this effect
-    this.loaded.set(checkpoint, digest);
+    this.loaded.set(checkpoint, this.guest.digest());
+    // the primary's checkpoint-ram sent its RamDigest (the page-hash table's SHA-256): the same over this RAM
+    this.node.ramDigest.rebuild();
+    const digest = this.node.ramDigest.value().toString('hex');
     if (digest !== this.expectedRam)
       this.findings.add(
         'digest-mismatch',

@@ -4,6 +4,7 @@
  */
 
 export { type ChannelOwner, ChannelReader } from './channel-reader.js';
+export { checkpointRam, multifdCheckpointRam } from './checkpoint-ram.js';
 export { type FoldedNodeLog, foldNodeLog } from './fold-node-log.js';
 export { foldStep, initialFold, type NodeFold, RECENT_TIMELINE, recordTimeline } from './fold-step.js';
 export { CONNECT_TIMEOUT_MS, connectLink, type Link, parseTcpUri, shutdownLink } from './link.js';
