@@ -1,0 +1,152 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { replayFile } from '../../replay/index.js';
+import {
+  ChannelReader,
+  checkpointRam,
+  MultifdSendEdge,
+  multifdCheckpointRam,
+  NodeRuntime,
+  RamSender,
+  readReturnPath,
+} from '../../runtime/node/index.js';
+import { saveNamed, saveScripted, tempDir } from './support.js';
+
+// the production functions, wrapped so the test sees who calls them (each call goes through unchanged)
+vi.mock('../../runtime/node/return-path.js', async (original) => {
+  const actual = await original<typeof import('../../runtime/node/return-path.js')>();
+  return { ...actual, readReturnPath: vi.fn(actual.readReturnPath) };
+});
+vi.mock('../../runtime/node/checkpoint-ram.js', async (original) => {
+  const actual = await original<typeof import('../../runtime/node/checkpoint-ram.js')>();
+  return {
+    ...actual,
+    checkpointRam: vi.fn(actual.checkpointRam),
+    multifdCheckpointRam: vi.fn(actual.multifdCheckpointRam),
+  };
+});
+
+/** The nodes NodeRuntime.start made in this test, by role. */
+async function startedNodes(start: { mock: { results: { value: unknown }[] } }) {
+  const nodes = await Promise.all(start.mock.results.map((r) => r.value as Promise<NodeRuntime>));
+  const role = (r: string) => nodes.find((n) => n.options.role === r)!;
+  return { primary: role('primary'), secondary: role('secondary') };
+}
+
+/** The inputs a node logged, in order. */
+async function loggedInputs(node: NodeRuntime): Promise<{ type: string }[]> {
+  return (await readFile(node.logPath, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string });
+}
+
+const checkpointThenSettle = (dir: string, multifd: number) =>
+  saveScripted(dir, `checkpoint-${multifd}`, { multifd }, 'deadlock', [{ t: 'trigger' }, 'settle']);
+
+describe('replay performs its effects on the production edges of runtime/node', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.mocked(readReturnPath).mockClear();
+    vi.mocked(checkpointRam).mockClear();
+    vi.mocked(multifdCheckpointRam).mockClear();
+  });
+
+  it('a checkpoint over two multifd channels: MultifdSendEdge and RamSender write every packet, ChannelReader reads them, checkpoint-ram sends the main stream, readReturnPath reads the return path', async () => {
+    const start = vi.spyOn(NodeRuntime, 'start');
+    const bitmapSync = vi.spyOn(MultifdSendEdge.prototype, 'bitmapSync');
+    const write = vi.spyOn(MultifdSendEdge.prototype, 'write');
+    const packet = vi.spyOn(RamSender.prototype, 'packet');
+    const syncPacket = vi.spyOn(RamSender.prototype, 'syncPacket');
+    const frames = vi.spyOn(RamSender.prototype, 'frames');
+    const drain = vi.spyOn(ChannelReader.prototype, 'drain');
+    const dir = await tempDir();
+    const report = await replayFile(await checkpointThenSettle(dir, 2), { logDir: join(dir, 'logs') });
+    expect(report.divergence).toBeUndefined();
+    expect(report.matched).toBe(true);
+    const { primary, secondary } = await startedNodes(start);
+
+    // multifd.c:multifd_send_thread's writes: the round's packet and a SYNC per channel, by the live classes
+    expect(bitmapSync).toHaveBeenCalledTimes(1);
+    expect(write.mock.calls.map(([, kind]) => kind).sort()).toEqual(['data', 'sync', 'sync']);
+    expect(packet).toHaveBeenCalledTimes(1);
+    // the pages the guest wrote before the trigger (48 writes, a page may be written twice)
+    expect(packet.mock.calls[0]?.[1].length).toBeGreaterThan(40);
+    expect(syncPacket).toHaveBeenCalledTimes(2);
+    // ram-jobs is the live MultifdSendEdge's answer to bitmap-sync, logged as on a live node
+    expect((await loggedInputs(primary)).filter((i) => i.type === 'ram-jobs')).toHaveLength(1);
+    // the secondary's reads of both channels are the production ChannelReader's
+    expect(drain.mock.contexts.length).toBeGreaterThan(0);
+    expect(drain.mock.contexts.every((reader) => reader instanceof ChannelReader)).toBe(true);
+
+    // ram.c:ram_save_complete's main-channel part, and the digest it sent, are checkpoint-ram's
+    expect(vi.mocked(multifdCheckpointRam)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(multifdCheckpointRam).mock.calls[0]?.[0]).toBe(primary);
+    expect(vi.mocked(checkpointRam)).not.toHaveBeenCalled();
+    expect(primary.checkpointDigests).toHaveLength(1);
+    expect(frames).toHaveBeenCalled();
+    // the checkpoint loaded on the secondary, and the primary read its replies off the return path
+    expect(secondary.state.checkpoints).toBe(1);
+    expect(primary.state.checkpoints).toBe(1);
+    expect(vi.mocked(readReturnPath)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(readReturnPath).mock.calls[0]?.[0]).toBe(primary);
+    expect(report.findings.filter((f) => f.outcome === 'digest-mismatch')).toEqual([]);
+  });
+
+  it('a checkpoint on the main channel alone: checkpoint-ram sends the pages and digests, RamSender writes them', async () => {
+    const start = vi.spyOn(NodeRuntime, 'start');
+    const pages = vi.spyOn(RamSender.prototype, 'pages');
+    const dir = await tempDir();
+    const report = await replayFile(await checkpointThenSettle(dir, 0), { logDir: join(dir, 'logs') });
+    expect(report.divergence).toBeUndefined();
+    const { primary, secondary } = await startedNodes(start);
+    expect(vi.mocked(checkpointRam)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(multifdCheckpointRam)).not.toHaveBeenCalled();
+    expect(pages).toHaveBeenCalledTimes(1);
+    expect(pages.mock.calls[0]?.[0].length).toBeGreaterThan(40);
+    expect(primary.checkpointDigests).toHaveLength(1);
+    expect(secondary.state.checkpoints).toBe(1);
+    expect(report.findings.filter((f) => f.outcome === 'digest-mismatch')).toEqual([]);
+  });
+
+  it('every named counterexample replays through them, with its outcome', async () => {
+    const bitmapSync = vi.spyOn(MultifdSendEdge.prototype, 'bitmapSync');
+    const drain = vi.spyOn(ChannelReader.prototype, 'drain');
+    const dir = await tempDir();
+    for (const name of ['closedFile', 'releasedCache', 'sendSyncHang', 'recvSyncHang'] as const) {
+      bitmapSync.mockClear();
+      drain.mockClear();
+      vi.mocked(readReturnPath).mockClear();
+      const report = await replayFile(await saveNamed(dir, name), { logDir: join(dir, name) });
+      const multifd = name !== 'closedFile';
+      expect({
+        name,
+        matched: report.matched,
+        sameOutcome: report.sameOutcome,
+        returnPath: vi.mocked(readReturnPath).mock.calls.length,
+        multifdRounds: bitmapSync.mock.calls.length > 0,
+        multifdReads: drain.mock.calls.length > 0,
+      }).toEqual({
+        name,
+        matched: true,
+        sameOutcome: true,
+        returnPath: 1,
+        multifdRounds: multifd,
+        multifdReads: multifd,
+      });
+    }
+  }, 60_000);
+
+  it('replay/ has no edge of its own for what runtime/node performs: no multifd packet encoder or decoder, no return-path decoder', async () => {
+    const dir = join(import.meta.dirname, '../../replay');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.ts'));
+    for (const file of files) {
+      const source = await readFile(join(dir, file), 'utf8');
+      expect({ file, hits: source.match(/encodeMultifdPacket|MultifdDecoder|encodeVmstate/g) }).toEqual({
+        file,
+        hits: null,
+      });
+    }
+  });
+});
