@@ -34,7 +34,6 @@ export { type CheckpointPhases, PauseClock } from './pause-clock.js';
 export { PEER_TIMEOUT_MS } from './peer-watch.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
-export { RamReceiver, type ReceiverSink } from './ram-receiver.js';
 export { RamSender } from './ram-sender.js';
 export { type ReturnPathSink, readReturnPath } from './return-path.js';
 export { Scheduler, type StepGate } from './scheduler.js';
