@@ -1,9 +1,12 @@
 /**
  * The primary's edge in a replay: the effects of its COLO thread and multifd send threads performed on
  * real sockets with real pages of a real GuestRam (colo.c:colo_do_checkpoint_transaction,
- * ram.c:ram_save_complete, multifd.c:multifd_send_thread). The multifd channel threads run on the
- * production edge (runtime/node's MultifdSendEdge and RamSender, as attachPrimary wires them) and the
- * return path is read by the production readReturnPath; what they read is held until the trace delivers it.
+ * ram.c:ram_save_complete, multifd.c:multifd_send_thread), on runtime/node's production pieces as
+ * attachPrimary wires them: the multifd channel threads are MultifdSendEdge over a RamSender, the main
+ * channel's writes are RamSender.frames and checkpoint-ram, the return path is read by readReturnPath
+ * (what it reads is held until the trace delivers it). What stays here is the replay's: connecting,
+ * the guest's writes at a trigger, the takeover digests, the `file-access` finding, and the link rule that
+ * a channel which takes no more writes takes nothing (docs/replay.md).
  * @packageDocumentation
  */
 import type { Effect, NodeInput } from '../machines/index.js';
