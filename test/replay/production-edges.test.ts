@@ -136,7 +136,7 @@ describe('replay performs its effects on the production edges of runtime/node', 
         multifdReads: multifd,
       });
     }
-  }, 60_000);
+  }, 120_000); // four checker runs and four replays, on a shared machine
 
   it('replay/ has no edge of its own for what runtime/node performs: no multifd packet encoder or decoder, no return-path decoder', async () => {
     const dir = join(import.meta.dirname, '../../replay');
