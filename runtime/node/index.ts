@@ -34,9 +34,11 @@ export { type CheckpointPhases, PauseClock } from './pause-clock.js';
 export { PEER_TIMEOUT_MS } from './peer-watch.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
+export { type MultifdThreads, RamReceiver, type ReceiverSink } from './ram-receiver.js';
 export { RamSender } from './ram-sender.js';
 export { type ReturnPathSink, readReturnPath } from './return-path.js';
 export { Scheduler, type StepGate } from './scheduler.js';
+export { SecondaryLoad } from './secondary-load.js';
 export { attachSecondary } from './secondary-path.js';
 export type { SegmentHeader } from './segment-header.js';
 export {
