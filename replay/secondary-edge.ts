@@ -9,7 +9,7 @@
  * What stays here is wiring: listening, the holding, and the replay's findings.
  * @packageDocumentation
  */
-import type { Effect } from '../machines/index.js';
+import type { Effect, NodeThread } from '../machines/index.js';
 import { LockstepError } from '../runtime/errors.js';
 import type { ColoCache, GuestRam } from '../runtime/guest/index.js';
 import {
@@ -107,6 +107,17 @@ export class SecondaryEdge {
   /** The COLO thread (or, in precopy, the incoming coroutine) reads one item off the main channel. */
   deliver(item: HeldItem): void {
     item.apply();
+  }
+
+  /**
+   * The step gate a live secondary's scheduler asks before each thread step (TraceScheduler runs none, so
+   * the replay asks it before each of the trace's steps): SecondaryLoad.gate checks the checkpoint's
+   * staged pages against the primary's RAM digest before the flush (colo.c:colo_incoming_process_checkpoint)
+   * and commits them. A refusal is a live node's load error; the model knows no page contents, so the
+   * replay takes the trace's step all the same, and the device load reports the mismatch.
+   */
+  gate(thread: NodeThread): void {
+    this.load.gate(thread);
   }
 
   /** multifd.c:multifd_recv_thread read a packet: held until its store-pages effect (multifd-colo.c). */

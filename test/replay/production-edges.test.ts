@@ -84,6 +84,7 @@ describe('replay performs its effects on the production edges of runtime/node', 
     const stagePages = vi.spyOn(RamDigest.prototype, 'stagePages');
     const stage = vi.spyOn(RamDigest.prototype, 'stage');
     const flush = vi.spyOn(ColoCache.prototype, 'flush');
+    const commitIf = vi.spyOn(RamDigest.prototype, 'commitIf');
     const dir = await tempDir();
     const report = await replayFile(await checkpointThenSettle(dir, 2), { logDir: join(dir, 'logs') });
     expect(report.divergence).toBeUndefined();
@@ -124,6 +125,9 @@ describe('replay performs its effects on the production edges of runtime/node', 
     const onSecondary = (contexts: unknown[]) => contexts.filter((c) => c === secondary.ramDigest).length;
     expect(onSecondary(stagePages.mock.contexts) + onSecondary(stage.mock.contexts)).toBeGreaterThan(0);
     expect(deviceState).toHaveBeenCalledTimes(1);
+    // the digest gate before the flush checked the staged pages against the primary's digest, and passed
+    expect(commitIf.mock.contexts).toEqual([secondary.ramDigest]);
+    expect(commitIf.mock.results.map((r) => r.value)).toEqual([true]);
     expect(flush.mock.contexts).toEqual([secondary.cache]);
     expect(effect.mock.calls.map(([e]) => e.kind)).toEqual(
       expect.arrayContaining(['start-dirty-log', 'system-reset', 'flush-ram-cache', 'load-device-state']),
