@@ -106,6 +106,7 @@ function precopy(world: World): void {
   const blob = Buffer.from(device.serialise());
   main?.write(encodeFrames([...colo, ...batches, ...zero, { kind: 'vmstate', blob }, { kind: 'eof' }]));
   guest.dirty.clearAll();
+  world.primary.ramDigest.rebuild(); // as the live precopy leaves it: the table describes guest RAM
   world.primaryEdge.digests.set(0, guest.digest());
 }
 

@@ -24,12 +24,11 @@ export class Endpoint<T> {
   peerGone = false;
   /** The read error of this channel has been reported to the node once (model: `errored`). */
   errorReported = false;
-  /** Bytes this end wrote (for the scheduler's quiet point). */
-  written = 0;
   /** Bytes this end received while reading. */
   received = 0;
   /** A decode error: the stream is not what lockstep sends. */
   decodeError: LockstepError | null = null;
+  private readonly writtenBefore: number;
 
   constructor(
     /** Which channel, for messages (`main`, `multifd-0`, …). */
@@ -38,6 +37,7 @@ export class Endpoint<T> {
     readonly socket: Socket,
     decode: ItemDecoder<T>,
   ) {
+    this.writtenBefore = socket.bytesWritten;
     socket.on('data', (chunk: Buffer) => {
       if (this.shut || this.broken) return; // a shut socket reads nothing more
       this.received += chunk.length;
@@ -54,6 +54,15 @@ export class Endpoint<T> {
     socket.on('end', gone);
     socket.on('error', gone);
     socket.on('close', gone);
+  }
+
+  /**
+   * Bytes handed to this end's socket so far, by the replay or by a production writer on the same socket
+   * (RamSender, MultifdSendEdge): the scheduler's quiet point waits for the peer to have read them all.
+   * The link's hello, written before this end took the socket, is not counted (nor read by the peer's).
+   */
+  get written(): number {
+    return this.socket.bytesWritten - this.writtenBefore;
   }
 
   /** A write can succeed: nobody shut this channel, the link holds, the peer is there. */
@@ -73,10 +82,7 @@ export class Endpoint<T> {
   write(chunks: readonly Uint8Array[]): boolean {
     if (!this.writable) return false;
     this.socket.cork();
-    for (const chunk of chunks) {
-      this.socket.write(chunk);
-      this.written += chunk.byteLength;
-    }
+    for (const chunk of chunks) this.socket.write(chunk);
     this.socket.uncork();
     return true;
   }

@@ -26,6 +26,7 @@ export async function performStep(world: World, action: ColoAction): Promise<str
   const why = refusal(world, action);
   if (why) return why;
   apply(world, action);
+  await world.primaryEdge.completions();
   await quiet(world.connections);
   return null;
 }
@@ -55,7 +56,10 @@ function apply(world: World, action: ColoAction): void {
       // qio_channel_writev fails: the send thread gets the error instead of finishing its write
       if (action.side === 'primary' && channel >= 0 && world.writeFails(channel))
         world.primary.input({ kind: 'multifd', channel, event: 'write-error' });
-      else world.node(action.side).input({ kind: 'step', thread: action.thread });
+      else {
+        if (action.side === 'secondary') s.gate(action.thread); // the digest check, before the flush
+        world.node(action.side).input({ kind: 'step', thread: action.thread });
+      }
       return;
     }
     case 'deliver':

@@ -1,22 +1,30 @@
 /**
  * The primary's edge in a replay: the effects of its COLO thread and multifd send threads performed on
  * real sockets with real pages of a real GuestRam (colo.c:colo_do_checkpoint_transaction,
- * ram.c:ram_save_complete, multifd.c:multifd_send_thread).
+ * ram.c:ram_save_complete, multifd.c:multifd_send_thread), on runtime/node's production pieces as
+ * attachPrimary wires them: the multifd channel threads are MultifdSendEdge over a RamSender, the main
+ * channel's writes are RamSender.frames and checkpoint-ram, the return path is read by readReturnPath
+ * (what it reads is held until the trace delivers it). What stays here is the replay's: connecting,
+ * the guest's writes at a trigger, the takeover digests, the `file-access` finding, and the link rule that
+ * a channel which takes no more writes takes nothing (docs/replay.md).
  * @packageDocumentation
  */
 import type { Effect, NodeInput } from '../machines/index.js';
+import { LockstepError } from '../runtime/errors.js';
 import { type GuestRam, Prng } from '../runtime/guest/index.js';
-import { connectLink, type Link, type NodeRuntime } from '../runtime/node/index.js';
 import {
-  encodeFrames,
-  encodeMessage,
-  encodeMultifdPacket,
-  encodeVmstate,
-  StreamDecoder,
-} from '../runtime/wire/index.js';
+  checkpointRam,
+  connectLink,
+  type Link,
+  MultifdSendEdge,
+  multifdCheckpointRam,
+  type NodeRuntime,
+  RamSender,
+  readReturnPath,
+} from '../runtime/node/index.js';
+import type { Frame } from '../runtime/wire/index.js';
 import { Endpoint, shutdownScope } from './endpoint.js';
 import type { Findings } from './findings.js';
-import { batchFrames, gather } from './pages.js';
 
 /** Pages the guest writes between two checkpoints (a small, deterministic workload). */
 const DIRTY_PER_INTERVAL = 48;
@@ -27,36 +35,50 @@ export class PrimaryEdge {
   readonly guest: GuestRam;
   /** to_dst_file, and the return path read on the same socket (held as COLO message inputs). */
   main: Endpoint<NodeInput> | null = null;
-  /** The multifd channels (written only). */
+  /** The multifd channels (written only, by the production RamSender). */
   multifd: Endpoint<never>[] = [];
+  /** The production RAM stream writer on the connected link (multifd packets and SYNCs). */
+  sender: RamSender | null = null;
+  /** The production multifd channel threads' edge: jobs, packets and SYNCs as the machines decide them. */
+  readonly channels: MultifdSendEdge;
   /** The full-RAM digest of each checkpoint's image by checkpoint number (0: the end of precopy). */
   readonly digests = new Map<number, string>();
   /** Set by the `connect` effect; the bring-up awaits it. */
   connecting: Promise<Link> | null = null;
   private readonly rng = new Prng(0x10c5);
-  private pages: number[] = [];
   private blob: Uint8Array = new Uint8Array(0);
-  private packetNum = 0;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly node: NodeRuntime,
     private readonly findings: Findings,
   ) {
     this.guest = node.guest;
+    this.channels = new MultifdSendEdge(node, () => this.sender ?? undefined);
     for (let i = 0; i < this.guest.pageCount; i += 3) this.rng.fill(this.guest.page(i)); // two thirds stay zero
     node.onEffect((effect) => this.perform(effect));
   }
 
-  /** Takes over the connected sockets: the return path is decoded into COLO messages. */
+  /**
+   * Takes over the connected sockets: the return path is read by the production readReturnPath, whose
+   * messages are held on the main channel's end until the trace delivers them; the multifd channels are
+   * written by the production RamSender.
+   */
   attach(link: Link): void {
-    const rp = new StreamDecoder({ ramPages: this.guest.pageCount });
-    this.main = new Endpoint<NodeInput>('main', link.main, (chunk) =>
-      rp
-        .push(chunk)
-        .drain()
-        .flatMap((f) => (f.kind === 'message' ? [{ kind: 'peer', message: f.message }] : [])),
-    );
+    const main = new Endpoint<NodeInput>('main', link.main, () => []);
+    this.main = main;
+    readReturnPath(this.node, link.main, {
+      message: (message) => {
+        if (!main.closedHere) main.held.push({ kind: 'peer', message });
+      },
+      // a closed socket is the end's peerGone; only an undecodable stream is an error of its own
+      broken: (cause) => {
+        if (cause === 'undecodable' && !main.closedHere)
+          main.decodeError = new LockstepError('unexpected-frame', { expected: 'a COLO message' });
+      },
+    });
     this.multifd = link.multifd.map((socket, i) => new Endpoint<never>(`multifd-${i}`, socket, () => []));
+    this.sender = new RamSender(link, this.guest);
   }
 
   /** The guest ran for a checkpoint interval: it wrote some pages (they are dirty for the next checkpoint). */
@@ -68,19 +90,26 @@ export class PrimaryEdge {
     }
   }
 
+  /**
+   * The COLO thread's completions still under way (a checkpoint's RAM stream waits for the kernel to
+   * take every byte before `ram-sent`, as checkpoint-ram does on a live node): the step's quiet point
+   * waits for them.
+   */
+  async completions(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
+
   private perform(effect: Effect): void {
     switch (effect.kind) {
       case 'connect':
         this.connecting = connectLink(effect.uri, this.node.state.config.multifd ?? 0);
         return;
       case 'send': // vmstate-size travels with its blob (send-device-state)
-        if (effect.message !== 'vmstate-size') this.main?.write([encodeMessage(effect.message)]);
+        if (effect.message !== 'vmstate-size') this.write([{ kind: 'message', message: effect.message }]);
         return;
       case 'save-device-state': {
-        // qemu_savevm_live_state with the VM stopped: the dirty log is synced here
-        this.blob = this.node.device.serialise();
-        this.pages = [...this.guest.dirty];
-        this.guest.dirty.clearAll();
+        // qemu_savevm_live_state with the VM stopped: the blob now, the dirty pages at send-ram
+        this.blob = this.node.device.serialise().slice();
         this.digests.set(this.node.state.checkpoints + 1, this.guest.digest());
         return;
       }
@@ -88,10 +117,18 @@ export class PrimaryEdge {
         this.sendRam();
         return;
       case 'send-device-state':
-        this.main?.write(encodeVmstate(Buffer.from(this.blob)));
+        this.write([{ kind: 'vmstate', blob: Buffer.from(this.blob) }]);
         return;
-      case 'multifd-write': // multifd.c:multifd_send_thread: one job (every dirty page) or a SYNC packet
-        this.multifd[effect.channel]?.write(this.packet(effect.channel, effect.packet === 'sync'));
+      case 'bitmap-sync': // ram.c:migration_bitmap_sync: the round's dirty pages become jobs (`ram-jobs`)
+        this.channels.bitmapSync();
+        return;
+      case 'multifd-job': // multifd.c:multifd_send: the round's next packet becomes the channel's p->data
+        this.channels.job(effect.channel);
+        return;
+      case 'multifd-write': // multifd.c:multifd_send_thread: its p->data or a SYNC packet
+        // the step is the write error when the channel no longer takes writes (World.writeFails)
+        if (this.multifd[effect.channel]?.writable === true)
+          this.channels.write(effect.channel, effect.packet);
         return;
       case 'shutdown-channels':
         shutdownScope(this.main, this.multifd, effect.scope);
@@ -104,34 +141,39 @@ export class PrimaryEdge {
     }
   }
 
-  /** ram.c:ram_save_complete: the pages (unless multifd carried them), digests, MULTIFD_FLUSH, QEMU_VM_EOF. */
-  private sendRam(): void {
-    const checkpoint = this.node.state.checkpoints + 1;
-    const multifd = (this.node.state.config.multifd ?? 0) > 0;
-    const frames = encodeFrames([
-      { kind: 'header', checkpoint },
-      ...(multifd || this.pages.length === 0 ? [] : batchFrames(this.guest, this.pages)),
-      { kind: 'digest', subject: 'ram', sha256: Buffer.from(this.digests.get(checkpoint) ?? '', 'hex') },
-      ...(multifd ? [{ kind: 'flush' } as const] : []),
-      { kind: 'eof' },
-    ]);
-    const sent = this.main?.write(frames) === true;
-    const bytes = frames.reduce((n, c) => n + c.byteLength, 0);
-    this.node.input(
-      { kind: 'io', completion: sent ? 'ram-sent' : 'channel-error' },
-      sent ? { pages: this.pages.length, bytes, digest: this.digests.get(checkpoint) ?? '' } : undefined,
-    );
+  /**
+   * Frames on the main channel by the production RamSender; a channel that takes no more writes
+   * (machines/link: shut, broken, the peer gone) takes nothing, and the COLO thread learns it at its
+   * next read, as the model's link has it.
+   */
+  private write(frames: readonly Frame[]): void {
+    if (this.main?.writable === true && this.sender) this.track(this.sender.frames(frames));
   }
 
-  private packet(channel: number, sync: boolean): Buffer[] {
-    const { indexes: normal, data } = gather(this.guest, sync ? [] : this.pages);
-    return encodeMultifdPacket({
-      channel,
-      packetNum: this.packetNum++,
-      sync,
-      normal,
-      zero: new Uint32Array(0),
-      data,
-    });
+  /**
+   * ram.c:ram_save_complete by the production checkpoint-ram: the dirty pages (unless multifd carried
+   * them), both digests, MULTIFD_FLUSH over multifd, QEMU_VM_EOF, then `ram-sent` once the kernel has
+   * every byte; on a channel that takes no more writes, `channel-error` (attachPrimary's guard).
+   */
+  private sendRam(): void {
+    const { sender, node } = this;
+    if (this.main?.writable !== true || !sender) {
+      node.input({ kind: 'io', completion: 'channel-error' });
+      return;
+    }
+    const multifd = (node.state.config.multifd ?? 0) > 0;
+    const work = multifd
+      ? multifdCheckpointRam(node, sender, this.blob, this.channels)
+      : checkpointRam(node, sender, this.blob);
+    this.track(work.catch(() => node.input({ kind: 'io', completion: 'channel-error' })));
+  }
+
+  private track(work: Promise<unknown>): void {
+    const done: Promise<void> = work.then(
+      () => {},
+      () => {},
+    );
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
   }
 }

@@ -5,19 +5,24 @@ import { StreamDecoder } from '../wire/index.js';
 import { ChannelReader } from './channel-reader.js';
 import type { Link } from './link.js';
 
-/** Where received pages and frames go. @public */
+/**
+ * Where received pages and frames go, in the order they were read. A live secondary's sink applies each
+ * at once (SecondaryLoad.sink); a replay's holds them until its trace delivers them (`channel` says which
+ * multifd channel read a page, so a replay can hold it with that channel's packet).
+ * @public
+ */
 export interface ReceiverSink {
   /**
    * Pages `first`, `first + 1`, … (`data` is whole pages, a view valid only during the call): precopy's
-   * runs, and a single page as a run of one.
+   * runs, and a single page as a run of one. `channel`: the multifd channel that read them (none: main).
    */
-  storeRun(first: number, data: Uint8Array): void;
+  storeRun(first: number, data: Uint8Array, channel?: number): void;
   /**
    * Pages `indexes[0]`, `indexes[1]`, … at once, page `i` of `data` each (views valid only during the
    * call): a checkpoint's scattered pages, one call per piece instead of one call and one view per page.
    */
-  storePages(indexes: Uint32Array, data: Uint8Array): void;
-  storeZero(index: number): void;
+  storePages(indexes: Uint32Array, data: Uint8Array, channel?: number): void;
+  storeZero(index: number, channel?: number): void;
   /** Any other frame of the main channel, in order (during precopy, after the multifd barrier). */
   frame(frame: Frame): void;
   /** A decode error or a broken channel: the stream is over. */
@@ -79,9 +84,9 @@ export class RamReceiver {
       (socket, id) =>
         new ChannelReader(socket, id, ramPages, {
           reading: (channel) => !colo() || threads!.reading(channel),
-          pages: (indexes, data) => this.store(indexes, data),
+          pages: (indexes, data) => this.store(indexes, data, id),
           zero: (indexes) => {
-            for (const index of indexes) this.sink.storeZero(index);
+            for (const index of indexes) this.sink.storeZero(index, id);
           },
           packet: (channel, sync) => (colo() ? threads!.packet(channel, sync) : this.synced(channel, sync)),
           end: (channel, event) =>
@@ -144,12 +149,12 @@ export class RamReceiver {
   }
 
   /** A batch's pages: one run (precopy's pages) to `storeRun`, anything else to `storePages`. */
-  private store(indexes: Uint32Array, data: Uint8Array): void {
+  private store(indexes: Uint32Array, data: Uint8Array, channel?: number): void {
     const count = indexes.length;
     if (count === 0) return;
     if (indexes[count - 1] === indexes[0]! + count - 1 && isRun(indexes))
-      this.sink.storeRun(indexes[0]!, data);
-    else this.sink.storePages(indexes, data);
+      this.sink.storeRun(indexes[0]!, data, channel);
+    else this.sink.storePages(indexes, data, channel);
   }
 
   // precopy's direct path: the barrier of multifd_recv_sync_main, by hand
