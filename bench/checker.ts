@@ -4,8 +4,12 @@
  * again with partial-order reduction; then two workers, up to multifd 2) and by pan built from
  * `lockstep export promela` with gcc -O2. One JSON line per configuration; the ratios are the figures.
  * Run alone: `npx tsx bench/checker.ts`; `BENCH_CHECKER=plain,multifd-2` picks configurations.
- * `BENCH_CHECKER=multifd-4` (only when picked: ~200 s of CPU, 1.5 GB) runs the seed's configuration
- * with recv-kick-on-exit reduced to the end, alone: its full search and pan are out of reach.
+ * `BENCH_CHECKER=multifd-4` (only when picked: ~200 s of CPU and 1.5 GB reduced, then the full search
+ * cut at 600 s) runs the seed's configuration with recv-kick-on-exit: reduced to the end, full as far
+ * as ten minutes go; pan is not run there (its full search does not end either, see docs/checker.md).
+ * Each search reports seconds, CPU seconds (the figure a loaded machine does not distort), the visited
+ * set and parent links per state (`bytesPerState`) and peak RSS per state (`rssBytesPerState`: with
+ * the BFS queue and the process's ~100 MB floor, so an upper bound for small configurations).
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,13 +31,26 @@ const print = (line: object) => console.log(JSON.stringify(line));
 
 if (PICKED?.includes('multifd-4')) {
   const reduced = await coldSearch(MULTIFD_4, true);
+  const full = await coldSearch(MULTIFD_4, false, 600);
   print({
     figure: 'checker-multifd-4',
-    config: 'multifd-4 --with-fix recv-kick-on-exit --por',
+    config: 'multifd-4 --with-fix recv-kick-on-exit',
+    states: full.states,
+    complete: full.complete,
+    maxDepth: full.maxDepth,
+    seconds: round(full.seconds),
+    cpuSeconds: round(full.cpuSeconds),
+    bytesPerState: round(full.bytesPerState),
+    peakRssBytes: full.peakRssBytes,
+    rssBytesPerState: round(full.peakRssBytes / full.states),
     porStates: reduced.states,
+    porComplete: reduced.complete,
     porSeconds: round(reduced.seconds),
+    porCpuSeconds: round(reduced.cpuSeconds),
     porBytesPerState: round(reduced.bytesPerState),
-    porRssBytes: reduced.rssBytes,
+    porPeakRssBytes: reduced.peakRssBytes,
+    porRssBytesPerState: round(reduced.peakRssBytes / reduced.states),
+    spin: 'not run: its exhaustive search of this configuration outgrows the machine',
     target: { seconds: 600, rssBytes: 8 * 2 ** 30 },
   });
 }
@@ -73,9 +90,15 @@ if (!(await spinAvailable())) {
       porStates: reduced.states,
       porStateRatio: round(reduced.states / one.states),
       porSeconds: round(reduced.seconds),
+      porCpuSeconds: round(reduced.cpuSeconds),
       porBytesPerState: round(reduced.bytesPerState),
       porRssBytes: reduced.rssBytes,
+      porPeakRssBytes: reduced.peakRssBytes,
+      porRssBytesPerState: round(reduced.peakRssBytes / reduced.states),
       rssBytes: one.rssBytes,
+      peakRssBytes: one.peakRssBytes,
+      rssBytesPerState: round(one.peakRssBytes / one.states),
+      lockstepCpuSeconds: round(one.cpuSeconds),
       spinSeconds: round(spinSeconds),
       // pan's search alone: the strict reading of the target
       ratio: round(one.seconds / spinSeconds),
@@ -101,15 +124,26 @@ if (!(await spinAvailable())) {
 
 interface ColdSearch {
   states: number;
+  complete: boolean;
+  maxDepth: number;
   seconds: number;
+  cpuSeconds: number;
   compileSeconds: number;
   bytesPerState: number;
   rssBytes: number;
+  peakRssBytes: number;
 }
 
-/** lockstep's one-thread search in a fresh process (bench/checker-cold.ts): cold memo, cold JIT; `por`: reduced. */
-async function coldSearch(options: ColoModelOptions, por = false): Promise<ColdSearch> {
-  const args = [JSON.stringify(options), ...(por ? ['por'] : [])];
+/**
+ * lockstep's one-thread search in a fresh process (bench/checker-cold.ts): cold memo, cold JIT; `por`:
+ * reduced; `seconds`: a time limit.
+ */
+async function coldSearch(options: ColoModelOptions, por = false, seconds?: number): Promise<ColdSearch> {
+  const args = [
+    JSON.stringify(options),
+    ...(por ? ['por'] : []),
+    ...(seconds === undefined ? [] : [`seconds=${seconds}`]),
+  ];
   const child = fork(new URL('./checker-cold.ts', import.meta.url), args, {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     // multifd 4's reduced search holds ~1.5 GB: room beyond V8's default old space

@@ -60,9 +60,16 @@ function localInvisible(s: ColoState, t: ColoState, side: NodeRole): boolean {
   if (((s.flags ^ t.flags) & ~LOCAL_FLAGS[side]) !== 0) return false;
   if (((s.counters ^ t.counters) & ~(side === 'primary' ? TRIGGERS : 0)) !== 0) return false;
   if (side === 'primary') {
-    if (t.s !== s.s || t.toS !== s.toS || t.mfd !== s.mfd) return false;
+    if (t.s !== s.s || t.toS !== s.toS || !sameLinks(t.mfd, s.mfd)) return false;
   } else if (t.p !== s.p || t.toP !== s.toP) return false;
   return visibleSame(entryOf(s, side).facts, entryOf(t, side).facts);
+}
+
+/** Two states' multifd links hold the same packets (by content: a state rebuilt from the packed frontier has its own array). */
+function sameLinks(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The peer could still make an action of `side` enabled that is not enabled now. */

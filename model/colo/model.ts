@@ -293,6 +293,44 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     return draftOf({ p, s, ...rest, mfd: Object.freeze(rest.mfd) });
   }
 
+  /** The packed BFS frontier: both nodes by table index, the flags, counters and links as they are. */
+  stateWords(): number {
+    return 6 + this.channels;
+  }
+
+  storeState(st: ColoState, words: Uint32Array, offset: number): void {
+    words[offset] = st.p.id;
+    words[offset + 1] = st.s.id;
+    words[offset + 2] = st.flags;
+    words[offset + 3] = st.counters;
+    words[offset + 4] = st.toS;
+    words[offset + 5] = st.toP;
+    const mfd = st.mfd;
+    for (let i = 0; i < this.channels; i++) words[offset + 6 + i] = mfd[i]!;
+  }
+
+  loadState(words: Uint32Array, offset: number): ColoState {
+    const { primary, secondary } = this.composition.tables;
+    let mfd = this.emptyLinks;
+    for (let i = 0; i < this.channels; i++) {
+      if (words[offset + 6 + i] === 0) continue;
+      const links: number[] = [];
+      for (let j = 0; j < this.channels; j++) links.push(words[offset + 6 + j]!);
+      mfd = links;
+      break;
+    }
+    // field by field, as draftOf: one object shape for every state
+    return {
+      p: primary.entries[words[offset]!]!,
+      s: secondary.entries[words[offset + 1]!]!,
+      flags: words[offset + 2]!,
+      counters: words[offset + 3]!,
+      toS: words[offset + 4]!,
+      toP: words[offset + 5]!,
+      mfd,
+    };
+  }
+
   ample(
     st: ColoState,
     actions: readonly ColoAction[],

@@ -1,4 +1,5 @@
 import { FingerprintSet } from './fingerprint-set.js';
+import { Frontier, type StateStore, stateStoreOf } from './frontier.js';
 import type { CheckOptions } from './options.js';
 import { NO_PARENT, ParentLinks } from './parent-links.js';
 import { RunContext } from './run-context.js';
@@ -13,7 +14,9 @@ export interface BfsStart<S, A> {
   /** The trace to the state of id `id`, made only when a property asks for it. */
   readonly traceOf: (id: number) => () => Trace<S, A>;
   /** The distinct initial states, each checked, in id order from 0. */
-  readonly frontier: S[];
+  readonly frontier: Frontier<S>;
+  /** A new, empty level (packed past `options.frontierObjects` states when the model can). */
+  readonly level: () => Frontier<S>;
 }
 
 /**
@@ -30,7 +33,9 @@ export function startBfs<S, A>(model: Model<S, A>, options: CheckOptions): BfsSt
     const { init, steps } = links.path(id);
     return replay(model, init, steps);
   };
-  const frontier: S[] = [];
+  const store: StateStore<S> | null = stateStoreOf(model);
+  const level = (): Frontier<S> => new Frontier(store, options.frontierObjects);
+  const frontier = level();
   const inits = model.initStates();
   for (let i = 0; i < inits.length; i++) {
     const s = inits[i]!;
@@ -39,5 +44,5 @@ export function startBfs<S, A>(model: Model<S, A>, options: CheckOptions): BfsSt
     ctx.check(s, traceOf(links.push(NO_PARENT, i)));
     frontier.push(s);
   }
-  return { ctx, seen, links, traceOf, frontier };
+  return { ctx, seen, links, traceOf, frontier, level };
 }

@@ -10,7 +10,7 @@ import type { Model, Report } from './types.js';
  */
 export function runBfs<S, A>(model: Model<S, A>, options: CheckOptions): Report<S, A> {
   const start = startBfs(model, options);
-  const { ctx, seen, links, traceOf } = start;
+  const { ctx, seen, links, traceOf, level } = start;
   const fp = ctx.fp;
   let frontier = start.frontier;
 
@@ -25,9 +25,9 @@ export function runBfs<S, A>(model: Model<S, A>, options: CheckOptions): Report<
       complete = false;
       break;
     }
-    const next: S[] = [];
+    const next = level();
     for (let i = 0; i < frontier.length; i++) {
-      const s = frontier[i]!;
+      const s = frontier.at(i);
       const id = levelStart + i;
       out.length = 0;
       model.actions(s, out);

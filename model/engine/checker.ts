@@ -75,6 +75,16 @@ export class CheckerBuilder<S, A> {
     return this;
   }
 
+  /**
+   * Keep the first `count` states of each BFS level as objects and pack the rest into typed arrays
+   * (when the model can store states as words; 0 packs every level). The default is 65,536.
+   */
+  frontierObjects(count: number): this {
+    if (!Number.isInteger(count) || count < 0) throw new Error('frontierObjects(): a count >= 0');
+    this.options.frontierObjects = count;
+    return this;
+  }
+
   /** Breadth-first: shortest counterexamples (with `partialOrder()`: shortest in the reduced graph). */
   spawnBfs(): Report<S, A> {
     if (this.options.workers > 1) throw new Error('spawnBfs(): with workers use spawnParallelBfs()');

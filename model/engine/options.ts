@@ -30,7 +30,15 @@ export interface CheckOptions {
   deadlock: boolean;
   /** Partial-order reduction through `Model.ample` (BFS on one thread only). */
   partialOrder: boolean;
+  /**
+   * States of a BFS level kept as objects before the rest are packed into typed arrays (when the model
+   * has `storeState`/`loadState`; one-thread BFS only).
+   */
+  frontierObjects: number;
 }
+
+/** The default for {@link CheckOptions.frontierObjects}: small searches never pack. */
+export const FRONTIER_OBJECTS = 65_536;
 
 /** The defaults: unbounded, no symmetry, one thread, deadlock check on, no reduction. */
 export function defaultOptions(): CheckOptions {
@@ -44,5 +52,6 @@ export function defaultOptions(): CheckOptions {
     workerSource: null,
     deadlock: true,
     partialOrder: false,
+    frontierObjects: FRONTIER_OBJECTS,
   };
 }

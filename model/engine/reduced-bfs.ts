@@ -23,7 +23,7 @@ export function runReducedBfs<S, A>(
   ample: NonNullable<Model<S, A>['ample']>,
 ): Report<S, A> {
   const start = startBfs(model, options);
-  const { ctx, seen, links, traceOf } = start;
+  const { ctx, seen, links, traceOf, level } = start;
   const fp = ctx.fp;
   let frontier = start.frontier;
 
@@ -42,10 +42,10 @@ export function runReducedBfs<S, A>(
       complete = false;
       break;
     }
-    const next: S[] = [];
+    const next = level();
     const nextSeen = new FingerprintSet();
     for (let i = 0; i < frontier.length; i++) {
-      const s = frontier[i]!;
+      const s = frontier.at(i);
       const id = levelStart + i;
       out.length = 0;
       model.actions(s, out);

@@ -49,6 +49,15 @@ export interface Model<S, A> {
   /** Rebuilds in this thread a state `pack` made in another. */
   unpack?(packed: unknown): S;
   /**
+   * The packed BFS frontier (this thread only): how many 32-bit words `storeState` writes per state.
+   * With all three methods a long BFS level keeps its states as words in typed arrays, not objects.
+   */
+  stateWords?(): number;
+  /** Writes `state` as `stateWords()` words at `words[offset]`; `loadState` must give back an equal state. */
+  storeState?(state: S, words: Uint32Array, offset: number): void;
+  /** The state `storeState` wrote at `words[offset]`, rebuilt in this thread. */
+  loadState?(words: Uint32Array, offset: number): S;
+  /**
    * Partial-order reduction (used only by a BFS run with `.partialOrder()`): the indexes into `actions`
    * of an ample set for `state`, or null to expand it fully. `successor(k)` is `nextState(state,
    * actions[k])`, computed once when first asked (ask only for what the decision needs). The set must be
