@@ -1,6 +1,8 @@
-import { COLO_PROPERTIES, type PromelaExport } from '../../model/index.js';
-import { runSwarm, type SwarmReport, spinAvailable } from '../../model/spin/index.js';
+import { join } from 'node:path';
+import { COLO_PROPERTIES, type ColoModelOptions, type PromelaExport } from '../../model/index.js';
+import { runSwarm, type SwarmReport, spinAvailable, traceFile } from '../../model/spin/index.js';
 import { EXIT_FAILURE, EXIT_INCOMPLETE } from '../errors.js';
+import { writeOutputFile } from '../io.js';
 import { integer } from './model-options.js';
 
 /** The swarm flags of `lockstep export promela`. */
@@ -39,8 +41,31 @@ export async function runExportSwarm(
     throw new Error('--swarm needs spin and gcc on the PATH (Debian: apt-get install spin gcc)');
   const report = await runSwarm(model, options);
   const violated = report.verdicts.some((v) => v.verdict === 'violated' && !isFinding(v.property));
-  setExit(violated || report.problems.length > 0 ? EXIT_FAILURE : EXIT_INCOMPLETE);
+  // a trail the model refuses, or that does not violate the property there, is a disagreement
+  const unconfirmed = report.verdicts.some(
+    (v) =>
+      v.counterexample !== null &&
+      (v.counterexample.model.refusedAt !== null || !v.counterexample.model.violated),
+  );
+  setExit(violated || unconfirmed || report.problems.length > 0 ? EXIT_FAILURE : EXIT_INCOMPLETE);
   return report;
+}
+
+/** Writes each property's shortest Spin counterexample as DIR/PROPERTY.json; returns the paths. */
+export async function writeSwarmTraces(
+  dir: string,
+  options: ColoModelOptions,
+  report: SwarmReport,
+): Promise<string[]> {
+  const paths: string[] = [];
+  for (const v of report.verdicts) {
+    if (!v.counterexample) continue;
+    const path = join(dir, `${v.property}.json`);
+    const text = JSON.stringify(traceFile(options, v.property, v.counterexample.steps), null, 2);
+    await writeOutputFile('--trace-out', path, `${text}\n`);
+    paths.push(path);
+  }
+  return paths;
 }
 
 /** The swarm's report as lines for the terminal. */
@@ -54,7 +79,16 @@ export function swarmLines(report: SwarmReport): string[] {
         v.verdict === 'violated'
           ? `${isFinding(v.property) ? 'FINDING' : 'VIOLATED'} in ${v.violatedIn} of ${v.runs} runs`
           : `not found (bitstate: incomplete), ${v.runs} runs`;
-      return `  ${v.property}: ${text}; best run ${v.bestStates} states (${percent(v.coverage)} of lockstep's)`;
+      const line = `  ${v.property}: ${text}; best run ${v.bestStates} states (${percent(v.coverage)} of lockstep's)`;
+      const c = v.counterexample;
+      if (!c) return line;
+      const onModel =
+        c.model.refusedAt !== null
+          ? `the model REFUSES step ${c.model.refusedAt + 1}`
+          : c.model.violated
+            ? `replayed on lockstep's model: ${v.property} violated there too`
+            : `replayed on lockstep's model: ${v.property} NOT violated there`;
+      return `${line}\n    Spin's trail (run ${c.job}): ${c.steps.length} steps; ${onModel}`;
     }),
     `  highest omission estimate at a run's end: ${worst.toExponential(2)} per new state`,
     ...(report.runs.some((r) => r.truncated)

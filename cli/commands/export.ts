@@ -1,19 +1,33 @@
 import { basename, dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { exportPromela, PROMELA_PROPERTIES, promelaPropertyNumber } from '../../model/promela/index.js';
+import {
+  exportPromela,
+  PROMELA_PROPERTIES,
+  type PromelaTables,
+  promelaPropertyNumber,
+} from '../../model/promela/index.js';
 import { type CrossCheck, crossCheckExport, spinAvailable } from '../../model/spin/index.js';
 import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
-import { type CliIo, checkOutputFile, writeOutputFile } from '../io.js';
-import { runExportSwarm, type SwarmFlags, swarmLines, swarmOptions } from './export-swarm.js';
+import { type CliIo, checkOutputDir, checkOutputFile, writeOutputFile } from '../io.js';
+import {
+  runExportSwarm,
+  type SwarmFlags,
+  swarmLines,
+  swarmOptions,
+  writeSwarmTraces,
+} from './export-swarm.js';
 import { type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
 interface ExportFlags extends ModelFlags, SwarmFlags {
   readonly out?: string;
   readonly spin?: true;
   readonly json?: true;
+  readonly tables?: string;
+  readonly traceOut?: string;
 }
 
 const FORMATS = ['promela'] as const;
+const TABLES: readonly PromelaTables[] = ['search', 'closure'];
 
 /** Writes the Promela model and its tables; with --spin, runs Spin on it and compares. */
 async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit: (code: number) => void) {
@@ -34,16 +48,22 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     (flags.bits ?? flags.hashes ?? flags.parallel ?? flags.depth) !== undefined
   )
     throw new UsageError('--bits, --hashes, --depth and --parallel go with --swarm <jobs>');
+  if (flags.swarm === undefined && flags.traceOut !== undefined)
+    throw new UsageError("--trace-out goes with --swarm <jobs> (it saves Spin's counterexamples)");
+  if (flags.traceOut !== undefined) checkOutputDir('--trace-out', flags.traceOut);
+  const compile = parseChoice('tables', flags.tables ?? 'search', TABLES);
   const swarm = flags.swarm === undefined ? null : swarmOptions(flags);
-  const model = exportPromela(options, tablesFile);
+  const model = exportPromela(options, tablesFile, compile);
   await writeOutputFile('--out', file, model.text);
   await writeOutputFile('--out', join(dirname(file), tablesFile), model.tables);
   const properties = PROMELA_PROPERTIES.map((name) => ({ name, prop: promelaPropertyNumber(name) }));
   const summary = {
     file,
     tables: join(dirname(file), tablesFile),
-    states: model.report.states,
-    transitions: model.report.transitions,
+    tablesBy: compile,
+    states: model.report?.states ?? null,
+    transitions: model.report?.transitions ?? null,
+    ...(model.closure ? { closure: model.closure } : {}),
     entries: model.entries,
     properties,
   };
@@ -55,15 +75,21 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     if (!spin.agree) setExit(EXIT_FAILURE);
   }
   const swarmReport = swarm ? await runExportSwarm(model, swarm, setExit) : null;
+  const traces =
+    swarmReport && flags.traceOut !== undefined
+      ? await writeSwarmTraces(flags.traceOut, model.options, swarmReport)
+      : [];
   if (flags.json) {
     io.stdout(
-      `${JSON.stringify({ ...summary, ...(spin ? { spin } : {}), ...(swarmReport ? { swarm: swarmReport } : {}) })}\n`,
+      `${JSON.stringify({ ...summary, ...(spin ? { spin } : {}), ...(swarmReport ? { swarm: swarmReport, traces } : {}) })}\n`,
     );
     return;
   }
   const lines = [
     `wrote ${file} and ${summary.tables}: ${model.entries.primary} primary and ${model.entries.secondary} secondary node states`,
-    `lockstep's BFS: ${model.report.states} states, ${model.report.transitions} transitions`,
+    model.report
+      ? `lockstep's BFS: ${model.report.states} states, ${model.report.transitions} transitions`
+      : `tables by closure (no composed search): ${model.closure!.transitions} node transitions in ${model.closure!.seconds.toFixed(1)} s, ${model.closure!.rounds} rounds`,
     `run: cd '${dirname(file)}' && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000`,
     `  n: 0 (count states), ${properties.map((p) => `${p.prop} ${p.name}`).join(', ')}`,
   ];
@@ -76,6 +102,7 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     );
   }
   if (swarmReport) lines.push(...swarmLines(swarmReport));
+  if (traces.length > 0) lines.push(`traces (lockstep replay reads them): ${traces.join(', ')}`);
   io.stdout(`${lines.join('\n')}\n`);
 }
 
@@ -102,6 +129,14 @@ export function registerExportCommand(program: Command, io: CliIo, setExit: (cod
     .option('--hashes <k>', 'with --swarm: bits set per state, pan -k (default 3)')
     .option('--depth <n>', "with --swarm: pan's depth limit, pan -m (default 1000000)")
     .option('--parallel <n>', 'with --swarm: pan processes at once (default 2)')
+    .option(
+      '--tables <how>',
+      "how the node tables are compiled: search (lockstep's complete BFS, default) or closure (each node closed under what the composition can feed it; no composed search)",
+    )
+    .option(
+      '--trace-out <dir>',
+      "with --swarm: save each property's shortest Spin counterexample as DIR/PROPERTY.json (replayed on the model first)",
+    )
     .option('--json', 'print one JSON object')
     .action(async (format: string, flags: ExportFlags) => runExport(io, format, flags, setExit));
 }

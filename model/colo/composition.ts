@@ -26,6 +26,13 @@ function linkItemOf(side: NodeRole, effect: Effect): LinkItem | null {
   return item;
 }
 
+/** Which of its channels a node's `shutdown-channels` effect shuts (both when it names no scope). @internal */
+export function shutOf(effect: Effect): { readonly main: boolean; readonly multifd: boolean } {
+  if (effect.kind !== 'shutdown-channels') return { main: false, multifd: false };
+  const scope = effect.scope ?? 'all';
+  return { main: scope !== 'multifd', multifd: scope !== 'main' };
+}
+
 /**
  * The two nodes' compiled tables and the routing of what they emit: messages onto the FIFO links,
  * lifetimes and flags into the composed state. No protocol decision is made here; every one is a
@@ -60,9 +67,9 @@ export class Composition {
     }
     switch (effect.kind) {
       case 'shutdown-channels': {
-        const scope = effect.scope ?? 'all';
-        if (scope !== 'multifd') st.flags |= bitOf(FLAG.shutMain, side);
-        if (scope !== 'main') st.flags |= bitOf(FLAG.shutMultifd, side);
+        const shut = shutOf(effect);
+        if (shut.main) st.flags |= bitOf(FLAG.shutMain, side);
+        if (shut.multifd) st.flags |= bitOf(FLAG.shutMultifd, side);
         return;
       }
       case 'store-pages':

@@ -167,7 +167,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
           const item = itemOf(st.toS & 15);
           st.toS >>>= 4;
           if (item === 'device') st.counters = increment(st.counters, 'blobs');
-          composition.apply(st, 'secondary', this.delivered(item));
+          composition.apply(st, 'secondary', this.deliveredInput(item));
         }
         break;
       }
@@ -199,23 +199,37 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   }
 
   private fault(st: Draft, fault: FaultKind, side: NodeRole): void {
+    if (fault === 'heartbeat') st.flags |= bitOf(FLAG.hb, side);
+    if (fault === 'kill' || fault === 'link-break') {
+      this.linkFault(st, fault, side);
+      return;
+    }
+    const input = this.faultInput(fault, side);
+    if (input) this.composition.apply(st, side, input);
+  }
+
+  /**
+   * The input a fault feeds the node it hits (a QMP command), or null for the faults that act on the
+   * links alone (kill, link break). The table closure (closure.ts) feeds the same objects.
+   * @internal
+   */
+  faultInput(fault: FaultKind, _side: NodeRole): NodeInput | null {
     const { inputs } = this.composition;
     switch (fault) {
       case 'yank':
-        this.composition.apply(st, side, inputs.qmp('yank', 'yank', true));
-        return;
-      case 'kill':
-      case 'link-break':
-        this.linkFault(st, fault, side);
-        return;
+        return inputs.qmp('yank', 'yank', true);
       case 'heartbeat':
-        st.flags |= bitOf(FLAG.hb, side);
-        this.composition.apply(st, side, inputs.qmp('x-colo-lost-heartbeat', 'hb'));
-        return;
+        return inputs.qmp('x-colo-lost-heartbeat', 'hb');
       case 'cancel':
-        this.composition.apply(st, side, inputs.qmp('migrate_cancel', 'cancel'));
-        return;
+        return inputs.qmp('migrate_cancel', 'cancel');
+      default:
+        return null;
     }
+  }
+
+  /** The faults the injector may fire, each with the side it hits. @internal */
+  get faults(): readonly { readonly fault: FaultKind; readonly side: NodeRole }[] {
+    return this.faultActions.map(({ action }) => action as Extract<ColoAction, { t: 'fault' }>);
   }
 
   /** machines/link `faultOnLinks`: the facts it sets, the queues whose items are lost. */
@@ -227,8 +241,8 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     if (emptied.includes('multifd')) st.mfd = this.emptyLinks;
   }
 
-  /** machines/link `inputOfItem`, interned: what the secondary's read of a main-channel item applies. */
-  private delivered(item: ReturnType<typeof itemOf>): NodeInput {
+  /** machines/link `inputOfItem`, interned: what the secondary's read of a main-channel item applies. @internal */
+  deliveredInput(item: ReturnType<typeof itemOf>): NodeInput {
     let input = this.deliveredInputs.get(item);
     if (!input) {
       const plain = inputOfItem(item);

@@ -2,5 +2,11 @@
  * The composed system as Promela for Spin, from the compiled machines, and a driver that runs Spin.
  * @module
  */
-export { exportPromela, type PromelaExport, promelaPropertyNumber } from './export.js';
+export {
+  exportPromela,
+  type PromelaExport,
+  type PromelaTables,
+  promelaPropertyNumber,
+  TRAIL_STEP,
+} from './export.js';
 export { PROMELA_PROPERTIES, type PromelaProperty } from './glue.js';

@@ -1,4 +1,5 @@
-import type { NodeRole } from '../../machines/index.js';
+import type { NodeRole, NodeThread } from '../../machines/index.js';
+import type { ColoAction } from '../colo/index.js';
 import { THREAD_BIT } from './codes.js';
 import { canWrite, type GlueInput, S, v } from './glue.js';
 
@@ -8,6 +9,8 @@ const feed = (side: NodeRole, input: string): string =>
 
 /** One option of the main loop: the guard (the action is enabled) and what the step does. */
 export interface LoopOption {
+  /** The ColoModel action this option is (a Spin trail names it by the option's number). */
+  readonly action: ColoAction;
   readonly comment: string;
   readonly guard: string;
   readonly body: string;
@@ -41,12 +44,15 @@ export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => stri
   for (const side of SIDES) {
     const X = S(side);
     const x = v(side);
+    const stepOf = (thread: NodeThread): ColoAction => ({ t: 'step', side, thread });
     out.push({
+      action: stepOf('colo'),
       comment: `${side} COLO thread steps`,
       guard: `!dead${X} && (${x}Threads & ${THREAD_BIT.colo})`,
       body: feed(side, input(inputs.step('colo'))),
     });
     out.push({
+      action: stepOf('main-loop'),
       comment: `${side} main loop steps`,
       guard: `!dead${X} && (${x}Threads & ${THREAD_BIT.mainLoop})`,
       body: feed(side, input(inputs.step('main-loop'))),
@@ -56,12 +62,14 @@ export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => stri
       if (side === 'primary') {
         const fails = `(pCh[${i}] == CH_WRITING && !${canWrite('primary', 'f')})`;
         out.push({
+          action: stepOf(`multifd-${i}`),
           comment: `primary multifd send thread ${i} steps (or gets the write error)`,
           guard: `!deadP && ((pThreads & ${THREAD_BIT.multifd(i)}) || ${fails})`,
           body: `if :: ${fails} -> ${feed('primary', input(inputs.multifd(i, 'write-error')))} :: else -> ${step} fi`,
         });
       } else
         out.push({
+          action: stepOf(`multifd-${i}`),
           comment: `secondary multifd receive thread ${i} steps`,
           guard: `!deadS && (sThreads & ${THREAD_BIT.multifd(i)})`,
           body: step,
@@ -69,6 +77,7 @@ export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => stri
     }
     const read = mainRead(side);
     out.push({
+      action: { t: 'deliver', to: side },
       comment: `the link delivers to the ${side}`,
       guard: read.deliver,
       body:
@@ -82,6 +91,7 @@ export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => stri
       fi`,
     });
     out.push({
+      action: { t: 'channel-error', to: side },
       comment: `the ${side} reads a channel error`,
       guard: read.error,
       body: `err${X} = 1; ${feed(side, input(inputs.io('channel-error')))}`,
@@ -91,6 +101,7 @@ export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => stri
     const ev = (e: 'packet' | 'sync-packet' | 'eof' | 'read-error') =>
       feed('secondary', input(inputs.multifd(i, e)));
     out.push({
+      action: { t: 'multifd', channel: i },
       comment: `multifd channel ${i} delivers to the secondary`,
       guard: `!deadS && sCh[${i}] == CH_READ && (shutSf || broken || mfdn[${i}] > 0 || deadP || shutPf)`,
       body: `if
@@ -104,6 +115,7 @@ export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => stri
     });
   }
   out.push({
+    action: { t: 'trigger' },
     comment: 'checkpoint trigger (colo_checkpoint_event)',
     guard: `triggers < ${model.checkpointBudget} && !deadP && pColo && !pCkev`,
     body: `triggers++; ${feed('primary', input(inputs.timer()))}`,
@@ -120,18 +132,21 @@ function faultOptions({ model, input }: GlueInput): LoopOption[] {
     const X = S(side);
     if (kinds.has('yank'))
       out.push({
+        action: { t: 'fault', fault: 'yank', side },
         comment: `FAULT yank ${side}`,
         guard: `${budget} && !dead${X}`,
         body: `faults++; ${feed(side, input(inputs.qmp('yank', 'yank', true)))}`,
       });
     if (kinds.has('kill'))
       out.push({
+        action: { t: 'fault', fault: 'kill', side },
         comment: `FAULT kill ${side}: what was in flight to it is gone`,
         guard: `${budget} && !dead${X}`,
         body: `faults++; dead${X} = 1; tSide = 0; ${side === 'secondary' ? 'clearS(); clearMfd()' : 'clearP()'}`,
       });
     if (kinds.has('heartbeat'))
       out.push({
+        action: { t: 'fault', fault: 'heartbeat', side },
         comment: `FAULT x-colo-lost-heartbeat ${side}`,
         guard: `${budget} && !dead${X} && !hb${X}`,
         body: `faults++; hb${X} = 1; ${feed(side, input(inputs.qmp('x-colo-lost-heartbeat', 'hb')))}`,
@@ -139,12 +154,14 @@ function faultOptions({ model, input }: GlueInput): LoopOption[] {
   }
   if (kinds.has('cancel'))
     out.push({
+      action: { t: 'fault', fault: 'cancel', side: 'primary' },
       comment: 'FAULT migrate_cancel primary',
       guard: `${budget} && !deadP`,
       body: `faults++; ${feed('primary', input(inputs.qmp('migrate_cancel', 'cancel')))}`,
     });
   if (kinds.has('link-break'))
     out.push({
+      action: { t: 'fault', fault: 'link-break', side: 'primary' },
       comment: 'FAULT link break',
       guard: `${budget} && !broken`,
       body: 'faults++; broken = 1; tSide = 0; clearS(); clearP(); clearMfd()',

@@ -1,9 +1,11 @@
-import type { ColoModelOptions } from '../colo/index.js';
+import { type ColoModelOptions, createColoModel } from '../colo/index.js';
+import { checker } from '../engine/index.js';
 import {
   exportPromela,
   PROMELA_PROPERTIES,
   type PromelaExport,
   type PromelaProperty,
+  type PromelaTables,
   promelaPropertyNumber,
 } from '../promela/index.js';
 import { machinery } from './machinery.js';
@@ -24,17 +26,22 @@ export interface CrossCheck {
 }
 
 /**
- * Exports the configuration, counts Spin's states with nothing asserted, then runs pan once per
+ * Exports the configuration (its tables compiled by search, or by closure), counts Spin's states with nothing asserted, then runs pan once per
  * property. A property counts as violated for lockstep when its BFS found a counterexample (a finding
  * such as split-brain included: Spin has no such distinction).
  * @public
  */
-export async function crossCheck(options: ColoModelOptions): Promise<CrossCheck> {
-  return crossCheckExport(options, exportPromela(options));
+export async function crossCheck(
+  options: ColoModelOptions,
+  compile: PromelaTables = 'search',
+): Promise<CrossCheck> {
+  return crossCheckExport(options, exportPromela(options, undefined, compile));
 }
 
 /** {@link crossCheck} of an export already made (the tests tamper with one to see Spin object). @public */
 export async function crossCheckExport(options: ColoModelOptions, model: PromelaExport): Promise<CrossCheck> {
+  // tables compiled by closure: lockstep's side of the comparison is a search of its own
+  const report = model.report ?? checker(createColoModel(options)).spawnBfs();
   const build = await buildPan(model);
   const problems = new Set<string>();
   const violated: PromelaProperty[] = [];
@@ -53,17 +60,17 @@ export async function crossCheckExport(options: ColoModelOptions, model: Promela
     await removePan(build);
   }
   const ours = PROMELA_PROPERTIES.filter((p) =>
-    model.report.violations.some((v: { property: string }) => v.property === p),
+    report.violations.some((v: { property: string }) => v.property === p),
   );
   const agree =
     problems.size === 0 &&
-    count.states === model.report.states &&
+    count.states === report.states &&
     !count.partial &&
     ours.length === violated.length &&
     ours.every((p) => violated.includes(p));
   return {
     options,
-    lockstep: { states: model.report.states, violated: ours },
+    lockstep: { states: report.states, violated: ours },
     spin: { states: count.states, violated },
     problems: [...problems],
     agree,

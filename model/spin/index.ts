@@ -4,5 +4,21 @@
  */
 
 export { type CrossCheck, crossCheck, crossCheckExport } from './cross-check.js';
-export { buildPan, type PanBuild, type PanResult, removePan, runPan, spinAvailable } from './run-spin.js';
-export { runSwarm, type SwarmOptions, type SwarmReport, type SwarmRun, type SwarmVerdict } from './swarm.js';
+export {
+  buildPan,
+  type PanBuild,
+  type PanResult,
+  removePan,
+  replayTrail,
+  runPan,
+  spinAvailable,
+} from './run-spin.js';
+export {
+  runSwarm,
+  type SpinCounterexample,
+  type SwarmOptions,
+  type SwarmReport,
+  type SwarmRun,
+  type SwarmVerdict,
+} from './swarm.js';
+export { type ModelReplay, replayOnModel, traceFile, trailSteps } from './trail.js';

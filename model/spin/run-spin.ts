@@ -138,3 +138,21 @@ export async function runPan(
     hashFactor: factor ? Number(factor[1]) : null,
   };
 }
+
+/**
+ * Replays the trail pan left in `cwd` (`pan -r`: pan follows the trail itself, embedded C included) and
+ * returns what the model printed: the Promela export prints one `LOCKSTEP_STEP k` per step.
+ * @public
+ */
+export async function replayTrail(
+  build: PanBuild,
+  prop: number,
+  cwd: string,
+  depth = 1_000_000,
+): Promise<string> {
+  return run(build.pan, ['-r', '-n', `-m${depth}`], {
+    cwd,
+    env: { ...process.env, LOCKSTEP_PROP: String(prop) },
+    timeout: TIMEOUT_MS.search,
+  });
+}

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { ColoAction } from '../colo/index.js';
 import {
   PROMELA_PROPERTIES,
   type PromelaExport,
@@ -8,7 +9,8 @@ import {
   promelaPropertyNumber,
 } from '../promela/index.js';
 import { machinery } from './machinery.js';
-import { buildPan, type PanBuild, removePan, runPan } from './run-spin.js';
+import { buildPan, type PanBuild, removePan, replayTrail, runPan } from './run-spin.js';
+import { type ModelReplay, replayOnModel, trailSteps } from './trail.js';
 
 /** How a swarm of bitstate runs is made. @public */
 export interface SwarmOptions {
@@ -48,7 +50,18 @@ export interface SwarmRun {
   readonly violated: boolean;
   /** An assertion of the export's own machinery failed (not a verdict; see model/spin/machinery.ts). */
   readonly problem: string | null;
+  /**
+   * A violating run's trail, replayed by pan (`pan -r`) into lockstep steps, and those steps replayed on
+   * lockstep's model with the property checked where they end; null when the run violated nothing.
+   */
+  readonly counterexample: SpinCounterexample | null;
   readonly seconds: number;
+}
+
+/** A Spin trail as lockstep steps, and what lockstep's model says of them. @public */
+export interface SpinCounterexample {
+  readonly steps: readonly ColoAction[];
+  readonly model: ModelReplay;
 }
 
 /** A property's verdict from a swarm: bitstate search never proves, so at best "not found". @public */
@@ -67,6 +80,8 @@ export interface SwarmVerdict {
    * that compiled the export's tables), or null when that search was not complete.
    */
   readonly coverage: number | null;
+  /** The shortest trail of the violating runs, as lockstep steps replayed on the model; null if none violated. */
+  readonly counterexample: (SpinCounterexample & { readonly job: number }) | null;
 }
 
 /** What a swarm found. @public */
@@ -129,7 +144,9 @@ export async function runSwarm(model: PromelaExport, options: SwarmOptions): Pro
     const worker = async () => {
       while (next < tasks.length) {
         const task = tasks[next++]!;
-        runs.push(await swarmRun(build, task, panArgs(task.job, bits, hashes, depth), { bits, hashes }));
+        runs.push(
+          await swarmRun(build, model, task, panArgs(task.job, bits, hashes, depth), { bits, hashes, depth }),
+        );
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, tasks.length) }, worker));
@@ -137,11 +154,14 @@ export async function runSwarm(model: PromelaExport, options: SwarmOptions): Pro
     await removePan(build);
   }
   runs.sort((a, b) => properties.indexOf(a.property) - properties.indexOf(b.property) || a.job - b.job);
-  const known = model.report.complete ? model.report.states : null;
+  const known = model.report?.complete ? model.report.states : null;
   const verdicts = properties.map((property): SwarmVerdict => {
     const mine = runs.filter((r) => r.property === property);
     const violatedIn = mine.filter((r) => r.violated).length;
     const bestStates = Math.max(0, ...mine.map((r) => r.states));
+    const shortest = mine
+      .flatMap((r) => (r.counterexample ? [{ job: r.job, ...r.counterexample }] : []))
+      .sort((a, b) => a.steps.length - b.steps.length)[0];
     return {
       property,
       verdict: violatedIn > 0 ? 'violated' : 'not-found',
@@ -150,6 +170,7 @@ export async function runSwarm(model: PromelaExport, options: SwarmOptions): Pro
       violatedIn,
       bestStates,
       coverage: known ? bestStates / known : null,
+      counterexample: shortest ?? null,
     };
   });
   const problems = [...new Set(runs.flatMap((r) => (r.problem ? [r.problem] : [])))];
@@ -166,14 +187,22 @@ export async function runSwarm(model: PromelaExport, options: SwarmOptions): Pro
 
 async function swarmRun(
   build: PanBuild,
+  model: PromelaExport,
   { property, job }: { property: PromelaProperty; job: number },
   args: readonly string[],
-  { bits, hashes }: { bits: number; hashes: number },
+  { bits, hashes, depth }: { bits: number; hashes: number; depth: number },
 ): Promise<SwarmRun> {
   const cwd = join(build.dir, `${property}-${job}`);
   await mkdir(cwd);
-  const result = await runPan(build, promelaPropertyNumber(property), args, cwd);
+  const prop = promelaPropertyNumber(property);
+  const result = await runPan(build, prop, args, cwd);
   const problem = machinery(result.assertion);
+  const violated = result.errors > 0 && problem === null;
+  let counterexample: SpinCounterexample | null = null;
+  if (violated) {
+    const steps = trailSteps(model, await replayTrail(build, prop, cwd, depth));
+    counterexample = { steps, model: replayOnModel(model.options, property, steps) };
+  }
   return {
     property,
     job,
@@ -184,8 +213,9 @@ async function swarmRun(
     hashFactor: result.hashFactor,
     omission: omission(result.states, bits, hashes),
     truncated: result.errors === 0 && result.partial,
-    violated: result.errors > 0 && problem === null,
+    violated,
     problem,
+    counterexample,
     seconds: result.seconds,
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import type { SwarmReport } from '../../../model/spin/index.js';
+import { readTrace } from '../../../replay/index.js';
 import { requireSpin } from './support.js';
 
 async function run(argv: string[]) {
@@ -34,9 +35,15 @@ describe('lockstep export promela --swarm', () => {
       '2',
       '--bits',
       '12',
+      '--trace-out',
+      join(dir, 'traces'),
       '--json',
     ]);
-    const { states, swarm } = JSON.parse(text) as { states: number; swarm: SwarmReport };
+    const { states, swarm, traces } = JSON.parse(text) as {
+      states: number;
+      swarm: SwarmReport;
+      traces: string[];
+    };
     expect(code).toBe(3); // split-brain is a finding; nothing else found, nothing proven
     expect(swarm.complete).toBe(false);
     expect(swarm.known).toBe(states);
@@ -54,6 +61,12 @@ describe('lockstep export promela --swarm', () => {
       expect(r.omission).toBeGreaterThan(0.1);
     }
     expect(verdict('output-commit').coverage).toBeLessThan(1);
+    // the split-brain trail, replayed on the model, saved where `lockstep replay` reads it
+    expect(verdict('split-brain').counterexample?.model.violated).toBe(true);
+    expect(traces).toEqual([join(dir, 'traces', 'split-brain.json')]);
+    const trace = await readTrace(traces[0]!);
+    expect(trace.property).toBe('split-brain');
+    expect(trace.steps).toEqual(verdict('split-brain').counterexample?.steps);
   }, 120_000);
 
   it('refuses swarm options without --swarm, and --swarm beside --spin, with exit 2', async () => {
@@ -64,6 +77,12 @@ describe('lockstep export promela --swarm', () => {
     const both = await run(['export', 'promela', '--out', out, '--spin', '--swarm', '2']);
     expect(both.code).toBe(2);
     expect(both.err).toContain('separate runs');
+    const traces = await run(['export', 'promela', '--out', out, '--trace-out', dir]);
+    expect(traces.code).toBe(2);
+    expect(traces.err).toContain('--trace-out goes with --swarm');
+    const how = await run(['export', 'promela', '--out', out, '--tables', 'guess']);
+    expect(how.code).toBe(2);
+    expect(how.err).toContain('unknown tables "guess"');
     const bad = await run(['export', 'promela', '--out', out, '--swarm', '0']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--swarm must be an integer from 1');
