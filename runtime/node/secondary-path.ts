@@ -3,6 +3,7 @@ import { LockstepError } from '../errors.js';
 import { DeviceState, PAGE_SIZE } from '../guest/index.js';
 import type { Frame } from '../wire/index.js';
 import { encodeMessage, sha256 } from '../wire/index.js';
+import type { WorkerStore } from './channel-worker.js';
 import { shutdownLink } from './link.js';
 import { listenLink, takeReservedListener } from './link-listener.js';
 import { linkSecurityOf } from './link-tls.js';
@@ -26,6 +27,26 @@ function recvThreads(node: NodeRuntime): MultifdThreads {
     packet: (channel, sync) =>
       node.input({ kind: 'multifd', channel, event: sync ? 'sync-packet' : 'packet' }),
     end: (channel, event) => node.input({ kind: 'multifd', channel, event }),
+  };
+}
+
+/**
+ * With `multifdWorkers`, where the channels' workers store (the shared colo cache, the digest's shared
+ * staging table) and what this thread records of the pages they stored: the cache's bitmap and the
+ * digest's pending marks, as `storePages` and `stagePages` do here without workers.
+ */
+function workerStore(node: NodeRuntime, colo: () => boolean): WorkerStore | undefined {
+  const cache = node.cache!;
+  const shared = cache.shared;
+  if (shared === undefined) return undefined;
+  return {
+    cache: shared,
+    staged: node.ramDigest.shareStaging(),
+    colo: () => colo() && cache.mode === 'colo',
+    stored: (pages) => {
+      cache.stored(pages);
+      node.ramDigest.markStaged(pages);
+    },
   };
 }
 
@@ -167,6 +188,7 @@ export function attachSecondary(node: NodeRuntime): void {
                   ),
               },
               recvThreads(node),
+              workerStore(node, colo),
             );
             node.input({ kind: 'migration', event: 'load-start' });
           },
