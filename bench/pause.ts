@@ -13,7 +13,7 @@
  * - where the pause went, per phase, as each node's PauseClock measured it at its edges.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROFILES } from '../machines/index.js';
 import { waitFor } from '../runtime/demo/wait.js';
@@ -33,6 +33,8 @@ import { channelsOf, type Mode } from './throughput.js';
 export interface PauseInputs {
   readonly ram: string;
   readonly mode: Mode;
+  /** The secondary's multifd receive threads in worker threads (the `multifd-Nw` pause modes). */
+  readonly workers?: boolean;
   readonly workload: { kind: WorkloadKind; pagesPerSecond: number };
   readonly checkpoints: number;
   readonly delayMs: number;
@@ -43,6 +45,8 @@ interface Run {
   readonly checkpoints: readonly CheckpointStats[];
   readonly primary: readonly CheckpointPhases[];
   readonly secondary: readonly CheckpointPhases[];
+  /** Each process's CPU time over the run (every thread), in cores: CPU ms / wall ms. */
+  readonly cores: { readonly primary: number; readonly secondary: number };
 }
 
 /** Precopy into COLO, then `checkpoints` checkpoints; returns the primary's stats and both sides' phases. */
@@ -51,7 +55,16 @@ async function run(peer: Peer, inputs: PauseInputs): Promise<Run> {
   const workload = { ...inputs.workload, seed: 1 };
   // BENCH_LOG_DIR keeps both nodes' event logs there (timestamps of every step, for finding the time)
   const dir = await mkdtemp(join(process.env.BENCH_LOG_DIR ?? tmpdir(), 'lockstep-bench-'));
-  const port = await peer.port({ kind: 'secondary', ram: inputs.ram, multifd, workload });
+  const port = await peer.port({
+    kind: 'secondary',
+    ram: inputs.ram,
+    multifd,
+    workload,
+    ...(inputs.workers ? { workers: true } : {}),
+  });
+  const cpuAtStart = process.cpuUsage();
+  const startedAt = performance.now();
+  let cores = { primary: Number.NaN, secondary: Number.NaN };
   const primary = await NodeRuntime.start({
     ...DEFAULT_RUNTIME_OPTIONS,
     profile: PROFILES['qemu-11.0'],
@@ -64,7 +77,7 @@ async function run(peer: Peer, inputs: PauseInputs): Promise<Run> {
   });
   attachPrimary(primary);
   let secondary: readonly CheckpointPhases[] = [];
-  let ours: Omit<Run, 'secondary'>;
+  let ours: Omit<Run, 'secondary' | 'cores'>;
   try {
     await primary.qmp('migrate-set-capabilities', { capabilities: [{ capability: 'x-colo', state: true }] });
     await primary.qmp('cont');
@@ -84,10 +97,14 @@ async function run(peer: Peer, inputs: PauseInputs): Promise<Run> {
   } finally {
     primary.kill();
     await primary.close();
-    secondary = await peer.reset();
+    const cpu = process.cpuUsage(cpuAtStart);
+    const wallMs = performance.now() - startedAt;
+    const theirs = await peer.resetWithCpu();
+    secondary = theirs.phases;
+    cores = { primary: (cpu.user + cpu.system) / 1000 / wallMs, secondary: theirs.cpuMs / theirs.wallMs };
     if (!process.env.BENCH_LOG_DIR) await rm(dir, { recursive: true, force: true });
   }
-  return { ...ours, secondary };
+  return { ...ours, secondary, cores };
 }
 
 /** Mean and p99 (nearest rank) of the finite values, rounded for printing. */
@@ -122,7 +139,8 @@ export interface Floor {
  */
 export async function pauseLine(peer: Peer, inputs: PauseInputs, floor: Floor, repeat: string) {
   const clock = await peer.clockOffset();
-  const { checkpoints, primary, secondary } = await run(peer, inputs);
+  const load = loadavg()[0]!;
+  const { checkpoints, primary, secondary, cores } = await run(peer, inputs);
   const pauses = checkpoints.map((c) => c.pauseMs);
   const floors = checkpoints.map(
     (c) => c.bytes / ((floor.loopbackMBps * 1e6) / 1000) + c.bytes / ((floor.memcpyMBps * 1e6) / 1000),
@@ -141,8 +159,13 @@ export async function pauseLine(peer: Peer, inputs: PauseInputs, floor: Floor, r
   return {
     figure: 'pause',
     ram: inputs.ram,
-    mode: inputs.mode,
+    mode: `${inputs.mode}${inputs.workers ? 'w' : ''}`,
     multifd: channelsOf(inputs.mode),
+    multifdWorkers: inputs.workers === true,
+    pin: process.env.BENCH_PIN ?? 'none',
+    loadAvg1: r2(load),
+    // each process's CPU over the run (every thread), in cores of the machine's two
+    cores: { primary: r2(cores.primary), secondary: r2(cores.secondary) },
     workload:
       inputs.workload.kind === 'idle'
         ? 'idle'
@@ -185,7 +208,8 @@ const SPREAD = [
 
 /**
  * One line per mode and workload over its repeats: each figure's range (min-max), and multifd's load
- * p99 against plain's in the same repeat (the issue's multifd target).
+ * p99 against plain's in the same repeat (the issue's multifd target), and a `multifd-Nw` line's mean and
+ * p99 against `multifd-N`'s (the receive threads in worker threads, or not).
  */
 export function spreadLines(lines: ReadonlyArray<Awaited<ReturnType<typeof pauseLine>>>) {
   const keys = [...new Set(lines.map((l) => `${l.mode}|${l.workload}`))];
@@ -201,6 +225,15 @@ export function spreadLines(lines: ReadonlyArray<Awaited<ReturnType<typeof pause
       );
       return plain ? r2(l.p99PauseMs / plain.p99PauseMs) : Number.NaN;
     });
+    // a multifd-Nw line (receive threads in workers) against multifd-N's in the same repeat
+    const vsThreads = same.map((l) => {
+      const base = lines.find(
+        (p) => `${p.mode}w` === l.mode && p.workload === l.workload && p.repeat === l.repeat,
+      );
+      return base
+        ? { mean: r2(l.meanPauseMs / base.meanPauseMs), p99: r2(l.p99PauseMs / base.p99PauseMs) }
+        : null;
+    });
     return {
       figure: 'pause-spread',
       mode: same[0]!.mode,
@@ -209,6 +242,7 @@ export function spreadLines(lines: ReadonlyArray<Awaited<ReturnType<typeof pause
       checkpointsEach: same[0]!.checkpoints,
       ...Object.fromEntries(SPREAD.map((f) => [f, range(f)])),
       p99VsPlainSameRepeat: vsPlain,
+      ...(same[0]!.multifdWorkers ? { vsWithoutWorkersSameRepeat: vsThreads } : {}),
     };
   });
 }

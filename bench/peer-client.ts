@@ -43,8 +43,15 @@ export class Peer {
   }
 
   async reset(): Promise<readonly CheckpointPhases[]> {
+    return (await this.resetWithCpu()).phases;
+  }
+
+  /** {@link Peer.reset}, with the CPU time the peer process (every thread) used while its secondary ran. */
+  async resetWithCpu(): Promise<{ phases: readonly CheckpointPhases[]; cpuMs: number; wallMs: number }> {
     const reply = await this.request({ kind: 'reset' });
-    return reply.kind === 'reset' ? (reply.phases ?? []) : [];
+    return reply.kind === 'reset'
+      ? { phases: reply.phases ?? [], cpuMs: reply.cpuMs ?? Number.NaN, wallMs: reply.wallMs ?? Number.NaN }
+      : { phases: [], cpuMs: Number.NaN, wallMs: Number.NaN };
   }
 
   /**

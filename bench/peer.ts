@@ -29,6 +29,8 @@ let cache: ColoCache | undefined;
 let server: Server | undefined;
 let node: NodeRuntime | undefined;
 let logDir: string | undefined;
+/** The process's CPU time and the clock when the secondary started (every thread: workers count). */
+let started: { cpu: NodeJS.CpuUsage; at: number } | undefined;
 
 async function pump(bytes: number): Promise<void> {
   server = createServer((socket) => {
@@ -65,11 +67,13 @@ async function ram(pages: number, multifd: number): Promise<void> {
 
 async function secondary(request: Extract<PeerRequest, { kind: 'secondary' }>): Promise<void> {
   logDir = await mkdtemp(join(process.env.BENCH_LOG_DIR ?? tmpdir(), 'lockstep-bench-'));
+  started = { cpu: process.cpuUsage(), at: performance.now() };
   node = await NodeRuntime.start({
     ...DEFAULT_RUNTIME_OPTIONS,
     profile: PROFILES['qemu-11.0'],
     ram: request.ram,
     multifd: request.multifd,
+    ...(request.workers ? { multifdWorkers: true } : {}),
     workload: request.workload,
     role: 'secondary',
     logPath: join(logDir, 'secondary.jsonl'),
@@ -82,7 +86,10 @@ async function secondary(request: Extract<PeerRequest, { kind: 'secondary' }>): 
 }
 
 /** Ends the current request: servers closed, node stopped, its log removed; returns the secondary's phases. */
-async function reset(): Promise<readonly CheckpointPhases[] | undefined> {
+async function reset(): Promise<{ phases?: readonly CheckpointPhases[]; cpuMs?: number; wallMs?: number }> {
+  const cpu = started && process.cpuUsage(started.cpu);
+  const wallMs = started && performance.now() - started.at;
+  started = undefined;
   server?.close();
   server = undefined;
   const phases = node?.pauseClock.checkpoints;
@@ -94,7 +101,10 @@ async function reset(): Promise<readonly CheckpointPhases[] | undefined> {
   }
   if (logDir && !process.env.BENCH_LOG_DIR) await rm(logDir, { recursive: true, force: true });
   logDir = undefined;
-  return phases;
+  return {
+    ...(phases ? { phases } : {}),
+    ...(cpu && wallMs !== undefined ? { cpuMs: (cpu.user + cpu.system) / 1000, wallMs } : {}),
+  };
 }
 
 process.on('message', (request: PeerRequest) => {
@@ -107,7 +117,7 @@ process.on('message', (request: PeerRequest) => {
           ? secondary(request)
           : request.kind === 'clock'
             ? Promise.resolve(reply({ kind: 'clock', wallMs: performance.timeOrigin + performance.now() }))
-            : reset().then((phases) => reply({ kind: 'reset', ...(phases ? { phases } : {}) }));
+            : reset().then((done) => reply({ kind: 'reset', ...done }));
   work.catch((error: Error) => reply({ kind: 'error', message: error.stack ?? String(error) }));
 });
 // the parent went away (finished or crashed): leave nothing behind

@@ -10,6 +10,8 @@ export type PeerRequest =
       ram: string;
       multifd: number;
       workload: { kind: WorkloadKind; pagesPerSecond: number; seed: number };
+      /** The secondary's multifd receive threads in worker threads (`multifdWorkers`). */
+      workers?: boolean;
     }
   | { kind: 'reset' }
   /** The peer's wall clock now, for the offset between the two processes' clocks. */
@@ -20,6 +22,6 @@ export type PeerReply =
   /** The receiver has everything; `at` is its performance.now() (only used for the order of events). */
   | { kind: 'done'; at: number }
   /** `phases`: the secondary's, when a secondary ran. */
-  | { kind: 'reset'; phases?: readonly CheckpointPhases[] }
+  | { kind: 'reset'; phases?: readonly CheckpointPhases[]; cpuMs?: number; wallMs?: number }
   | { kind: 'clock'; wallMs: number }
   | { kind: 'error'; message: string };

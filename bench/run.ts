@@ -10,7 +10,7 @@ import { pauseLine, spreadLines } from './pause.js';
 import { Peer } from './peer-client.js';
 import { qemuLine } from './qemu.js';
 import { MIB } from './stats.js';
-import { bandwidthNow, randomGuest, throughput, throughputLine } from './throughput.js';
+import { bandwidthNow, type Mode, randomGuest, throughput, throughputLine } from './throughput.js';
 
 const RAM = 256 * MIB;
 const ROUNDS = 2;
@@ -21,9 +21,10 @@ const WORKLOADS = [
   { kind: 'idle', pagesPerSecond: 0 },
   { kind: 'uniform', pagesPerSecond: 20_000 },
 ] as const;
-// BENCH_MODES=plain,multifd-4 and BENCH_WORKLOADS=uniform narrow the pause figure (for finding the time)
-const PAUSE_MODES = (['plain', 'multifd-2', 'multifd-4'] as const).filter((m) =>
-  (process.env.BENCH_MODES ?? m).split(',').includes(m),
+// BENCH_MODES=plain,multifd-4 and BENCH_WORKLOADS=uniform narrow the pause figure (for finding the time);
+// multifd-2w and multifd-4w (named only) run the secondary's multifd receive threads in worker threads
+const PAUSE_MODES = (['plain', 'multifd-2', 'multifd-4', 'multifd-2w', 'multifd-4w'] as const).filter((m) =>
+  (process.env.BENCH_MODES ?? 'plain,multifd-2,multifd-4').split(',').includes(m),
 );
 const print = (line: object) => console.log(JSON.stringify(line));
 // BENCH_FIGURES=throughput,pause,qemu,kill,wire,checker runs only those (qemu needs throughput's figures)
@@ -43,10 +44,12 @@ try {
     for (const workload of WORKLOADS.filter((w) =>
       (process.env.BENCH_WORKLOADS ?? w.kind).split(',').includes(w.kind),
     ))
-      for (const mode of PAUSE_MODES) {
+      for (const name of PAUSE_MODES) {
+        const workers = name.endsWith('w');
+        const mode = (workers ? name.slice(0, -1) : name) as Mode;
         const line = await pauseLine(
           peer,
-          { ram: '256M', mode, workload, checkpoints: CHECKPOINTS, delayMs: 600 },
+          { ram: '256M', mode, workers, workload, checkpoints: CHECKPOINTS, delayMs: 600 },
           await bandwidthNow(peer, guest, mode, ROUNDS),
           `${repeat}/${REPEATS}`,
         );

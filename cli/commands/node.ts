@@ -24,6 +24,7 @@ interface NodeFlags {
   readonly incoming?: true;
   readonly ram?: string;
   readonly multifd?: string;
+  readonly multifdWorkers?: true;
   readonly profile?: string;
   readonly log?: string;
   readonly checkpointDelay?: string;
@@ -81,6 +82,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     profile: profile.name,
     ram,
     multifd,
+    ...(flags.multifdWorkers ? { multifdWorkers: true } : {}),
     checkpointDelayMs,
     peerTimeoutMs: parseCount('--peer-timeout', flags.peerTimeout, PEER_TIMEOUT_MS),
     logPath,
@@ -125,6 +127,10 @@ const common = (command: Command, role: NodeRole) =>
     )
     .option('--ram <size>', 'guest RAM, as QEMU -m (default: 256M)')
     .option('--multifd <n>', 'multifd channels, fixed at start (default: 0, pages on the main channel)')
+    .option(
+      '--multifd-workers',
+      "a secondary's multifd receive threads in worker threads (decode, store into the colo cache, hash)",
+    )
     .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default: qemu-11.0)`)
     .option('--log <file>', `the ${role}'s event log (default: a new temporary folder)`)
     .option(

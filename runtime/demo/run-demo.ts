@@ -13,6 +13,8 @@ export interface DemoOptions {
   readonly profile: Profile;
   readonly ram: string;
   readonly multifd: number;
+  /** The secondary's multifd receive threads in worker threads (`RuntimeOptions.multifdWorkers`). */
+  readonly multifdWorkers?: boolean;
   readonly checkpoints: number;
   /** The side that takes over after the other is killed (`none`: nobody is killed). */
   readonly failover: 'primary' | 'secondary' | 'none';
@@ -68,6 +70,7 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
     profile: options.profile,
     ram: options.ram,
     multifd: options.multifd,
+    ...(options.multifdWorkers ? { multifdWorkers: true } : {}),
     checkpointDelayMs: options.checkpointDelayMs ?? DEFAULT_RUNTIME_OPTIONS.checkpointDelayMs,
     workload: {
       ...DEFAULT_RUNTIME_OPTIONS.workload,

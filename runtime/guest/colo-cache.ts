@@ -20,10 +20,33 @@ export class ColoCache {
   /** {@link ColoCache.storePages}' view of the cache bytes as a Buffer (for Buffer#copy). */
   #buffer: Buffer | undefined;
 
-  /** ram.c:colo_init_ram_cache: a zeroed buffer of guest size and an empty bitmap. */
-  constructor(private readonly guest: GuestRam) {
-    this.#bytes = new Uint8Array(guest.byteLength);
+  /**
+   * ram.c:colo_init_ram_cache: a zeroed buffer of guest size and an empty bitmap. With `shared` the buffer
+   * is a SharedArrayBuffer, so multifd receive workers store pages in place ({@link ColoCache.shared}).
+   */
+  constructor(
+    private readonly guest: GuestRam,
+    shared = false,
+  ) {
+    this.#bytes = shared
+      ? new Uint8Array(new SharedArrayBuffer(guest.byteLength))
+      : new Uint8Array(guest.byteLength);
     this.#bitmap = new DirtyBitmap(guest.pageCount);
+  }
+
+  /** The cache's bytes when they are shared with receive workers (constructed with `shared`). */
+  get shared(): SharedArrayBuffer | undefined {
+    const buffer = this.#bytes?.buffer;
+    return buffer instanceof SharedArrayBuffer ? buffer : undefined;
+  }
+
+  /**
+   * A receive worker stored these pages straight into the shared bytes (COLO only): their bits are
+   * recorded as {@link ColoCache.storePages} would have.
+   */
+  stored(indexes: ArrayLike<number>): void {
+    const { bitmap } = this.live('store');
+    if (this.#mode === 'colo') for (let i = 0; i < indexes.length; i++) bitmap.set(indexes[i]!);
   }
 
   /** `precopy` until {@link ColoCache.startDirtyLog}. */

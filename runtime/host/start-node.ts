@@ -22,6 +22,11 @@ export interface StartNodeOptions {
   readonly profile?: ProfileName;
   /** Multifd channels, fixed at start (default 0: pages on the main channel). */
   readonly multifd?: number;
+  /**
+   * A secondary's multifd receive threads run in worker threads, storing into a shared colo cache
+   * (default false; see `RuntimeOptions.multifdWorkers`).
+   */
+  readonly multifdWorkers?: boolean;
   /** Guest RAM, as QEMU's -m (default `256M`). */
   readonly ram?: string;
   /** x-checkpoint-delay in milliseconds (default 600); migrate-set-parameters changes it later. */
@@ -93,6 +98,7 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
     ...(options.workload ? { workload: options.workload } : {}),
     ...(options.verify !== undefined ? { verify: options.verify } : {}),
     ...(options.peerTimeoutMs !== undefined ? { peerTimeoutMs: options.peerTimeoutMs } : {}),
+    ...(options.multifdWorkers ? { multifdWorkers: true } : {}),
     role: options.role,
     profile,
     ram,

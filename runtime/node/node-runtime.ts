@@ -81,7 +81,10 @@ export class NodeRuntime extends EventEmitter {
     this.guest = GuestRam.ofSize(options.ram);
     this.ramDigest = new RamDigest(this.guest.bytes, (block) => this.guest.chunkWritten(block));
     this.pauseClock = new PauseClock(options.role, () => this.ramDigest.busyMs);
-    this.cache = options.role === 'secondary' ? new ColoCache(this.guest) : null;
+    this.cache =
+      options.role === 'secondary'
+        ? new ColoCache(this.guest, options.multifdWorkers === true && options.multifd > 0)
+        : null;
     this.checkpointDelayMs = options.checkpointDelayMs;
     const { kind, pagesPerSecond, seed } = options.workload;
     this.workload = new Workload(this.guest, {

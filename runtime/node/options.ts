@@ -14,6 +14,13 @@ export interface RuntimeOptions {
   /** Multifd channels; 0 sends pages on the main channel. */
   readonly multifd: number;
   /**
+   * The secondary runs each multifd channel's receive thread in a worker thread (default false): it
+   * decodes the channel and, in COLO, stores the pages into the colo cache (a SharedArrayBuffer) and
+   * hashes them, while the main thread keeps the machines and the log (docs/perf/multifd-workers.md
+   * has what it gains). No effect on the primary or without multifd.
+   */
+  readonly multifdWorkers?: boolean;
+  /**
    * Fixes of the 2026 series switched off (every one is on when absent): a replayed counterexample runs
    * the machines it was found on. The log's start line names them, so the log folds back the same.
    */

@@ -21,8 +21,15 @@ const CATCH_UP_PAGES = 256;
  * word, so two pages that differ in one word (one flipped byte, any single-word change) or that sit at
  * different indexes always hash differently: certain, not probable. The final mix keeps that (each
  * output word takes one lane as is and another through a bijection).
+ * @internal
  */
-function hashPage(words: Uint32Array, base: number, page: number, out: Uint32Array, slot: number): void {
+export function hashPage(
+  words: Uint32Array,
+  base: number,
+  page: number,
+  out: Uint32Array,
+  slot: number,
+): void {
   let a = 0x811c9dc5 ^ page;
   let b = 0x9747b28c ^ page;
   let c = 0x5bd1e995 ^ page;
@@ -47,8 +54,8 @@ const P_PAGE = (() => {
   return power;
 })();
 
-/** `hashPage` of an all-zero page, in closed form (no RAM read). */
-function hashZeroPage(page: number, out: Uint32Array, slot: number): void {
+/** `hashPage` of an all-zero page, in closed form (no RAM read). @internal */
+export function hashZeroPage(page: number, out: Uint32Array, slot: number): void {
   const a = Math.imul(0x811c9dc5 ^ page, P_PAGE);
   const b = Math.imul(0x9747b28c ^ page, P_PAGE);
   const c = Math.imul(Math.imul(0x5bd1e995 ^ page, P_PAGE), 0x85ebca6b);
@@ -236,6 +243,26 @@ export class RamDigest {
       }
     }
     this.busyMs += performance.now() - started;
+  }
+
+  /**
+   * The staging table on a SharedArrayBuffer, for multifd receive workers that hash the pages they store
+   * into it (the hashes staged so far are kept). Their pages count as staged once
+   * {@link RamDigest.markStaged} is told which they were.
+   */
+  shareStaging(): SharedArrayBuffer {
+    if (this.staged?.buffer instanceof SharedArrayBuffer) return this.staged.buffer;
+    const table = new Uint32Array(new SharedArrayBuffer(this.hashes.byteLength));
+    if (this.staged) table.set(this.staged);
+    this.staged = table;
+    this.pending ??= new Uint8Array(this.hashes.length / 2);
+    return table.buffer as SharedArrayBuffer;
+  }
+
+  /** A worker hashed these pages into the shared staging table ({@link RamDigest.shareStaging}). */
+  markStaged(indexes: ArrayLike<number>): void {
+    this.pending ??= new Uint8Array(this.hashes.length / 2);
+    for (let i = 0; i < indexes.length; i++) this.pending[indexes[i]!] = 1;
   }
 
   /** {@link RamDigest.stage} for scattered pages: page `i` of `data` is page `indexes[i]`. */

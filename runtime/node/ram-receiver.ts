@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import { LockstepError } from '../errors.js';
 import type { Frame } from '../wire/index.js';
 import { StreamDecoder } from '../wire/index.js';
-import { ChannelReader } from './channel-reader.js';
+import { type ChannelOwner, ChannelReader } from './channel-reader.js';
+import { WorkerChannelReader, type WorkerStore } from './channel-worker.js';
 import type { Link } from './link.js';
 
 /**
@@ -65,13 +66,15 @@ export class RamReceiver {
   private flushes = 0;
   private readonly syncs: number[];
   private closed = false;
-  private readonly readers: ChannelReader[];
+  private readonly readers: Array<ChannelReader | WorkerChannelReader>;
 
   constructor(
     readonly link: Link,
     ramPages: number,
     private readonly sink: ReceiverSink,
     threads?: MultifdThreads,
+    /** Each multifd channel's receive thread in a worker thread, storing into this shared memory. */
+    workers?: WorkerStore,
   ) {
     this.syncs = link.multifd.map(() => 0);
     // pages are stored as they come off the socket, straight from its chunk (streamPages), except on the
@@ -80,21 +83,23 @@ export class RamReceiver {
     const main = new StreamDecoder({ ramPages, reuse: plain, streamPages: plain });
     this.read(link.main, main, (frame) => this.onFrame(frame, threads?.active() === true));
     const colo = () => threads?.active() === true;
-    this.readers = link.multifd.map(
-      (socket, id) =>
-        new ChannelReader(socket, id, ramPages, {
-          reading: (channel) => !colo() || threads!.reading(channel),
-          pages: (indexes, data) => this.store(indexes, data, id),
-          zero: (indexes) => {
-            for (const index of indexes) this.sink.storeZero(index, id);
-          },
-          packet: (channel, sync) => (colo() ? threads!.packet(channel, sync) : this.synced(channel, sync)),
-          end: (channel, event) =>
-            colo()
-              ? threads!.end(channel, event)
-              : this.fail(new LockstepError('multifd-read', { message: String(channel), actual: event })),
-        }),
-    );
+    this.readers = link.multifd.map((socket, id) => {
+      const owner: ChannelOwner = {
+        reading: (channel) => !colo() || threads!.reading(channel),
+        pages: (indexes, data) => this.store(indexes, data, id),
+        zero: (indexes) => {
+          for (const index of indexes) this.sink.storeZero(index, id);
+        },
+        packet: (channel, sync) => (colo() ? threads!.packet(channel, sync) : this.synced(channel, sync)),
+        end: (channel, event) =>
+          colo()
+            ? threads!.end(channel, event)
+            : this.fail(new LockstepError('multifd-read', { message: String(channel), actual: event })),
+      };
+      return workers
+        ? new WorkerChannelReader(socket, id, ramPages, owner, workers)
+        : new ChannelReader(socket, id, ramPages, owner);
+    });
   }
 
   /** A receive thread may read again (the node moved): each channel takes what waits for it. */

@@ -1,5 +1,6 @@
 import { channelReads, type Effect } from '../../machines/index.js';
 import { encodeMessage } from '../wire/index.js';
+import type { WorkerStore } from './channel-worker.js';
 import { shutdownLink } from './link.js';
 import { listenLink, takeReservedListener } from './link-listener.js';
 import { linkSecurityOf } from './link-tls.js';
@@ -19,6 +20,26 @@ function recvThreads(node: NodeRuntime): MultifdThreads {
     packet: (channel, sync) =>
       node.input({ kind: 'multifd', channel, event: sync ? 'sync-packet' : 'packet' }),
     end: (channel, event) => node.input({ kind: 'multifd', channel, event }),
+  };
+}
+
+/**
+ * With `multifdWorkers`, where the channels' workers store (the shared colo cache, the digest's shared
+ * staging table) and what this thread records of the pages they stored: the cache's bitmap and the
+ * digest's pending marks, as `storePages` and `stagePages` do here without workers.
+ */
+function workerStore(node: NodeRuntime, colo: () => boolean): WorkerStore | undefined {
+  const cache = node.cache!;
+  const shared = cache.shared;
+  if (shared === undefined) return undefined;
+  return {
+    cache: shared,
+    staged: node.ramDigest.shareStaging(),
+    colo: () => colo() && cache.mode === 'colo',
+    stored: (pages) => {
+      cache.stored(pages);
+      node.ramDigest.markStaged(pages);
+    },
   };
 }
 
@@ -47,7 +68,14 @@ export function attachSecondary(node: NodeRuntime): void {
             node.link = link;
             watchPeer(node, link.main);
             // a live node applies each page and frame as it arrives: the receiver's sink is the loads'
-            receiver = new RamReceiver(link, node.guest.pageCount, load.sink, recvThreads(node));
+            const colo = () => node.state.incoming.context.capabilities['x-colo'] === true;
+            receiver = new RamReceiver(
+              link,
+              node.guest.pageCount,
+              load.sink,
+              recvThreads(node),
+              workerStore(node, colo),
+            );
             node.input({ kind: 'migration', event: 'load-start' });
           },
           // the listener migrate-incoming bound, and tls-creds (hostile's QMP rows set both)

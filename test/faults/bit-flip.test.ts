@@ -20,16 +20,18 @@ afterEach(async () => {
 
 /**
  * A man in the middle on loopback: forwards every connection to `port`; once armed, flips one bit in the
- * middle of the next large chunk the primary sends on the main channel (a checkpoint's page data).
+ * middle of the next large chunk the primary sends on the main channel (a checkpoint's page data), or
+ * with `onMultifd` on a multifd channel (the connections after the first).
  */
 async function bitFlipper(
   port: number,
+  onMultifd = false,
 ): Promise<{ server: Server; port: number; arm(): void; flips(): number }> {
   let armed = false;
   let flipped = 0;
   let first = true;
   const server = createServer((inbound: Socket) => {
-    const main = first;
+    const main = first !== onMultifd;
     first = false;
     const outbound = connect({ host: '127.0.0.1', port });
     for (const s of [inbound, outbound]) s.on('error', () => {});
@@ -50,19 +52,28 @@ async function bitFlipper(
   return { server, port: address.port, arm: () => (armed = true), flips: () => flipped };
 }
 
-describe('a checkpoint corrupted on the wire', () => {
+// plain, and multifd 2 with the secondary's receive threads in worker threads (the pages stored and
+// hashed off the main thread: the digest gate must refuse what they stored all the same)
+const RUNS = [
+  { over: 'the main channel', multifd: 0, extra: [] as string[] },
+  { over: 'a multifd channel read by a worker thread', multifd: 2, extra: ['--multifd-workers'] },
+];
+
+describe.each(RUNS)('a checkpoint corrupted on the wire ($over)', ({ multifd, extra }) => {
+  const channels = multifd > 0 ? ['--multifd', String(multifd)] : [];
   it('is refused before the flush: the secondary keeps the last good checkpoint and fails over onto it', {
     timeout: 120_000,
   }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-flip-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    const { secondary, port } = await startSecondary(dir, nodes);
-    const proxy = await bitFlipper(port);
+    const { secondary, port } = await startSecondary(dir, nodes, { multifd, extra });
+    const proxy = await bitFlipper(port, multifd > 0);
     cleanup.push(() => new Promise((resolve) => proxy.server.close(() => resolve())));
     const primary = await startNode(
       ['primary', '--qmp', join(dir, 'p.sock'), '--ram', '16M', '--log', join(dir, 'p.jsonl')].concat([
         '--checkpoint-delay',
         '100',
+        ...channels,
       ]),
       join(dir, 'p.sock'),
     );

@@ -11,15 +11,22 @@ const RUNS: Array<['primary' | 'secondary', number]> = [
 ];
 
 describe('kill -9 of a node process during checkpoints', () => {
-  // multifd 2: the kill also lands between a round's packets, its SYNC and the main channel's EOF
-  for (const multifd of [0, 2]) {
-    const over = multifd === 0 ? 'the main channel' : `multifd ${multifd}`;
+  // multifd 2: the kill also lands between a round's packets, its SYNC and the main channel's EOF; with
+  // --multifd-workers the secondary's receive threads run in worker threads (pages stored off the main thread)
+  for (const [multifd, workers] of [
+    [0, false],
+    [2, false],
+    [2, true],
+  ] as const) {
+    const over =
+      multifd === 0 ? 'the main channel' : `multifd ${multifd}${workers ? ' read by worker threads' : ''}`;
+    const extra = workers ? ['--multifd-workers'] : [];
     it(`over ${over}: the survivor fails over and keeps a whole checkpoint, every run`, {
       timeout: 300_000,
     }, async () => {
       const outcomes: Array<KillOutcome & { victim: string; delayMs: number }> = [];
       for (const [victim, delayMs] of RUNS)
-        outcomes.push({ victim, delayMs, ...(await killRun(victim, delayMs, { multifd })) });
+        outcomes.push({ victim, delayMs, ...(await killRun(victim, delayMs, { multifd, extra })) });
       const count = (v: KillOutcome['verdict']) => outcomes.filter((o) => o.verdict === v).length;
       console.log(
         `kill loop (${over}): ${outcomes.length} runs, ${count('failure')} failures, ${count('hang')} hangs`,

@@ -35,6 +35,7 @@ export async function precopyInto(
   ramPages: number,
   profile: Profile = QEMU_11_0,
   multifd = 0,
+  multifdWorkers = false,
 ): Promise<FakePrimaryRig> {
   const dir = await tempDir('lockstep-fake-');
   const secondary = await NodeRuntime.start({
@@ -43,6 +44,7 @@ export async function precopyInto(
     role: 'secondary',
     profile,
     multifd,
+    multifdWorkers,
     ram: `${(ramPages * 4096) / 1024}K`,
     logPath: join(dir, 'secondary.jsonl'),
   });
