@@ -143,5 +143,9 @@ export async function migrate(primary: LockstepProcess, host: string, port: numb
   await primary.qmp.execute('migrate-set-capabilities', X_COLO);
   await primary.qmp.execute('cont');
   await primary.qmp.execute('migrate', { uri: `tcp:${host}:${port}` });
-  await until(primary, 'colo', (s) => s.status === 'colo' && s.colo !== null && s.checkpoints >= 1);
+  await until(primary, 'colo', (s) => {
+    // a migration that failed says so at once: it is not a slow start-up
+    if (s.status === 'failed') throw new Error(`the primary's migration failed: ${JSON.stringify(s)}`);
+    return s.status === 'colo' && s.colo !== null && s.checkpoints >= 1;
+  });
 }
