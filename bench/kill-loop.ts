@@ -83,10 +83,16 @@ export function summary(runs: readonly Run[], extra: Record<string, unknown> = {
   };
 }
 
-/** The bench's line for one layout (bench/run.ts): `runs` kills over `multifd` channels, from the sources. */
-export async function killLoopLine(runs: number, seed = 7, multifd = 0): Promise<object> {
-  const outcomes = await killLoop(runs, { seed, layouts: [multifd], launcher: 'sources' });
-  return summary(outcomes, { multifd, seed });
+/**
+ * The bench's line for one layout (bench/run.ts): `runs` kills over `multifd` channels, `parallel` at once,
+ * with the built CLI when dist/ is fresh (else from the sources, which start slower; the line says which).
+ */
+export async function killLoopLine(runs: number, seed = 7, multifd = 0, parallel = 3): Promise<object> {
+  const launcher: Launcher = (await staleBuild()) === null ? 'dist' : 'sources';
+  const started = performance.now();
+  const outcomes = await killLoop(runs, { seed, layouts: [multifd], launcher, parallel });
+  const seconds = Math.round((performance.now() - started) / 1000);
+  return summary(outcomes, { multifd, seed, parallel, launcher, seconds });
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
