@@ -12,6 +12,7 @@ export type Status = {
   checkpointDigests?: string[];
   refusals?: { count: number; byCode: Record<string, number>; last: string | null };
   peer?: { silentSince: number | null; reports: number };
+  channels?: { count: number; tls: number } | null;
 };
 
 const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
