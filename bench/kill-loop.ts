@@ -68,8 +68,10 @@ export function summary(runs: readonly Run[], extra: Record<string, unknown> = {
     primaryKills: primaryKills.length,
     failures: count('failure'),
     hangs: count('hang'),
-    // the pair did not reach COLO in time (a loaded machine): no kill happened, not counted as a run's verdict
+    // a start-up step timed out with both processes alive (a loaded machine): no kill happened
     notStarted: count('not-started'),
+    // the pair did not start for a reason (a process exited, a command refused, the migration failed): a problem
+    startFailures: count('start-failed'),
     meanResumedCheckpoint:
       primaryKills.reduce((sum, o) => sum + o.checkpoints, 0) / Math.max(1, primaryKills.length),
     meanRunSeconds: Number(
@@ -81,10 +83,16 @@ export function summary(runs: readonly Run[], extra: Record<string, unknown> = {
   };
 }
 
-/** The bench's line for one layout (bench/run.ts): `runs` kills over `multifd` channels, from the sources. */
-export async function killLoopLine(runs: number, seed = 7, multifd = 0): Promise<object> {
-  const outcomes = await killLoop(runs, { seed, layouts: [multifd], launcher: 'sources' });
-  return summary(outcomes, { multifd, seed });
+/**
+ * The bench's line for one layout (bench/run.ts): `runs` kills over `multifd` channels, `parallel` at once,
+ * with the built CLI when dist/ is fresh (else from the sources, which start slower; the line says which).
+ */
+export async function killLoopLine(runs: number, seed = 7, multifd = 0, parallel = 3): Promise<object> {
+  const launcher: Launcher = (await staleBuild()) === null ? 'dist' : 'sources';
+  const started = performance.now();
+  const outcomes = await killLoop(runs, { seed, layouts: [multifd], launcher, parallel });
+  const seconds = Math.round((performance.now() - started) / 1000);
+  return summary(outcomes, { multifd, seed, parallel, launcher, seconds });
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -118,7 +126,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const started = performance.now();
-  const tally = { failure: 0, hang: 0, 'not-started': 0 };
+  const tally = { failure: 0, hang: 0, 'not-started': 0, 'start-failed': 0 };
   const outcomes = await killLoop(runs, {
     parallel,
     // progress on stderr: every 25th run and every problem, with the counts so far
@@ -128,7 +136,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         const seconds = Math.round((performance.now() - started) / 1000);
         console.error(
           `kill-loop: ${done}/${runs} runs, ${tally.failure} failures, ${tally.hang} hangs, ` +
-            `${tally['not-started']} not started, ${seconds} s` +
+            `${tally['not-started']} not started (timed out), ${tally['start-failed']} failed to start, ${seconds} s` +
             (run.verdict === 'ok' ? '' : ` (${run.victim}, multifd ${run.multifd}: ${run.detail})`),
         );
       }

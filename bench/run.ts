@@ -27,8 +27,13 @@ const PAUSE_MODES = (['plain', 'multifd-2', 'multifd-4', 'multifd-2w', 'multifd-
   (process.env.BENCH_MODES ?? 'plain,multifd-2,multifd-4').split(',').includes(m),
 );
 const print = (line: object) => console.log(JSON.stringify(line));
-// BENCH_FIGURES=throughput,pause,qemu,kill,wire,checker runs only those (qemu needs throughput's figures)
-const FIGURES = new Set((process.env.BENCH_FIGURES ?? 'throughput,pause,qemu,kill,wire,checker').split(','));
+// BENCH_FIGURES=throughput,pause,qemu,kill,fuzz,wire,checker runs only those (qemu needs throughput's figures).
+// issue 17's scale by default: the kill -9 loop 1,000 runs per layout (plain, multifd 2; BENCH_KILLS=N
+// narrows it, BENCH_KILL_PARALLEL pairs at once, default 3; `npm run build` first, or it runs from the
+// sources, slower) and the network fuzz 10,000 connections (BENCH_FUZZ=N)
+const FIGURES = new Set(
+  (process.env.BENCH_FIGURES ?? 'throughput,pause,qemu,kill,fuzz,wire,checker').split(','),
+);
 
 const peer = Peer.start();
 // BENCH_PIN=split: this process (the primary) on core 0, the peer (the secondary) on core 1; BENCH_PIN=same:
@@ -60,7 +65,14 @@ try {
   if (tp && FIGURES.has('qemu')) print(await qemuLine(tp.seconds, ROUNDS));
   if (FIGURES.has('kill'))
     for (const multifd of [0, 2])
-      print(await killLoopLine(Number(process.env.BENCH_KILLS ?? 30), 7, multifd));
+      print(
+        await killLoopLine(
+          Number(process.env.BENCH_KILLS ?? 1000),
+          7,
+          multifd,
+          Number(process.env.BENCH_KILL_PARALLEL ?? 3),
+        ),
+      );
   if (FIGURES.has('fuzz'))
     print(await (await import('./fuzz.js')).fuzzLine(Number(process.env.BENCH_FUZZ ?? 10_000)));
 } finally {

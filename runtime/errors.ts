@@ -148,6 +148,9 @@ export const ERROR_MESSAGES = {
     `replay: ${d.message} did not arrive within ${d.limit} ms (${d.state ?? 'the socket is open'})`,
   /** An embedder's option that cannot start a node (`startNode`). */
   'bad-node-option': (d: ErrorDetails) => `startNode: ${d.message} is ${d.actual}, expected ${d.expected}`,
+  /** startNode's `tls.creds` (the CLI's --tls-creds): object-add tls-creds-x509 refused the folder. */
+  'tls-creds-refused': (d: ErrorDetails) =>
+    `TLS credentials ${d.path} (tls-creds-x509, ${d.expected} endpoint) refused: ${d.actual}`,
   /** A QMP command the embedding API issued for its caller was refused by the node. */
   'qmp-refused': (d: ErrorDetails) =>
     `${d.message} was refused${d.state === undefined ? '' : ` on the ${d.state}`}: ${d.actual}`,

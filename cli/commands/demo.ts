@@ -22,6 +22,7 @@ interface DemoFlags {
   readonly view?: true;
   readonly viewPort?: string;
   readonly viewLinger?: true;
+  readonly tls?: true;
 }
 
 /** How long `demo --view` keeps serving after the demo ends, without --view-linger. */
@@ -92,6 +93,9 @@ export function formatDemo(result: DemoResult): string {
     : 'pages on the main channel';
   const guestBytes = parseRamSize(result.ram);
   let text = `${result.profile}, ${guestBytes / MIB} MiB guest, ${channel}, a checkpoint every ${result.checkpointDelayMs} ms\n\n`;
+  const tls = result.migrationTls;
+  if (tls)
+    text += `migration TLS: on, ${tls.encrypted} of ${tls.channels} channels (x509 certificates made for this run, each side verifies the other's; the secondary accepts only the primary's name)\n\n`;
   text += `precopy: ${result.precopyMs.toFixed(0)} ms from migrate until both sides were in COLO (the whole guest RAM copied once while the guest ran)\n\n`;
   text += line(header) + rows.map(line).join('');
   text += `\npause: mean ${mean.toFixed(1)} ms, p99 ${percentile(pauses, 99).toFixed(1)} ms\n`;
@@ -137,6 +141,10 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
     .option('--view', 'serve lockstep view (127.0.0.1) beside the demo and print its address')
     .option('--view-port <port>', "the view's port (default: any free port)")
     .option('--view-linger', 'keep serving the view after the demo until Ctrl-C')
+    .option(
+      '--tls',
+      "migration TLS with mutual authentication, as QEMU's tls-creds-x509 + tls-authz: certificates made for the run",
+    )
     .action(async (flags: DemoFlags) => {
       const profile = parseProfile(flags.profile);
       const ram = parseRam(flags.ram);
@@ -157,6 +165,7 @@ export function registerDemoCommand(program: Command, io: CliIo, setExit: (code:
           checkpointDelayMs: delay,
           ...(flags.logDir === undefined ? {} : { logDir: flags.logDir }),
           ...(live ? { progress: live.say } : {}),
+          ...(flags.tls ? { tls: true } : {}),
         };
         result = flags.view ? await demoWithView(io, flags, demo) : await runDemo(demo);
       } finally {

@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs';
 import type { Profile } from '../../machines/index.js';
 import { PROFILE_NAMES, PROFILES } from '../../machines/index.js';
 import { LockstepError } from '../../runtime/errors.js';
 import { parseRamSize } from '../../runtime/guest/index.js';
+import type { StartNodeTls } from '../../runtime/host/index.js';
 import type { QmpListen } from '../../runtime/qmp/index.js';
 import { parseChoice, UsageError } from '../errors.js';
 import { checkSocketPath } from '../io.js';
@@ -67,4 +69,36 @@ export function parseQmpWhere(value: string, use: 'listen' | 'connect' = 'listen
 /** How a QMP address reads on stderr. */
 export function describeQmp(address: { path: string } | { host: string; port: number }): string {
   return 'path' in address ? address.path : `${address.host}:${address.port}`;
+}
+
+/**
+ * `--tls-creds DIR` with `--tls-hostname NAME` (primary) or `--tls-authz DN` (secondary). The folder must
+ * exist; its files are read by the node's object-add, whose refusal names the file.
+ */
+export function parseTls(
+  role: 'primary' | 'secondary',
+  flags: { readonly tlsCreds?: string; readonly tlsHostname?: string; readonly tlsAuthz?: string },
+): StartNodeTls | undefined {
+  const { tlsCreds, tlsHostname, tlsAuthz } = flags;
+  if (tlsCreds === undefined) {
+    if (tlsHostname !== undefined) throw new UsageError('--tls-hostname needs --tls-creds DIR');
+    if (tlsAuthz !== undefined) throw new UsageError('--tls-authz needs --tls-creds DIR');
+    return undefined;
+  }
+  if (tlsCreds === '') throw new UsageError('--tls-creds needs a folder path');
+  let folder = false;
+  try {
+    folder = statSync(tlsCreds).isDirectory();
+  } catch {
+    throw new UsageError(`--tls-creds: no folder ${tlsCreds}`);
+  }
+  if (!folder) throw new UsageError(`--tls-creds: ${tlsCreds} is not a folder`);
+  if (tlsHostname === '') throw new UsageError('--tls-hostname needs a host name');
+  if (tlsAuthz === '')
+    throw new UsageError('--tls-authz needs a distinguished name, e.g. CN=primary,O=example');
+  return {
+    creds: tlsCreds,
+    ...(role === 'primary' && tlsHostname !== undefined ? { hostname: tlsHostname } : {}),
+    ...(role === 'secondary' && tlsAuthz !== undefined ? { authz: tlsAuthz } : {}),
+  };
 }

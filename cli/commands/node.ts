@@ -16,6 +16,7 @@ import {
   parseProfile,
   parseQmpWhere,
   parseRam,
+  parseTls,
 } from './node-options.js';
 
 interface NodeFlags {
@@ -30,6 +31,9 @@ interface NodeFlags {
   readonly checkpointDelay?: string;
   readonly qmpAllowRemote?: true;
   readonly peerTimeout?: string;
+  readonly tlsCreds?: string;
+  readonly tlsHostname?: string;
+  readonly tlsAuthz?: string;
 }
 
 /** Resolves on SIGTERM or SIGINT (removing its handlers when `stop` is called). */
@@ -75,6 +79,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     io.stderr(
       `lockstep ${role}: warning: QMP has no authentication; anyone who reaches ${describeQmp({ host: where.host ?? '127.0.0.1', port: where.port })} controls this node\n`,
     );
+  const tls = parseTls(role, flags);
   if (flags.log !== undefined) checkOutputFile('--log', flags.log);
   const logPath = flags.log ?? join(await mkdtemp(join(tmpdir(), `lockstep-${role}-`)), `${role}.jsonl`);
   const node = await startNode({
@@ -88,9 +93,13 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     logPath,
     qmp: where,
     ...(flags.qmpAllowRemote ? { qmpAllowRemote: true } : {}),
+    ...(tls ? { tls } : {}),
     ...(flags.incoming && flags.listen !== undefined ? { listen: flags.listen } : {}),
   }).catch((error: unknown) => {
-    // what startNode refuses is what the user gave (a taken log, a bad address): bad input, exit 2
+    // what startNode refuses is what the user gave (a taken log, a bad address, unreadable credentials):
+    // bad input, exit 2; the credentials' refusal names its flag
+    if (error instanceof LockstepError && error.code === 'tls-creds-refused')
+      throw new UsageError(`--tls-creds: ${error.message}`);
     throw error instanceof LockstepError ? new UsageError(error.message) : error;
   });
   node.on('log-failed', ({ error }) => io.stderr(`lockstep ${role}: ${error.message}\n`));
@@ -138,6 +147,10 @@ const common = (command: Command, role: NodeRole) =>
       'allow --qmp HOST:PORT on an address other than loopback (QMP has no authentication; prints a warning)',
     )
     .option(
+      '--tls-creds <dir>',
+      `migration TLS with QEMU's tls-creds-x509 files in DIR: ca-cert.pem and ${role === 'primary' ? 'client-cert.pem + client-key.pem' : 'server-cert.pem + server-key.pem'}; the peer's certificate is verified (mutual authentication). Set up at start as object-add + migrate-set-parameters tls-creds would`,
+    )
+    .option(
       '--peer-timeout <ms>',
       'report the peer unreachable (x-lockstep-status peer, event X_LOCKSTEP_PEER) when the migration channel is silent this long in COLO; at least twice the checkpoint delay (default: 5000)',
     );
@@ -154,6 +167,10 @@ export function registerNodeCommands(program: Command, io: CliIo, setExit: (code
   )
     .option('--listen <host:port>', 'the migration address (tcp:HOST:PORT for migrate-incoming)')
     .option('--incoming', 'issue migrate-incoming on --listen at start instead of waiting for the operator')
+    .option(
+      '--tls-authz <dn>',
+      'with --tls-creds: accept only a primary whose certificate has this distinguished name, e.g. "CN=primary,O=example" (authz-simple, migration parameter tls-authz)',
+    )
     .action((flags: NodeFlags) => runNode('secondary', flags, io, setExit));
   common(
     program
@@ -164,5 +181,9 @@ export function registerNodeCommands(program: Command, io: CliIo, setExit: (code
     'primary',
   )
     .option('--checkpoint-delay <ms>', 'x-checkpoint-delay in milliseconds (default: 600)')
+    .option(
+      '--tls-hostname <name>',
+      "with --tls-creds: the name the secondary's certificate must carry (migration parameter tls-hostname; default: the host of migrate's URI)",
+    )
     .action((flags: NodeFlags) => runNode('primary', flags, io, setExit));
 }

@@ -5,6 +5,8 @@
  * migration parameters, quit, and lockstep's own x-lockstep-status.
  * @packageDocumentation
  */
+
+import { TLSSocket } from 'node:tls';
 import {
   type Effect,
   type MigrationStatus,
@@ -345,5 +347,12 @@ function lockstepStatus(
       effective: { 'x-checkpoint-delay': node.checkpointDelayMs, 'multifd-channels': options.multifd },
     },
     killed: node.killed,
+    // the migration's channels as connected (main, then multifd), and how many are TLS sessions
+    channels: node.link
+      ? {
+          count: 1 + node.link.multifd.length,
+          tls: [node.link.main, ...node.link.multifd].filter((s) => s instanceof TLSSocket).length,
+        }
+      : null,
   };
 }

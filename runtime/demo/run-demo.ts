@@ -1,10 +1,14 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
 import { awaitsFailover, coloMode, coloThreadIdle, type Profile } from '../../machines/index.js';
+import { createNodeBackend } from '../control/index.js';
 import { fail } from '../errors.js';
 import { attachPrimary, attachSecondary, DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../node/index.js';
+import type { QmpBackend } from '../qmp/index.js';
+import { makeDemoCerts } from './demo-certs.js';
 import { failOverTo } from './lost-heartbeat.js';
 import { waitFor } from './wait.js';
 
@@ -26,6 +30,12 @@ export interface DemoOptions {
   readonly logSegments?: { readonly bytes: number; readonly keep: number };
   /** Called with one line per milestone, for progress output. */
   readonly progress?: (line: string) => void;
+  /**
+   * Migration TLS: certificates made for the run (a CA, the secondary's server and the primary's client
+   * certificate), set up on both nodes over QMP (object-add tls-creds-x509, authz-simple, migrate-set-parameters)
+   * with mutual authentication (default false).
+   */
+  readonly tls?: boolean;
 }
 
 /** `lockstep demo --json`: the documented result object. @public */
@@ -44,6 +54,11 @@ export interface DemoResult {
   readonly checkpointDelayMs: number;
   /** From `migrate` until the primary's COLO thread waits for its first checkpoint: the precopy, in ms. */
   readonly precopyMs: number;
+  /**
+   * With `tls`: the migration's channels (the main channel and each multifd channel) and how many of them
+   * were TLS sessions on both sides once in COLO; null without TLS.
+   */
+  readonly migrationTls: { readonly channels: number; readonly encrypted: number } | null;
 }
 
 const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
@@ -55,6 +70,8 @@ export interface Pair {
   readonly logs: { readonly primary: string; readonly secondary: string };
   /** From `migrate` until both sides are in COLO, in ms. */
   readonly precopyMs: number;
+  /** With `tls`: the channels and how many were TLS sessions on both sides (see {@link DemoResult}). */
+  readonly migrationTls: DemoResult['migrationTls'];
 }
 
 /**
@@ -93,14 +110,20 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
   const logs = { primary: primary.logPath, secondary: secondary.logPath };
   attachSecondary(secondary);
   attachPrimary(primary);
+  // driven through each node's QMP backend, the commands an operator sends
+  const qmp = {
+    primary: commandsOf(createNodeBackend(primary)),
+    secondary: commandsOf(createNodeBackend(secondary)),
+  };
+  if (options.tls) await setUpTls(qmp, await mkdtemp(join(tmpdir(), 'lockstep-demo-tls-')), say);
   const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));
-  await secondary.qmp('migrate-set-capabilities', X_COLO);
-  await secondary.qmp('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
+  await qmp.secondary('migrate-set-capabilities', X_COLO);
+  await qmp.secondary('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
   const { port } = await listening;
-  await primary.qmp('migrate-set-capabilities', X_COLO);
-  await primary.qmp('cont');
+  await qmp.primary('migrate-set-capabilities', X_COLO);
+  await qmp.primary('cont');
   const migrateAt = performance.now();
-  await primary.qmp('migrate', { uri: `tcp:127.0.0.1:${port}` });
+  await qmp.primary('migrate', { uri: `tcp:127.0.0.1:${port}` });
   const channels = options.multifd ? `multifd ${options.multifd}` : 'main channel';
   say(`precopy of ${options.ram} to 127.0.0.1:${port} (${channels})`);
   await waitFor(
@@ -110,7 +133,58 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
   );
   const precopyMs = performance.now() - migrateAt;
   say(`both sides in colo (${options.profile.name})`);
-  return { primary, secondary, logs, precopyMs };
+  const migrationTls = options.tls ? tlsChannels(primary, secondary) : null;
+  if (migrationTls) say(`migration TLS: ${migrationTls.encrypted} of ${migrationTls.channels} channels`);
+  return { primary, secondary, logs, precopyMs, migrationTls };
+}
+
+type Commands = (command: string, args?: Record<string, unknown>) => Promise<void>;
+
+/** A backend's commands; a refusal is a `qmp-refused` LockstepError (the demo's commands are its own). */
+function commandsOf(backend: QmpBackend): Commands {
+  return async (command, args) => {
+    const reply = await backend.execute(command, args, { oob: false });
+    if ('error' in reply) fail('qmp-refused', { message: command, actual: reply.error.desc });
+  };
+}
+
+/** Certificates for the run, and migration TLS set up on both sides as docs/runtime.md shows. */
+async function setUpTls(
+  qmp: { readonly primary: Commands; readonly secondary: Commands },
+  dir: string,
+  say: (line: string) => void,
+): Promise<void> {
+  const certs = await makeDemoCerts(dir);
+  say(`migration TLS: certificates made for this run; the secondary accepts only ${certs.clientDn}`);
+  await qmp.secondary('object-add', {
+    'qom-type': 'tls-creds-x509',
+    id: 'tls0',
+    dir: certs.server,
+    endpoint: 'server',
+  });
+  await qmp.secondary('object-add', { 'qom-type': 'authz-simple', id: 'authz0', identity: certs.clientDn });
+  await qmp.secondary('migrate-set-parameters', { 'tls-creds': 'tls0', 'tls-authz': 'authz0' });
+  await qmp.primary('object-add', {
+    'qom-type': 'tls-creds-x509',
+    id: 'tls0',
+    dir: certs.client,
+    endpoint: 'client',
+  });
+  await qmp.primary('migrate-set-parameters', { 'tls-creds': 'tls0', 'tls-hostname': 'localhost' });
+  // object-add read the files: the keys need not outlive the set-up
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** The migration's channels, and how many are TLS sessions on both sides. */
+function tlsChannels(primary: NodeRuntime, secondary: NodeRuntime): DemoResult['migrationTls'] {
+  const sockets = (node: NodeRuntime) => (node.link ? [node.link.main, ...node.link.multifd] : []);
+  const channels = 1 + primary.options.multifd;
+  const mine = sockets(primary);
+  const theirs = sockets(secondary);
+  let encrypted = 0;
+  for (let i = 0; i < channels; i++)
+    if (mine[i] instanceof TLSSocket && theirs[i] instanceof TLSSocket) encrypted++;
+  return { channels, encrypted };
 }
 
 /**
@@ -120,7 +194,7 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const say = options.progress ?? (() => {});
-  const { primary, secondary, logs, precopyMs } = await startPair(options);
+  const { primary, secondary, logs, precopyMs, migrationTls } = await startPair(options);
   try {
     // the checkpoints, unless a COLO thread leaves its loop first (QEMU 7.2 over multifd fails the first one)
     const done = () => primary.stats.checkpoints.length >= options.checkpoints;
@@ -147,6 +221,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ram: options.ram,
       checkpointDelayMs: primary.options.checkpointDelayMs,
       precopyMs,
+      migrationTls,
     };
   } finally {
     for (const node of [primary, secondary]) {

@@ -6,4 +6,4 @@
  */
 export { type FailoverReport, LockstepNode } from './lockstep-node.js';
 export type { NodeEventListener, NodeEventName, NodeEvents } from './node-events.js';
-export { type StartNodeOptions, startNode } from './start-node.js';
+export { type StartNodeOptions, type StartNodeTls, startNode } from './start-node.js';

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import type { Effect, NodeRole, QmpReply } from '../../machines/index.js';
+import type { Effect, NodeRole } from '../../machines/index.js';
 import { createNodeBackend } from '../control/index.js';
 import { failOverTo } from '../demo/lost-heartbeat.js';
 import type { LockstepError } from '../errors.js';
 import type { NodeRuntime } from '../node/index.js';
-import type { QmpServer, QmpVersionTriple } from '../qmp/index.js';
+import type { QmpReply, QmpServer, QmpVersionTriple } from '../qmp/index.js';
 import { type NodeEventListener, type NodeEventName, type NodeEvents, TypedEvents } from './node-events.js';
 
 /** What a failover left: who serves now, and the image it resumed from. @public */
@@ -35,6 +35,7 @@ export class LockstepNode {
   private server: QmpServer | null = null;
   private listenAt: { host: string; port: number } | null = null;
   private stopped = false;
+  private sharedBackend: ReturnType<typeof createNodeBackend> | undefined;
 
   /** @internal Use {@link startNode}. */
   constructor(private readonly node: NodeRuntime) {
@@ -121,7 +122,9 @@ export class LockstepNode {
 
   /** Runs a QMP command through the node (logged, then applied) and resolves with QEMU's reply. */
   qmp(command: string, args?: Readonly<Record<string, unknown>>): Promise<QmpReply> {
-    return this.node.qmp(command, args);
+    // through the node's one backend, as a QMP client's command: the TLS objects and migration parameters
+    // it holds (object-add, migrate-set-parameters) apply to the migrate or migrate-incoming sent here
+    return this.backend().execute(command, args, { oob: false });
   }
 
   /**
@@ -161,12 +164,17 @@ export class LockstepNode {
     await this.node.close();
   }
 
-  /** @internal The QMP server {@link startNode} started for it (with `quit` reported as an event). */
+  /**
+   * @internal The node's one QMP backend (with `quit` reported as an event): what {@link startNode}'s QMP
+   * server drives and what {@link LockstepNode.qmp} sends to, so both see the same objects and parameters.
+   * Made on the first call (`version` then counts).
+   */
   backend(version?: QmpVersionTriple): ReturnType<typeof createNodeBackend> {
-    return createNodeBackend(this.node, {
+    this.sharedBackend ??= createNodeBackend(this.node, {
       onQuit: () => this.emit('quit', {}),
       ...(version ? { version } : {}),
     });
+    return this.sharedBackend;
   }
 
   /** @internal Set once by {@link startNode}. */

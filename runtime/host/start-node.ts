@@ -52,7 +52,30 @@ export interface StartNodeOptions {
    * capabilities), and startNode resolves once it listens (port 0: see `migrationAddress`).
    */
   readonly listen?: string;
+  /**
+   * Migration TLS, set up at start as an operator does over QMP (one code path): `object-add`
+   * tls-creds-x509 `tls0` (`dir` = `creds`, endpoint client on a primary, server on a secondary,
+   * verify-peer on), on a secondary with `authz` an `object-add` authz-simple `authz0`, then
+   * `migrate-set-parameters` tls-creds (and tls-hostname / tls-authz). See {@link StartNodeTls}.
+   */
+  readonly tls?: StartNodeTls;
 }
+
+/** {@link StartNodeOptions.tls}: QEMU's tls-creds-x509 folder and its migration parameters. @public */
+export interface StartNodeTls {
+  /**
+   * The tls-creds-x509 `dir`: `ca-cert.pem`, and `server-cert.pem` + `server-key.pem` on a secondary or
+   * `client-cert.pem` + `client-key.pem` on a primary.
+   */
+  readonly creds: string;
+  /** A primary's tls-hostname: the name the secondary's certificate must carry (default: the URI's host). */
+  readonly hostname?: string;
+  /** A secondary's tls-authz identity: the distinguished name a primary's certificate must have, e.g. `CN=primary,O=example`. */
+  readonly authz?: string;
+}
+
+/** The ids of the objects {@link StartNodeOptions.tls} adds. */
+const START_NODE_TLS_IDS = { creds: 'tls0', authz: 'authz0' } as const;
 
 function checked(options: StartNodeOptions) {
   const bad = (message: string, actual: unknown, expected: string) =>
@@ -71,6 +94,14 @@ function checked(options: StartNodeOptions) {
   if (options.listen !== undefined) {
     if (options.role !== 'secondary') bad('listen', options.listen, 'only on a secondary');
     parseTcpUri(`tcp:${options.listen}`);
+  }
+  const tls = options.tls;
+  if (tls !== undefined) {
+    if (typeof tls.creds !== 'string' || tls.creds === '') bad('tls.creds', tls.creds, 'a folder path');
+    if (tls.hostname !== undefined && options.role !== 'primary')
+      bad('tls.hostname', tls.hostname, 'only on a primary (the client checks the name)');
+    if (tls.authz !== undefined && options.role !== 'secondary')
+      bad('tls.authz', tls.authz, 'only on a secondary (the server checks the client)');
   }
   return { profile: PROFILES[profileName], multifd, ram, delay };
 }
@@ -109,6 +140,8 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
   if (options.role === 'primary') attachPrimary(runtime);
   else attachSecondary(runtime);
   const node = new LockstepNode(runtime);
+  // the one backend, with this profile's version: the QMP server and node.qmp both use it
+  node.backend(profile.qemuVersion);
   try {
     if (options.qmp)
       node.serving(
@@ -124,6 +157,7 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
       }));
       await issue(node, 'migrate-set-capabilities', { capabilities });
     }
+    if (options.tls) await setUpTls(node, options.role, options.tls);
     if (options.listen !== undefined) await listen(node, runtime, options.listen);
     return node;
   } catch (error) {
@@ -137,6 +171,31 @@ async function issue(node: LockstepNode, command: string, args: Record<string, u
   if ('error' in reply) fail('qmp-refused', { message: command, actual: reply.error.desc });
 }
 
+/** Migration TLS through QMP, as an operator sets it up on QEMU (docs/runtime.md, migration TLS). */
+async function setUpTls(node: LockstepNode, role: NodeRole, tls: StartNodeTls): Promise<void> {
+  const endpoint = role === 'primary' ? 'client' : 'server';
+  const added = await node.qmp('object-add', {
+    'qom-type': 'tls-creds-x509',
+    id: START_NODE_TLS_IDS.creds,
+    dir: tls.creds,
+    endpoint,
+  });
+  // QEMU's text names the file (`Unable to access credentials DIR/ca-cert.pem: No such file or directory`)
+  if ('error' in added)
+    fail('tls-creds-refused', { path: tls.creds, expected: endpoint, actual: added.error.desc });
+  if (tls.authz !== undefined)
+    await issue(node, 'object-add', {
+      'qom-type': 'authz-simple',
+      id: START_NODE_TLS_IDS.authz,
+      identity: tls.authz,
+    });
+  await issue(node, 'migrate-set-parameters', {
+    'tls-creds': START_NODE_TLS_IDS.creds,
+    ...(tls.hostname !== undefined ? { 'tls-hostname': tls.hostname } : {}),
+    ...(tls.authz !== undefined ? { 'tls-authz': START_NODE_TLS_IDS.authz } : {}),
+  });
+}
+
 /** migrate-incoming on `where`; resolves once the listener is up. */
 async function listen(node: LockstepNode, runtime: NodeRuntime, where: string): Promise<void> {
   const up = new Promise<void>((resolve, reject) => {
@@ -145,6 +204,8 @@ async function listen(node: LockstepNode, runtime: NodeRuntime, where: string): 
       reject(new LockstepError('migration-listen-failed', { actual: where, message: error.message })),
     );
   });
-  await issue(node, 'migrate-incoming', { uri: `tcp:${where}` });
+  // the backend binds before it answers (migration/socket.c): a taken port is the command's error
+  const reply = await node.qmp('migrate-incoming', { uri: `tcp:${where}` });
+  if ('error' in reply) fail('migration-listen-failed', { actual: where, message: reply.error.desc });
   await up;
 }

@@ -86,6 +86,20 @@ describe('lockstep demo', () => {
     );
   });
 
+  it('--tls: certificates made for the run, every channel a TLS session, the report says so', {
+    timeout: 120_000,
+  }, async () => {
+    const io = captureIo();
+    const code = await main(['demo', ...FAST, '--checkpoints', '2', '--multifd', '2', '--tls'], io);
+    expect(code).toBe(0);
+    expect(io.out()).toContain('migration TLS: on, 3 of 3 channels');
+    expect(io.out()).toMatch(/digest check: match/);
+    expect(io.err()).toMatch(/migration TLS: certificates made for this run; the secondary accepts only CN=/);
+    const json = captureIo();
+    expect(await main(['demo', ...FAST, '--checkpoints', '1', '--tls', '--json'], json)).toBe(0);
+    expect(JSON.parse(json.out()).migrationTls).toEqual({ channels: 1, encrypted: 1 });
+  });
+
   it('bad numbers and sizes are usage errors', async () => {
     for (const argv of [
       ['demo', '--checkpoints', '0'],

@@ -1,17 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QmpTimeoutError } from '../../../conformance/index.js';
 import { readLog } from '../../../runtime/log/index.js';
 import type { LoggedInput } from '../../../runtime/node/index.js';
 import { HangError, type Launcher, type LockstepProcess, sigkill, withTimeout } from './lockstep-process.js';
 import { type Status, startPair, until } from './pair.js';
 
 /**
- * What one fault run found. `not-started`: the pair never reached COLO before the kill (a start-up that
- * timed out on a loaded machine); nothing was killed, so the run says nothing about the survivor.
+ * What one fault run found. `not-started`: the pair was still starting when a step of the start-up timed
+ * out (both processes alive, no error said: a loaded machine); nothing was killed, so the run says nothing
+ * about the survivor. `start-failed`: the pair did not start for a reason (a process exited, a command was
+ * refused, the migration failed): the detail says which, with the nodes' last stderr lines; it counts as
+ * a problem, never as a slow machine.
  */
 export type KillOutcome = {
-  verdict: 'ok' | 'failure' | 'hang' | 'not-started';
+  verdict: 'ok' | 'failure' | 'hang' | 'not-started' | 'start-failed';
   detail: string;
   checkpoints: number;
 };
@@ -55,8 +59,9 @@ export async function killRun(
       return { verdict: 'ok', detail: 'primary runs alone', checkpoints: after.checkpoints };
     return await checkImage(after, join(dir, 'p.jsonl'));
   } catch (error) {
+    if (!started) return startFailure(error, nodes);
     return {
-      verdict: !started ? 'not-started' : error instanceof HangError ? 'hang' : 'failure',
+      verdict: error instanceof HangError ? 'hang' : 'failure',
       detail: String(error),
       checkpoints: 0,
     };
@@ -67,6 +72,24 @@ export async function killRun(
     }
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Why a pair did not start. Only a step that timed out while both processes still ran is `not-started`;
+ * an exited process, a refused command or a failed migration is `start-failed`, with its reason.
+ */
+function startFailure(error: unknown, nodes: readonly LockstepProcess[]): KillOutcome {
+  const exited = nodes.filter((n) => n.child.exitCode !== null || n.child.signalCode !== null);
+  const timedOut = error instanceof HangError || error instanceof QmpTimeoutError;
+  const tail = nodes
+    .map((n) => `${n.role}: ${n.stderr.join('').trim().split('\n').slice(-3).join(' | ')}`)
+    .join('; ');
+  const why = exited.map((n) => `${n.role} exited (${n.child.exitCode ?? n.child.signalCode})`);
+  return {
+    verdict: timedOut && exited.length === 0 ? 'not-started' : 'start-failed',
+    detail: `${[String(error), ...why].join('; ')} [${tail}]`,
+    checkpoints: 0,
+  };
 }
 
 /** The secondary's last loaded image is the primary's image of that same checkpoint. */

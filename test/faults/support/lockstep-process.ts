@@ -18,6 +18,8 @@ export const launchCommand = (launcher: Launcher): string[] =>
 
 /** A `lockstep primary|secondary` OS process and a QMP client on it. */
 export interface LockstepProcess {
+  /** The command it runs: `primary` or `secondary`. */
+  readonly role: string;
   readonly child: ChildProcess;
   readonly qmp: QmpClient;
   readonly stderr: string[];
@@ -42,8 +44,17 @@ export async function startNode(
       reject(new Error(`lockstep ${args[0]} exited (${code}) before QMP: ${stderr.join('')}`)),
     );
   });
-  await withTimeout(ready, 30_000, `lockstep ${args[0]} to start`);
-  return { child, qmp: await QmpClient.connect({ path: qmpPath }, { timeoutMs: 10_000 }), stderr };
+  // a process that did not come up is not left running (nobody else holds it yet)
+  await withTimeout(ready, 30_000, `lockstep ${args[0]} to start`).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return {
+    role: args[0] ?? 'lockstep',
+    child,
+    qmp: await QmpClient.connect({ path: qmpPath }, { timeoutMs: 10_000 }),
+    stderr,
+  };
 }
 
 /** kill -9, and wait until the process is gone. */

@@ -12,6 +12,7 @@ export type Status = {
   checkpointDigests?: string[];
   refusals?: { count: number; byCode: Record<string, number>; last: string | null };
   peer?: { silentSince: number | null; reports: number };
+  channels?: { count: number; tls: number } | null;
 };
 
 const X_COLO = { capabilities: [{ capability: 'x-colo', state: true }] };
@@ -46,6 +47,10 @@ export interface PairOptions {
   readonly multifd?: number;
   /** Flags both nodes get (e.g. --peer-timeout). */
   readonly extra?: readonly string[];
+  /** Flags only the secondary gets (e.g. --tls-creds DIR --tls-authz DN). */
+  readonly secondaryExtra?: readonly string[];
+  /** Flags only the primary gets (e.g. --tls-creds DIR --tls-hostname NAME). */
+  readonly primaryExtra?: readonly string[];
   /** Wraps each node's command (e.g. `ip netns exec NS`), secondary first. */
   readonly wrap?: readonly [readonly string[], readonly string[]];
   /** The address the secondary listens on and the primary connects to. */
@@ -59,11 +64,22 @@ function pairSettings({
   ram = '16M',
   multifd = 0,
   extra = [],
+  secondaryExtra = [],
+  primaryExtra = [],
   wrap = [[], []],
   host = '127.0.0.1',
   launcher = 'sources',
 }: PairOptions) {
-  return { ram, extra, wrap, host, launcher, channels: multifd > 0 ? ['--multifd', String(multifd)] : [] };
+  return {
+    ram,
+    extra,
+    secondaryExtra,
+    primaryExtra,
+    wrap,
+    host,
+    launcher,
+    channels: multifd > 0 ? ['--multifd', String(multifd)] : [],
+  };
 }
 
 /** A secondary listening for its migration (migrate-incoming done), and its port. */
@@ -72,7 +88,7 @@ export async function startSecondary(
   nodes: LockstepProcess[],
   options: PairOptions = {},
 ): Promise<{ secondary: LockstepProcess; port: number }> {
-  const { ram, extra, wrap, host, launcher, channels } = pairSettings(options);
+  const { ram, extra, secondaryExtra, wrap, host, launcher, channels } = pairSettings(options);
   const secondary = await startNode(
     [
       'secondary',
@@ -86,6 +102,7 @@ export async function startSecondary(
       join(dir, 's.jsonl'),
       ...channels,
       ...extra,
+      ...secondaryExtra,
     ],
     join(dir, 's.sock'),
     wrap[0],
@@ -107,7 +124,7 @@ export async function startPair(
   nodes: LockstepProcess[],
   options: PairOptions = {},
 ): Promise<{ secondary: LockstepProcess; primary: LockstepProcess; port: number }> {
-  const { ram, extra, wrap, host, launcher, channels } = pairSettings(options);
+  const { ram, extra, primaryExtra, wrap, host, launcher, channels } = pairSettings(options);
   // both processes start at once (the primary needs the port only at migrate): one start-up less per pair
   const starting = startNode(
     [
@@ -122,6 +139,7 @@ export async function startPair(
       '100',
       ...channels,
       ...extra,
+      ...primaryExtra,
     ],
     join(dir, 'p.sock'),
     wrap[1],
@@ -143,5 +161,9 @@ export async function migrate(primary: LockstepProcess, host: string, port: numb
   await primary.qmp.execute('migrate-set-capabilities', X_COLO);
   await primary.qmp.execute('cont');
   await primary.qmp.execute('migrate', { uri: `tcp:${host}:${port}` });
-  await until(primary, 'colo', (s) => s.status === 'colo' && s.colo !== null && s.checkpoints >= 1);
+  await until(primary, 'colo', (s) => {
+    // a migration that failed says so at once: it is not a slow start-up
+    if (s.status === 'failed') throw new Error(`the primary's migration failed: ${JSON.stringify(s)}`);
+    return s.status === 'colo' && s.colo !== null && s.checkpoints >= 1;
+  });
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LockstepError } from '../../../runtime/errors.js';
-import { type Link, listenLink } from '../../../runtime/node/index.js';
+import { type Link, listenLink, MAX_PENDING_HANDSHAKES } from '../../../runtime/node/index.js';
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
@@ -74,6 +74,35 @@ describe('the migration listener (listenLink) against connections that are not i
       'extra-connection',
     ]);
     expect(rig.links.length).toBe(1);
+  });
+
+  it('idle connections are not held: past MAX_PENDING_HANDSHAKES at once the next is closed at once, the rest at the timeout', async () => {
+    // issue 17: 3,000 idle connections were held forever, and at the fd limit new QMP clients got EOF
+    const rig = await listener(0, 1_000);
+    const idle = await Promise.all(Array.from({ length: MAX_PENDING_HANDSHAKES }, () => dial(rig.port, [])));
+    await expect.poll(() => rig.refused.length).toBe(0);
+    const over = await dial(rig.port, []);
+    await once(over, 'close');
+    expect(rig.refused).toHaveLength(1);
+    await Promise.all(idle.map((socket) => once(socket, 'close')));
+    expect(rig.refused).toHaveLength(MAX_PENDING_HANDSHAKES + 1);
+    expect(new Set(rig.refused.map((e) => e.code))).toEqual(new Set(['handshake-timeout']));
+    // the slots are free again: a peer gets its link
+    await dial(rig.port, MAIN);
+    await expect.poll(() => rig.links.length).toBe(1);
+  });
+
+  it('once its peer is linked, a connection that says hello then EOF reaches nothing (a failed incoming is not resumed)', async () => {
+    // issue 17: a failed incoming migration was resumed by a new connection sending EOF
+    const rig = await listener(0);
+    const peer = await dial(rig.port, MAIN);
+    await expect.poll(() => rig.links.length).toBe(1);
+    peer.resetAndDestroy();
+    const after = await dial(rig.port, MAIN);
+    after.end();
+    await once(after, 'close');
+    expect(rig.refused.map((e) => e.code)).toEqual(['extra-connection']);
+    expect(rig.links).toHaveLength(1);
   });
 
   it('an unknown channel id is refused while the link is still forming', async () => {
