@@ -34,7 +34,7 @@ export type FromChannelWorker =
   | { readonly kind: 'packet'; readonly sync: boolean; readonly pages: Uint32Array }
   | { readonly kind: 'end'; readonly event: 'eof' | 'read-error' };
 
-/** Where a worker's pages went: the shared memory, and what the main thread records of them. @internal */
+/** Where a worker's pages went: the shared memory, and what the main thread records of them. @public */
 export interface WorkerStore {
   readonly cache: SharedArrayBuffer;
   readonly staged: SharedArrayBuffer;

@@ -4,6 +4,7 @@
  */
 
 export { type ChannelOwner, ChannelReader } from './channel-reader.js';
+export type { WorkerStore } from './channel-worker.js';
 export { checkpointRam, multifdCheckpointRam } from './checkpoint-ram.js';
 export { type FoldedNodeLog, foldNodeLog } from './fold-node-log.js';
 export { foldStep, initialFold, type NodeFold, RECENT_TIMELINE, recordTimeline } from './fold-step.js';
@@ -35,7 +36,7 @@ export { PEER_TIMEOUT_MS } from './peer-watch.js';
 export { attachPrimary } from './primary-path.js';
 export { BLOCK_PAGES, RamDigest } from './ram-digest.js';
 export { type MultifdThreads, RamReceiver, type ReceiverSink } from './ram-receiver.js';
-export { RamSender } from './ram-sender.js';
+export { RamSender, type SentBatch } from './ram-sender.js';
 export { type ReturnPathSink, readReturnPath } from './return-path.js';
 export { Scheduler, type StepGate } from './scheduler.js';
 export { SecondaryLoad } from './secondary-load.js';

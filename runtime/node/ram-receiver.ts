@@ -54,7 +54,7 @@ function isRun(indexes: Uint32Array): boolean {
 
 /**
  * The destination's read side: the main channel decoded in order; multifd channels store their pages as
- * they come ({@link ChannelReader}). In COLO the multifd-recv machine decides the multifd channels
+ * they come (`ChannelReader`). In COLO the multifd-recv machine decides the multifd channels
  * (`threads`): each packet, SYNC and end is an input of the node, whose multifd_recv_sync_main holds the
  * COLO thread until every SYNC is in. Precopy over multifd still takes the direct path: a MULTIFD_FLUSH on
  * the main channel holds every later frame until each channel has delivered its SYNC of that round
