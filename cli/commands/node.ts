@@ -136,10 +136,6 @@ const common = (command: Command, role: NodeRole) =>
     )
     .option('--ram <size>', 'guest RAM, as QEMU -m (default: 256M)')
     .option('--multifd <n>', 'multifd channels, fixed at start (default: 0, pages on the main channel)')
-    .option(
-      '--multifd-workers',
-      "a secondary's multifd receive threads in worker threads (decode, store into the colo cache, hash)",
-    )
     .option('--profile <profile>', `QEMU version: ${PROFILE_NAMES.join(', ')} (default: qemu-11.0)`)
     .option('--log <file>', `the ${role}'s event log (default: a new temporary folder)`)
     .option(
@@ -167,6 +163,10 @@ export function registerNodeCommands(program: Command, io: CliIo, setExit: (code
   )
     .option('--listen <host:port>', 'the migration address (tcp:HOST:PORT for migrate-incoming)')
     .option('--incoming', 'issue migrate-incoming on --listen at start instead of waiting for the operator')
+    .option(
+      '--multifd-workers',
+      'the multifd receive threads in worker threads (decode, store into the colo cache, hash); off by default',
+    )
     .option(
       '--tls-authz <dn>',
       'with --tls-creds: accept only a primary whose certificate has this distinguished name, e.g. "CN=primary,O=example" (authz-simple, migration parameter tls-authz)',

@@ -20,13 +20,13 @@ describe('kill -9 of a node process during checkpoints', () => {
   ] as const) {
     const over =
       multifd === 0 ? 'the main channel' : `multifd ${multifd}${workers ? ' read by worker threads' : ''}`;
-    const extra = workers ? ['--multifd-workers'] : [];
+    const secondaryExtra = workers ? ['--multifd-workers'] : [];
     it(`over ${over}: the survivor fails over and keeps a whole checkpoint, every run`, {
       timeout: 300_000,
     }, async () => {
       const outcomes: Array<KillOutcome & { victim: string; delayMs: number }> = [];
       for (const [victim, delayMs] of RUNS)
-        outcomes.push({ victim, delayMs, ...(await killRun(victim, delayMs, { multifd, extra })) });
+        outcomes.push({ victim, delayMs, ...(await killRun(victim, delayMs, { multifd, secondaryExtra })) });
       const count = (v: KillOutcome['verdict']) => outcomes.filter((o) => o.verdict === v).length;
       console.log(
         `kill loop (${over}): ${outcomes.length} runs, ${count('failure')} failures, ${count('hang')} hangs`,

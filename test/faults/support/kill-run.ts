@@ -32,14 +32,14 @@ export async function killRun(
     ram = '16M',
     multifd = 0,
     launcher = 'sources',
-    extra = [],
-  }: { ram?: string; multifd?: number; launcher?: Launcher; extra?: readonly string[] } = {},
+    secondaryExtra = [],
+  }: { ram?: string; multifd?: number; launcher?: Launcher; secondaryExtra?: readonly string[] } = {},
 ): Promise<KillOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-kill-'));
   const nodes: LockstepProcess[] = [];
   let started = false;
   try {
-    const { secondary, primary } = await startPair(dir, nodes, { ram, multifd, launcher, extra });
+    const { secondary, primary } = await startPair(dir, nodes, { ram, multifd, launcher, secondaryExtra });
     started = true;
     await new Promise((r) => setTimeout(r, delayMs));
     const survivor = victim === 'primary' ? secondary : primary;
