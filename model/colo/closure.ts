@@ -17,7 +17,7 @@ import {
 import type { NodeEntry, NodeTable } from '../compile/index.js';
 import { shutOf } from './composition.js';
 import type { ColoModel } from './model.js';
-import type { NodeFacts } from './node-facts.js';
+import { checkpointTimerArmed, type NodeFacts } from './node-facts.js';
 import { ITEMS } from './packing.js';
 
 /** Sends of one item along one path past which the closure gives up (a loop that sends: no bound). */
@@ -304,12 +304,7 @@ export function closeTables(
             if (k < 0) feed(inputs.multifd(i, event));
             else if (v[RECEIVED + k]! < budget[k]!) feed(inputs.multifd(i, event), RECEIVED + k);
           }
-      if (
-        side === 'primary' &&
-        v[TIMERS]! < model.checkpointBudget &&
-        facts.coloActive &&
-        !facts.checkpointEvent
-      )
+      if (side === 'primary' && v[TIMERS]! < model.checkpointBudget && checkpointTimerArmed(facts))
         feed(inputs.timer(), TIMERS);
       for (const mask of bits.peerShuts) set(mask);
       if (v[FAULTS]! < model.faultBudget) {

@@ -17,7 +17,7 @@ import { Composition } from './composition.js';
 import { decodeColo, encodeColo } from './encode.js';
 import { fixesWithout } from './fixes.js';
 import { mainRead, maskOf, multifdRead, writeFails } from './links.js';
-import type { NodeFacts } from './node-facts.js';
+import { checkpointTimerArmed, type NodeFacts } from './node-facts.js';
 import { bitOf, counter, DEAD, FLAG, increment, itemOf } from './packing.js';
 import { COLO_PROPERTIES } from './properties.js';
 import {
@@ -136,8 +136,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
     if (
       counter(counters, 'triggers') < this.checkpointBudget &&
       primaryAlive &&
-      st.p.facts.coloActive &&
-      !st.p.facts.checkpointEvent
+      checkpointTimerArmed(st.p.facts)
     )
       out.push(set.trigger);
     if (counter(counters, 'faults') >= this.faultBudget) return;

@@ -33,6 +33,13 @@ export interface NodeFacts {
   readonly checkpointEvent: boolean;
 }
 
+/**
+ * The periodic timer may fire (colo.c:colo_checkpoint_notify sets colo_checkpoint_event): the COLO thread
+ * runs and no checkpoint request is pending. The model's trigger and the table closure both ask this.
+ * @internal
+ */
+export const checkpointTimerArmed = (facts: NodeFacts): boolean => facts.coloActive && !facts.checkpointEvent;
+
 /** The facts of one node state. @internal */
 export function nodeFacts(node: NodeState): NodeFacts {
   return {
