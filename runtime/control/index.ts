@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export type { MigrationParameters, SetParameters } from './migration-parameters.js';
+export { type MigrationTlsSettings, type QmpExecute, setUpMigrationTls } from './migration-tls.js';
 export { createNodeBackend, migrationStatus, type NodeBackendOptions } from './qmp-backend.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
 import { awaitsFailover, coloMode, coloThreadIdle, type Profile } from '../../machines/index.js';
-import { createNodeBackend } from '../control/index.js';
+import { createNodeBackend, type QmpExecute, setUpMigrationTls } from '../control/index.js';
 import { fail } from '../errors.js';
 import { attachPrimary, attachSecondary, DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../node/index.js';
 import type { QmpBackend } from '../qmp/index.js';
@@ -111,11 +111,13 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
   attachSecondary(secondary);
   attachPrimary(primary);
   // driven through each node's QMP backend, the commands an operator sends
-  const qmp = {
-    primary: commandsOf(createNodeBackend(primary)),
-    secondary: commandsOf(createNodeBackend(secondary)),
+  const backendOptions = { version: options.profile.qemuVersion };
+  const execute = {
+    primary: executeOn(createNodeBackend(primary, backendOptions)),
+    secondary: executeOn(createNodeBackend(secondary, backendOptions)),
   };
-  if (options.tls) await setUpTls(qmp, await mkdtemp(join(tmpdir(), 'lockstep-demo-tls-')), say);
+  const qmp = { primary: commandsOf(execute.primary), secondary: commandsOf(execute.secondary) };
+  if (options.tls) await setUpTls(execute, await mkdtemp(join(tmpdir(), 'lockstep-demo-tls-')), say);
   const listening = new Promise<AddressInfo>((resolve) => secondary.once('listening', resolve));
   await qmp.secondary('migrate-set-capabilities', X_COLO);
   await qmp.secondary('migrate-incoming', { uri: 'tcp:127.0.0.1:0' });
@@ -140,37 +142,30 @@ export async function startPair(options: DemoOptions): Promise<Pair> {
 
 type Commands = (command: string, args?: Record<string, unknown>) => Promise<void>;
 
-/** A backend's commands; a refusal is a `qmp-refused` LockstepError (the demo's commands are its own). */
-function commandsOf(backend: QmpBackend): Commands {
-  return async (command, args) => {
-    const reply = await backend.execute(command, args, { oob: false });
+/** A backend's commands as the operator's QMP client sends them (never out of band). */
+const executeOn =
+  (backend: QmpBackend): QmpExecute =>
+  (command, args) =>
+    backend.execute(command, args, { oob: false });
+
+/** Commands whose refusal is a `qmp-refused` LockstepError (the demo's commands are its own). */
+function commandsOf(execute: QmpExecute): Commands {
+  return async (command, args = {}) => {
+    const reply = await execute(command, args);
     if ('error' in reply) fail('qmp-refused', { message: command, actual: reply.error.desc });
   };
 }
 
-/** Certificates for the run, and migration TLS set up on both sides as docs/runtime.md shows. */
+/** Certificates for the run, and migration TLS set up on both sides the way `--tls-creds` does it. */
 async function setUpTls(
-  qmp: { readonly primary: Commands; readonly secondary: Commands },
+  execute: { readonly primary: QmpExecute; readonly secondary: QmpExecute },
   dir: string,
   say: (line: string) => void,
 ): Promise<void> {
   const certs = await makeDemoCerts(dir);
   say(`migration TLS: certificates made for this run; the secondary accepts only ${certs.clientDn}`);
-  await qmp.secondary('object-add', {
-    'qom-type': 'tls-creds-x509',
-    id: 'tls0',
-    dir: certs.server,
-    endpoint: 'server',
-  });
-  await qmp.secondary('object-add', { 'qom-type': 'authz-simple', id: 'authz0', identity: certs.clientDn });
-  await qmp.secondary('migrate-set-parameters', { 'tls-creds': 'tls0', 'tls-authz': 'authz0' });
-  await qmp.primary('object-add', {
-    'qom-type': 'tls-creds-x509',
-    id: 'tls0',
-    dir: certs.client,
-    endpoint: 'client',
-  });
-  await qmp.primary('migrate-set-parameters', { 'tls-creds': 'tls0', 'tls-hostname': 'localhost' });
+  await setUpMigrationTls(execute.secondary, 'secondary', { creds: certs.server, authz: certs.clientDn });
+  await setUpMigrationTls(execute.primary, 'primary', { creds: certs.client, hostname: 'localhost' });
   // object-add read the files: the keys need not outlive the set-up
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import type { NodeRole, ProfileName } from '../../machines/index.js';
 import { PROFILE_NAMES, PROFILES } from '../../machines/index.js';
+import { type MigrationTlsSettings, setUpMigrationTls } from '../control/index.js';
 import { fail, LockstepError } from '../errors.js';
 import { parseRamSize, type WorkloadKind } from '../guest/index.js';
 import {
@@ -62,20 +63,7 @@ export interface StartNodeOptions {
 }
 
 /** {@link StartNodeOptions.tls}: QEMU's tls-creds-x509 folder and its migration parameters. @public */
-export interface StartNodeTls {
-  /**
-   * The tls-creds-x509 `dir`: `ca-cert.pem`, and `server-cert.pem` + `server-key.pem` on a secondary or
-   * `client-cert.pem` + `client-key.pem` on a primary.
-   */
-  readonly creds: string;
-  /** A primary's tls-hostname: the name the secondary's certificate must carry (default: the URI's host). */
-  readonly hostname?: string;
-  /** A secondary's tls-authz identity: the distinguished name a primary's certificate must have, e.g. `CN=primary,O=example`. */
-  readonly authz?: string;
-}
-
-/** The ids of the objects {@link StartNodeOptions.tls} adds. */
-const START_NODE_TLS_IDS = { creds: 'tls0', authz: 'authz0' } as const;
+export type StartNodeTls = MigrationTlsSettings;
 
 function checked(options: StartNodeOptions) {
   const bad = (message: string, actual: unknown, expected: string) =>
@@ -157,7 +145,8 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
       }));
       await issue(node, 'migrate-set-capabilities', { capabilities });
     }
-    if (options.tls) await setUpTls(node, options.role, options.tls);
+    if (options.tls)
+      await setUpMigrationTls((command, args) => node.qmp(command, args), options.role, options.tls);
     if (options.listen !== undefined) await listen(node, runtime, options.listen);
     return node;
   } catch (error) {
@@ -169,31 +158,6 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
 async function issue(node: LockstepNode, command: string, args: Record<string, unknown>): Promise<void> {
   const reply = await node.qmp(command, args);
   if ('error' in reply) fail('qmp-refused', { message: command, actual: reply.error.desc });
-}
-
-/** Migration TLS through QMP, as an operator sets it up on QEMU (docs/runtime.md, migration TLS). */
-async function setUpTls(node: LockstepNode, role: NodeRole, tls: StartNodeTls): Promise<void> {
-  const endpoint = role === 'primary' ? 'client' : 'server';
-  const added = await node.qmp('object-add', {
-    'qom-type': 'tls-creds-x509',
-    id: START_NODE_TLS_IDS.creds,
-    dir: tls.creds,
-    endpoint,
-  });
-  // QEMU's text names the file (`Unable to access credentials DIR/ca-cert.pem: No such file or directory`)
-  if ('error' in added)
-    fail('tls-creds-refused', { path: tls.creds, expected: endpoint, actual: added.error.desc });
-  if (tls.authz !== undefined)
-    await issue(node, 'object-add', {
-      'qom-type': 'authz-simple',
-      id: START_NODE_TLS_IDS.authz,
-      identity: tls.authz,
-    });
-  await issue(node, 'migrate-set-parameters', {
-    'tls-creds': START_NODE_TLS_IDS.creds,
-    ...(tls.hostname !== undefined ? { 'tls-hostname': tls.hostname } : {}),
-    ...(tls.authz !== undefined ? { 'tls-authz': START_NODE_TLS_IDS.authz } : {}),
-  });
 }
 
 /** migrate-incoming on `where`; resolves once the listener is up. */
