@@ -7,7 +7,7 @@ import type { GuestRam } from '../runtime/guest/index.js';
 import { type BatchFrame, MAX_BATCH_PAGES, PAGE_SIZE } from '../runtime/wire/index.js';
 
 /** The pages' indexes and a copy of their contents, back to back. @public */
-export function gather(guest: GuestRam, pages: readonly number[]): { indexes: Uint32Array; data: Buffer } {
+function gather(guest: GuestRam, pages: readonly number[]): { indexes: Uint32Array; data: Buffer } {
   const indexes = Uint32Array.from(pages);
   const data = Buffer.alloc(indexes.length * PAGE_SIZE);
   for (let i = 0; i < indexes.length; i++) data.set(guest.page(indexes[i]!), i * PAGE_SIZE);

@@ -269,9 +269,8 @@ export class RamDigest {
   stagePages(indexes: ArrayLike<number>, data: Uint8Array): void {
     const started = performance.now();
     this.staged ??= new Uint32Array(this.hashes.length);
-    this.pending ??= new Uint8Array(this.hashes.length / 2);
     this.hashList(indexes, data, this.staged);
-    for (let i = 0; i < indexes.length; i++) this.pending[indexes[i]!] = 1;
+    this.markStaged(indexes);
     this.busyMs += performance.now() - started;
   }
 

@@ -33,10 +33,15 @@ export class SecondaryLoad {
   // this checkpoint's digest check: the RAM digest is checked once, before the flush (see `gate`)
   private verdict: 'undecided' | 'committed' | 'refused' = 'undecided';
 
+  /** x-colo is on: pages go to the colo cache (and, once it logs dirty pages, into the digest's staging). */
+  colo(): boolean {
+    return this.node.state.incoming.context.capabilities['x-colo'] === true;
+  }
+
   constructor(private readonly node: NodeRuntime) {
     this.cache = node.cache!; // a secondary NodeRuntime always has its colo cache
     const cache = this.cache;
-    const colo = () => node.state.incoming.context.capabilities['x-colo'] === true;
+    const colo = () => this.colo();
     // in COLO each page is hashed as it arrives (into the digest's staging table, committed at the
     // flush), so the hashing overlaps the transfer instead of following the load
     const storeRun = (first: number, data: Uint8Array) => {

@@ -68,13 +68,12 @@ export function attachSecondary(node: NodeRuntime): void {
             node.link = link;
             watchPeer(node, link.main);
             // a live node applies each page and frame as it arrives: the receiver's sink is the loads'
-            const colo = () => node.state.incoming.context.capabilities['x-colo'] === true;
             receiver = new RamReceiver(
               link,
               node.guest.pageCount,
               load.sink,
               recvThreads(node),
-              workerStore(node, colo),
+              workerStore(node, () => load.colo()),
             );
             node.input({ kind: 'migration', event: 'load-start' });
           },
