@@ -75,10 +75,11 @@ export function describeQmp(address: { path: string } | { host: string; port: nu
  * `--tls-creds DIR` with `--tls-hostname NAME` (primary) or `--tls-authz DN` (secondary). The folder must
  * exist; its files are read by the node's object-add, whose refusal names the file.
  */
-export function parseTls(
-  role: 'primary' | 'secondary',
-  flags: { readonly tlsCreds?: string; readonly tlsHostname?: string; readonly tlsAuthz?: string },
-): StartNodeTls | undefined {
+export function parseTls(flags: {
+  readonly tlsCreds?: string;
+  readonly tlsHostname?: string;
+  readonly tlsAuthz?: string;
+}): StartNodeTls | undefined {
   const { tlsCreds, tlsHostname, tlsAuthz } = flags;
   if (tlsCreds === undefined) {
     if (tlsHostname !== undefined) throw new UsageError('--tls-hostname needs --tls-creds DIR');
@@ -98,7 +99,8 @@ export function parseTls(
     throw new UsageError('--tls-authz needs a distinguished name, e.g. CN=primary,O=example');
   return {
     creds: tlsCreds,
-    ...(role === 'primary' && tlsHostname !== undefined ? { hostname: tlsHostname } : {}),
-    ...(role === 'secondary' && tlsAuthz !== undefined ? { authz: tlsAuthz } : {}),
+    // commander offers --tls-hostname on primary only and --tls-authz on secondary only
+    ...(tlsHostname !== undefined ? { hostname: tlsHostname } : {}),
+    ...(tlsAuthz !== undefined ? { authz: tlsAuthz } : {}),
   };
 }

@@ -79,7 +79,7 @@ async function runNode(role: NodeRole, flags: NodeFlags, io: CliIo, setExit: (co
     io.stderr(
       `lockstep ${role}: warning: QMP has no authentication; anyone who reaches ${describeQmp({ host: where.host ?? '127.0.0.1', port: where.port })} controls this node\n`,
     );
-  const tls = parseTls(role, flags);
+  const tls = parseTls(flags);
   if (flags.log !== undefined) checkOutputFile('--log', flags.log);
   const logPath = flags.log ?? join(await mkdtemp(join(tmpdir(), `lockstep-${role}-`)), `${role}.jsonl`);
   const node = await startNode({
