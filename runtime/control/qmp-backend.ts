@@ -6,7 +6,6 @@
  * @packageDocumentation
  */
 
-import { TLSSocket } from 'node:tls';
 import {
   type Effect,
   type MigrationStatus,
@@ -18,6 +17,7 @@ import { LockstepError } from '../errors.js';
 import { PAGE_SIZE } from '../guest/index.js';
 import {
   bindListener,
+  linkChannels,
   type NodeRuntime,
   parseTcpUri,
   reserveListener,
@@ -348,11 +348,6 @@ function lockstepStatus(
     },
     killed: node.killed,
     // the migration's channels as connected (main, then multifd), and how many are TLS sessions
-    channels: node.link
-      ? {
-          count: 1 + node.link.multifd.length,
-          tls: [node.link.main, ...node.link.multifd].filter((s) => s instanceof TLSSocket).length,
-        }
-      : null,
+    channels: node.link ? linkChannels(node.link) : null,
   };
 }

@@ -2,11 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TLSSocket } from 'node:tls';
 import { awaitsFailover, coloMode, coloThreadIdle, type Profile } from '../../machines/index.js';
 import { createNodeBackend, type QmpExecute, setUpMigrationTls } from '../control/index.js';
 import { fail } from '../errors.js';
-import { attachPrimary, attachSecondary, DEFAULT_RUNTIME_OPTIONS, NodeRuntime } from '../node/index.js';
+import {
+  attachPrimary,
+  attachSecondary,
+  DEFAULT_RUNTIME_OPTIONS,
+  linkChannels,
+  NodeRuntime,
+} from '../node/index.js';
 import type { QmpBackend } from '../qmp/index.js';
 import { makeDemoCerts } from './demo-certs.js';
 import { failOverTo } from './lost-heartbeat.js';
@@ -172,14 +177,10 @@ async function setUpTls(
 
 /** The migration's channels, and how many are TLS sessions on both sides. */
 function tlsChannels(primary: NodeRuntime, secondary: NodeRuntime): DemoResult['migrationTls'] {
-  const sockets = (node: NodeRuntime) => (node.link ? [node.link.main, ...node.link.multifd] : []);
-  const channels = 1 + primary.options.multifd;
-  const mine = sockets(primary);
-  const theirs = sockets(secondary);
-  let encrypted = 0;
-  for (let i = 0; i < channels; i++)
-    if (mine[i] instanceof TLSSocket && theirs[i] instanceof TLSSocket) encrypted++;
-  return { channels, encrypted };
+  const none = { count: 0, tls: 0 };
+  const mine = primary.link ? linkChannels(primary.link) : none;
+  const theirs = secondary.link ? linkChannels(secondary.link) : none;
+  return { channels: 1 + primary.options.multifd, encrypted: Math.min(mine.tls, theirs.tls) };
 }
 
 /**

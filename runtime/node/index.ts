@@ -22,6 +22,7 @@ export {
   distinguishedName,
   type LinkSecurity,
   type LinkTls,
+  linkChannels,
   linkSecurityOf,
   setLinkSecurity,
   tlsRefusal,

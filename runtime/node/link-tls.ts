@@ -12,11 +12,18 @@ import { isIP, type Socket } from 'node:net';
 import {
   checkServerIdentity,
   createServer as createTlsServer,
-  type TLSSocket,
+  TLSSocket,
   type Server as TlsServer,
   connect as tlsConnect,
 } from 'node:tls';
 import { LockstepError } from '../errors.js';
+import type { Link } from './link.js';
+
+/** A link's channels (main, then multifd) and how many of them are TLS sessions. @public */
+export function linkChannels(link: Link): { readonly count: number; readonly tls: number } {
+  const sockets = [link.main, ...link.multifd];
+  return { count: sockets.length, tls: sockets.filter((socket) => socket instanceof TLSSocket).length };
+}
 
 /** One side's TLS set-up for its migration channels, from its tls-creds-x509 object and parameters. @public */
 export interface LinkTls {
