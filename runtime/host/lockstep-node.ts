@@ -4,7 +4,7 @@ import { createNodeBackend } from '../control/index.js';
 import { failOverTo } from '../demo/lost-heartbeat.js';
 import type { LockstepError } from '../errors.js';
 import type { NodeRuntime } from '../node/index.js';
-import type { QmpReply, QmpServer, QmpVersionTriple } from '../qmp/index.js';
+import type { QmpReply, QmpServer } from '../qmp/index.js';
 import { type NodeEventListener, type NodeEventName, type NodeEvents, TypedEvents } from './node-events.js';
 
 /** What a failover left: who serves now, and the image it resumed from. @public */
@@ -35,10 +35,19 @@ export class LockstepNode {
   private server: QmpServer | null = null;
   private listenAt: { host: string; port: number } | null = null;
   private stopped = false;
-  private sharedBackend: ReturnType<typeof createNodeBackend> | undefined;
+  /**
+   * @internal The node's one QMP backend (with `quit` reported as an event, and the profile's QEMU version
+   * in query-version): what {@link startNode}'s QMP server drives and what {@link LockstepNode.qmp} sends
+   * to, so both see the same objects and parameters.
+   */
+  readonly backend: ReturnType<typeof createNodeBackend>;
 
   /** @internal Use {@link startNode}. */
   constructor(private readonly node: NodeRuntime) {
+    this.backend = createNodeBackend(node, {
+      onQuit: () => this.emit('quit', {}),
+      version: node.options.profile.qemuVersion,
+    });
     let checkpoints = 0;
     let loaded = 0;
     node.on('effect', (effect: Effect) => {
@@ -124,7 +133,7 @@ export class LockstepNode {
   qmp(command: string, args?: Readonly<Record<string, unknown>>): Promise<QmpReply> {
     // through the node's one backend, as a QMP client's command: the TLS objects and migration parameters
     // it holds (object-add, migrate-set-parameters) apply to the migrate or migrate-incoming sent here
-    return this.backend().execute(command, args, { oob: false });
+    return this.backend.execute(command, args, { oob: false });
   }
 
   /**
@@ -162,19 +171,6 @@ export class LockstepNode {
     await this.server?.close();
     this.kill();
     await this.node.close();
-  }
-
-  /**
-   * @internal The node's one QMP backend (with `quit` reported as an event): what {@link startNode}'s QMP
-   * server drives and what {@link LockstepNode.qmp} sends to, so both see the same objects and parameters.
-   * Made on the first call (`version` then counts).
-   */
-  backend(version?: QmpVersionTriple): ReturnType<typeof createNodeBackend> {
-    this.sharedBackend ??= createNodeBackend(this.node, {
-      onQuit: () => this.emit('quit', {}),
-      ...(version ? { version } : {}),
-    });
-    return this.sharedBackend;
   }
 
   /** @internal Set once by {@link startNode}. */

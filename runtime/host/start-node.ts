@@ -128,12 +128,10 @@ export async function startNode(options: StartNodeOptions): Promise<LockstepNode
   if (options.role === 'primary') attachPrimary(runtime);
   else attachSecondary(runtime);
   const node = new LockstepNode(runtime);
-  // the one backend, with this profile's version: the QMP server and node.qmp both use it
-  node.backend(profile.qemuVersion);
   try {
     if (options.qmp)
       node.serving(
-        await serveQmp(node.backend(profile.qemuVersion), options.qmp, {
+        await serveQmp(node.backend, options.qmp, {
           version: profile.qemuVersion,
           allowRemote: options.qmpAllowRemote === true,
         }),
