@@ -53,14 +53,21 @@ async function ram(pages: number, multifd: number): Promise<void> {
   }
   const into = cache!;
   server = await listenLink('tcp:127.0.0.1:0', multifd, (link) => {
-    new RamReceiver(link, pages, {
-      storeRun: (first, data) => into.storeRun(first, data),
-      storePages: (indexes, data) => into.storePages(indexes, data),
-      storeZero: (index) => into.storeZero(index),
-      // eof comes after the multifd barrier, so every page of every channel is in the cache by then
-      frame: (frame) => frame.kind === 'eof' && reply({ kind: 'done', at: performance.now() }),
-      broken: () => {},
-    });
+    new RamReceiver(
+      link,
+      pages,
+      {
+        storeRun: (first, data) => into.storeRun(first, data),
+        storePages: (indexes, data) => into.storePages(indexes, data),
+        storeZero: (index) => into.storeZero(index),
+        // eof comes after the multifd barrier, so every page of every channel is in the cache by then
+        frame: (frame) => frame.kind === 'eof' && reply({ kind: 'done', at: performance.now() }),
+        broken: () => {},
+      },
+      undefined,
+      undefined,
+      true, // the live secondary's reads (secondary-path.ts)
+    );
   });
   reply({ kind: 'port', port: (server.address() as AddressInfo).port });
 }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { LockstepError } from '../errors.js';
 import { MultifdDecoder } from '../wire/index.js';
+import { readIntoReusedBuffer } from './reused-read.js';
 
 /** Who reads one multifd channel, and where its pages and packets go. @internal */
 export interface ChannelOwner {
@@ -34,24 +35,33 @@ export class ChannelReader {
   private ended = false;
   private draining = false;
   private paused = false;
+  /** The socket is read into a reused buffer. */
+  readonly reusesReads: boolean;
 
   constructor(
     private readonly socket: Socket,
     private readonly channel: number,
     ramPages: number,
     private readonly owner: ChannelOwner,
+    /** Read the socket into one reused buffer ({@link readIntoReusedBuffer}) where it can. */
+    reuseReads = false,
   ) {
     this.decoder = new MultifdDecoder({ ramPages, reuse: true, streamPages: true });
-    socket.on('data', (chunk: Buffer) => {
-      if (this.ended || this.shut) return;
-      this.decoder.push(chunk);
-      this.drain();
-    });
+    socket.on('data', (chunk: Buffer) => this.take(chunk, false));
+    this.reusesReads = reuseReads && readIntoReusedBuffer(socket, (view) => this.take(view, true));
     const gone = () => {
       this.peerGone = true;
       this.drain();
     };
     socket.on('end', gone).on('error', gone).on('close', gone);
+  }
+
+  private take(chunk: Uint8Array, volatile: boolean): void {
+    if (this.ended || this.shut) return;
+    this.decoder.push(chunk, volatile);
+    this.drain();
+    // what the thread did not read yet (it waits for multifd_recv_sync_main) outlives this read's buffer
+    if (volatile) this.decoder.keepVolatile();
   }
 
   /** io/channel-socket.c:qio_channel_shutdown: nothing more is read; the thread's read fails. */

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { LockstepError } from '../errors.js';
 import type { NodeRuntime } from './node-runtime.js';
+import { REUSED_READ_EVENT } from './reused-read.js';
 
 /** Default time the main channel may stay silent in COLO before the peer is reported unreachable (ms). @public */
 export const PEER_TIMEOUT_MS = 5_000;
@@ -30,4 +31,5 @@ export function watchPeer(node: NodeRuntime, socket: Socket): void {
     );
   });
   socket.on('data', () => node.peerSilent(null));
+  socket.on(REUSED_READ_EVENT, () => node.peerSilent(null));
 }

@@ -5,6 +5,7 @@ import { StreamDecoder } from '../wire/index.js';
 import { type ChannelOwner, ChannelReader } from './channel-reader.js';
 import { WorkerChannelReader, type WorkerStore } from './channel-worker.js';
 import type { Link } from './link.js';
+import { readIntoReusedBuffer } from './reused-read.js';
 
 /**
  * Where received pages and frames go, in the order they were read. A live secondary's sink applies each
@@ -67,6 +68,8 @@ export class RamReceiver {
   private readonly syncs: number[];
   private closed = false;
   private readonly readers: Array<ChannelReader | WorkerChannelReader>;
+  /** Sockets read into a reused buffer (see the constructor's `reuseReads`). */
+  readonly reusedReads: number;
 
   constructor(
     readonly link: Link,
@@ -75,13 +78,21 @@ export class RamReceiver {
     threads?: MultifdThreads,
     /** Each multifd channel's receive thread in a worker thread, storing into this shared memory. */
     workers?: WorkerStore,
+    /**
+     * Read the sockets into reused buffers ({@link readIntoReusedBuffer}): the live secondary's choice,
+     * where every page is applied during its read. A sink that holds pages past the call (a replay's)
+     * leaves it off. Never on the main channel of a multifd link, whose frames may wait for a SYNC.
+     */
+    reuseReads = false,
   ) {
     this.syncs = link.multifd.map(() => 0);
     // pages are stored as they come off the socket, straight from its chunk (streamPages), except on the
     // main channel of a multifd link: frames held behind a precopy multifd flush must stay valid
     const plain = link.multifd.length === 0;
     const main = new StreamDecoder({ ramPages, reuse: plain, streamPages: plain });
-    this.read(link.main, main, (frame) => this.onFrame(frame, threads?.active() === true));
+    const mainReused = this.read(link.main, main, plain && reuseReads, (frame) =>
+      this.onFrame(frame, threads?.active() === true),
+    );
     const colo = () => threads?.active() === true;
     this.readers = link.multifd.map((socket, id) => {
       const owner: ChannelOwner = {
@@ -98,8 +109,10 @@ export class RamReceiver {
       };
       return workers
         ? new WorkerChannelReader(socket, id, ramPages, owner, workers)
-        : new ChannelReader(socket, id, ramPages, owner);
+        : new ChannelReader(socket, id, ramPages, owner, reuseReads);
     });
+    this.reusedReads =
+      Number(mainReused) + this.readers.filter((r) => r instanceof ChannelReader && r.reusesReads).length;
   }
 
   /** A receive thread may read again (the node moved): each channel takes what waits for it. */
@@ -112,18 +125,22 @@ export class RamReceiver {
     for (const reader of this.readers) reader.shutdown();
   }
 
-  private read(socket: Socket, decoder: StreamDecoder, take: (item: Frame) => void) {
-    socket.on('data', (chunk: Buffer) => {
+  /** Decodes the main channel; true if it reads into a reused buffer. */
+  private read(socket: Socket, decoder: StreamDecoder, reuse: boolean, take: (item: Frame) => void): boolean {
+    const decode = (chunk: Uint8Array, volatile: boolean) => {
       if (this.closed) return;
       try {
-        decoder.push(chunk);
+        decoder.push(chunk, volatile);
         for (let item = decoder.next(); item !== undefined; item = decoder.next()) take(item);
+        if (volatile) decoder.keepVolatile();
       } catch (error) {
         this.fail(error as Error);
       }
-    });
+    };
+    socket.on('data', (chunk: Buffer) => decode(chunk, false));
     socket.on('error', (error) => this.fail(error));
     socket.on('close', () => this.fail(new LockstepError('channel-closed')));
+    return reuse && readIntoReusedBuffer(socket, (view) => decode(view, true));
   }
 
   private fail(error: Error): void {

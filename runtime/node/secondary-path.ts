@@ -74,6 +74,8 @@ export function attachSecondary(node: NodeRuntime): void {
               load.sink,
               recvThreads(node),
               workerStore(node, () => load.colo()),
+              // the live sink applies every page during its read, so the reads can share one buffer each
+              true,
             );
             node.input({ kind: 'migration', event: 'load-start' });
           },

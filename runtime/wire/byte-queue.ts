@@ -1,6 +1,8 @@
 /**
  * The chunk queue under both decoders: socket chunks are kept as they arrive (no copy), read in place
- * when a field lies in one chunk, and copied only when a field spans chunks.
+ * when a field lies in one chunk, and copied only when a field spans chunks. A chunk that is a view of a
+ * reused read buffer (pushed `volatile`) is kept only until {@link ByteQueue.keepVolatile}, which copies
+ * what is left of it.
  * @packageDocumentation
  */
 
@@ -18,13 +20,43 @@ export class ByteQueue {
   /** Bytes consumed since the stream start: the offset of the next unread byte. */
   consumed = 0;
 
-  /** Appends a chunk as it came off the socket (kept by reference). */
-  push(chunk: Uint8Array): void {
+  /** The memory of the volatile chunks queued now (null: none is). */
+  private volatile: ArrayBufferLike | null = null;
+
+  /**
+   * Appends a chunk as it came off the socket (kept by reference). `volatile`: the chunk is a view of a
+   * buffer the next read overwrites; call {@link ByteQueue.keepVolatile} before that read.
+   */
+  push(chunk: Uint8Array, volatile = false): void {
     if (chunk.length === 0) return;
     this.chunks.push(
       Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length),
     );
     this.length += chunk.length;
+    if (volatile) this.volatile = chunk.buffer;
+  }
+
+  /** Copies the unread rest of every volatile chunk, so that the buffer under them may be read into again. */
+  keepVolatile(): void {
+    const shared = this.volatile;
+    if (shared === null) return;
+    this.volatile = null;
+    for (let i = this.head; i < this.chunks.length; i++) {
+      const c = this.chunks[i]!;
+      if (c.buffer !== shared) continue;
+      const from = i === this.head ? this.pos : 0;
+      this.chunks[i] = Buffer.from(c.subarray(from));
+      if (i === this.head) this.pos = 0;
+    }
+  }
+
+  /** Consumes `n` bytes as memory of their own: a copy where they lie in a volatile chunk, else {@link ByteQueue.take}. */
+  takeKept(n: number): Buffer {
+    const c = this.chunks[this.head];
+    if (this.volatile === null || c === undefined || c.buffer !== this.volatile) return this.take(n);
+    const out = Buffer.allocUnsafe(n);
+    this.copyTo(out, 0, n);
+    return out;
   }
 
   /** The byte `at` bytes past the read position (`at` < length). */

@@ -95,7 +95,7 @@ export class StreamDecoder extends BaseDecoder<Frame> {
       });
     if (!this.has(12 + lo)) return undefined;
     this.q.skip(12);
-    return { kind: 'vmstate', blob: this.q.take(lo) };
+    return { kind: 'vmstate', blob: this.q.takeKept(lo) };
   }
 
   /** Frames with a fixed length: true once all of it is buffered. */
@@ -178,6 +178,6 @@ export class StreamDecoder extends BaseDecoder<Frame> {
     if (subject === undefined)
       fail('unknown-frame', { message: 'digest subject', actual: value, offset: this.offset + WORD });
     this.q.skip(8);
-    return { kind: 'digest', subject, sha256: this.q.take(DIGEST_SIZE) };
+    return { kind: 'digest', subject, sha256: this.q.takeKept(DIGEST_SIZE) };
   }
 }

@@ -80,11 +80,21 @@ export abstract class BaseDecoder<T> {
     return this.inFlight !== undefined;
   }
 
-  /** Appends a chunk (kept by reference; do not reuse it while frames point into it). */
-  push(chunk: Uint8Array): this {
+  /**
+   * Appends a chunk (kept by reference; do not reuse it while frames point into it). `volatile`: the
+   * chunk is a view of a read buffer the next read overwrites, so decode what is in, then call
+   * {@link BaseDecoder.keepVolatile} before that read; frames that carry bytes (vmstate, digest) get
+   * copies, pages stay views valid only during the call, as with `reuse`.
+   */
+  push(chunk: Uint8Array, volatile = false): this {
     if (this.error) throw this.error;
-    this.q.push(chunk);
+    this.q.push(chunk, volatile);
     return this;
+  }
+
+  /** Copies the undecoded rest of the volatile chunks pushed so far (see {@link BaseDecoder.push}). */
+  keepVolatile(): void {
+    this.q.keepVolatile();
   }
 
   /** The next complete item, or undefined until more bytes arrive. Throws on bad input. */
