@@ -1,7 +1,7 @@
 /**
  * The receiving side of the benchmarks, in its own process (forked by run.ts) so that sender and receiver
  * each have an event loop and a core, as on two hosts. It answers one request at a time over IPC:
- * - `pump`: a plain socket server that discards what it reads (the loopback TCP limit);
+ * - `pump`: a plain socket server that discards what it reads, over one socket or N (the loopback TCP limit);
  * - `ram`: listenLink + RamReceiver into a ColoCache, exactly the secondary's precopy data path;
  * - `secondary`: a whole secondary NodeRuntime (attachSecondary), driven like runDemo drives it.
  */
@@ -20,6 +20,7 @@ import {
   NodeRuntime,
 } from '../runtime/node/index.js';
 import { RamReceiver } from '../runtime/node/ram-receiver.js';
+import { readIntoReusedBuffer } from '../runtime/node/reused-read.js';
 import { writeProfileWindows } from './profile-windows.js';
 import type { PeerReply, PeerRequest } from './protocol.js';
 
@@ -32,14 +33,22 @@ let logDir: string | undefined;
 /** The process's CPU time and the clock when the secondary started (every thread: workers count). */
 let started: { cpu: NodeJS.CpuUsage; at: number } | undefined;
 
-async function pump(bytes: number): Promise<void> {
+/**
+ * The socket limit: `sockets` connections whose reads (into a reused buffer, as the secondary's) are
+ * counted and discarded; done once `bytes` came over all of them. Nothing is decoded or allocated per read.
+ */
+async function pump(bytes: number, sockets: number): Promise<void> {
+  let seen = 0;
+  const count = (n: number) => {
+    seen += n;
+    if (seen === bytes) reply({ kind: 'done', at: performance.now() });
+  };
+  let accepted = 0;
   server = createServer((socket) => {
-    let seen = 0;
-    socket.on('data', (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen >= bytes) reply({ kind: 'done', at: performance.now() });
-    });
     socket.on('error', () => {});
+    socket.on('data', (chunk: Buffer) => count(chunk.length));
+    if (++accepted > sockets || !readIntoReusedBuffer(socket, (view) => count(view.length)))
+      reply({ kind: 'error', message: 'pump: a socket that cannot read into a reused buffer' });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -117,7 +126,7 @@ async function reset(): Promise<{ phases?: readonly CheckpointPhases[]; cpuMs?: 
 process.on('message', (request: PeerRequest) => {
   const work =
     request.kind === 'pump'
-      ? pump(request.bytes)
+      ? pump(request.bytes, request.sockets)
       : request.kind === 'ram'
         ? ram(request.pages, request.multifd)
         : request.kind === 'secondary'

@@ -3,7 +3,7 @@ import type { WorkloadKind } from '../runtime/guest/index.js';
 import type { CheckpointPhases } from '../runtime/node/index.js';
 
 export type PeerRequest =
-  | { kind: 'pump'; bytes: number }
+  | { kind: 'pump'; bytes: number; sockets: number }
   | { kind: 'ram'; pages: number; multifd: number }
   | {
       kind: 'secondary';

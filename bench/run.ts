@@ -13,7 +13,8 @@ import { MIB } from './stats.js';
 import { bandwidthNow, type Mode, randomGuest, throughput, throughputLine } from './throughput.js';
 
 const RAM = 256 * MIB;
-const ROUNDS = 2;
+// best of 3: the first pump after a pause line runs cold (the peer's pages not yet touched)
+const ROUNDS = 3;
 // at least 100 checkpoints per line, so that a p99 is not just the worst one; repeats show the spread
 const CHECKPOINTS = Number(process.env.BENCH_CHECKPOINTS ?? 100);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
