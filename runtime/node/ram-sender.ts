@@ -10,10 +10,15 @@ import {
   PAGE_SIZE,
 } from '../wire/index.js';
 import type { Link } from './link.js';
-import { flushed, write, writeNow } from './socket-write.js';
+import { flushed, IN_FLIGHT, write, writeNow } from './socket-write.js';
 
-/** Free batch buffers kept for reuse (a few more than can be in flight on one channel). */
-const POOL = 6;
+/**
+ * Batch buffers one socket can hold at once: {@link IN_FLIGHT}'s worth queued before a write waits, and
+ * the one being built. The pool keeps that many per page-carrying socket (and two more), so a checkpoint
+ * over N multifd channels, whose N writes are in flight together, reuses buffers instead of allocating
+ * fresh 4 MiB ones (whose first touch is page faults inside the pause, and whose release is GC).
+ */
+const PER_SOCKET = IN_FLIGHT / (MAX_BATCH_PAGES * PAGE_SIZE) + 1;
 
 const NONE = new Uint32Array(0);
 
@@ -45,6 +50,8 @@ export class RamSender {
   private packetNum = 0;
   /** Batch buffers whose writes have completed, reused instead of allocating 4 MiB per batch. */
   private readonly pool: Buffer[] = [];
+  /** Free batch buffers kept (see {@link PER_SOCKET}). */
+  private readonly poolSize: number;
   private next = 0;
   /** Guest RAM as one Buffer, for Buffer#copy into batch buffers. */
   private ram: Buffer | undefined;
@@ -54,7 +61,9 @@ export class RamSender {
   constructor(
     private readonly link: Link,
     private readonly guest: GuestRam,
-  ) {}
+  ) {
+    this.poolSize = PER_SOCKET * Math.max(1, link.multifd.length) + 2;
+  }
 
   /** Frames on the main channel (COLO messages, header, digests, EOF, the device blob). */
   frames(frames: readonly Frame[]): Promise<number> {
@@ -229,7 +238,7 @@ export class RamSender {
 
   /** A batch buffer the socket is done with (its write completed or failed) goes back to the pool. */
   private release(buffer: Buffer): void {
-    if (this.pool.length < POOL) this.pool.push(buffer);
+    if (this.pool.length < this.poolSize) this.pool.push(buffer);
   }
 
   private sync0(channel: number) {
