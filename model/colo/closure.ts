@@ -20,6 +20,9 @@ import type { ColoModel } from './model.js';
 import { checkpointTimerArmed, type NodeFacts } from './node-facts.js';
 import { ITEMS } from './packing.js';
 
+/** Sets the closure's visited states are spread over (each JavaScript Set is limited to 2^24 entries). */
+const SEEN_SHARDS = 64;
+
 /** Sends of one item along one path past which the closure gives up (a loop that sends: no bound). */
 const CAP = 64;
 
@@ -259,15 +262,18 @@ export function closeTables(
     const table: NodeTable<NodeFacts> = tables[side];
     const bits = FACTS[side];
     const peer = peerOf(side);
-    const seen = new Set<string>();
+    // sharded by node state: one JavaScript Set holds at most 2^24 entries, and the secondary's closure
+    // at multifd 4 with two faults passed that (RangeError: Set maximum size exceeded)
+    const seen: Set<string>[] = Array.from({ length: SEEN_SHARDS }, () => new Set<string>());
     const most: number[] = Array(K).fill(0);
     // a closure state: the entry, then [link facts, timers fed, faults fed, trie node read, trie node
     // written, multifd packets received per kind, multifd packets sent per kind, peer's trie node known]
     const work: [NodeEntry<NodeFacts>, number[]][] = [];
     const visit = (entry: NodeEntry<NodeFacts>, v: number[]) => {
       const key = `${entry.id}|${v.join(',')}`;
-      if (seen.has(key)) return;
-      seen.add(key);
+      const shard = seen[entry.id % SEEN_SHARDS]!;
+      if (shard.has(key)) return;
+      shard.add(key);
       if ((++expanded & 0xffff) === 0)
         progress?.(
           { primary: tables.primary.entries.length, secondary: tables.secondary.entries.length },
