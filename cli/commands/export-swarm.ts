@@ -12,6 +12,7 @@ export interface SwarmFlags {
   readonly hashes?: string;
   readonly parallel?: string;
   readonly depth?: string;
+  readonly minutes?: string;
 }
 
 const isFinding = (property: string): boolean =>
@@ -25,6 +26,7 @@ export function swarmOptions(flags: SwarmFlags) {
     hashes: integer('hashes', flags.hashes, 3, 1, 32),
     parallel: integer('parallel', flags.parallel, 2, 1, 256),
     depth: integer('depth', flags.depth, 1_000_000, 100, 100_000_000),
+    ...(flags.minutes === undefined ? {} : { minutes: integer('minutes', flags.minutes, 0, 1, 9) }),
   };
 }
 
@@ -78,7 +80,7 @@ export function swarmLines(report: SwarmReport): string[] {
       const text =
         v.verdict === 'violated'
           ? `${isFinding(v.property) ? 'FINDING' : 'VIOLATED'} in ${v.violatedIn} of ${v.runs} runs`
-          : `not found (bitstate: incomplete), ${v.runs} runs`;
+          : `not found (bitstate: incomplete${report.caveat ? `; ${report.caveat}` : ''}), ${v.runs} runs`;
       const line = `  ${v.property}: ${text}; best run ${v.bestStates} states (${percent(v.coverage)} of lockstep's)`;
       const c = v.counterexample;
       if (!c) return line;
@@ -94,6 +96,12 @@ export function swarmLines(report: SwarmReport): string[] {
     ...(report.runs.some((r) => r.truncated)
       ? ['  some runs hit the depth limit (--depth): paths were cut off']
       : []),
+    ...(report.runs.some((r) => r.timedOut)
+      ? [
+          `  ${report.runs.filter((r) => r.timedOut).length} of ${report.runs.length} runs were ended by the time limit (--minutes)`,
+        ]
+      : []),
+    ...(report.caveat ? [`  every verdict is ${report.caveat}`] : []),
     ...report.problems.map((p) => `problem: ${p}`),
   ];
 }

@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import {
+  BOUNDED_CAVEAT,
   exportPromela,
   PROMELA_PROPERTIES,
   type PromelaTables,
@@ -16,18 +17,20 @@ import {
   swarmOptions,
   writeSwarmTraces,
 } from './export-swarm.js';
-import { type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
+import { integer, type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
 interface ExportFlags extends ModelFlags, SwarmFlags {
   readonly out?: string;
   readonly spin?: true;
   readonly json?: true;
   readonly tables?: string;
+  readonly boundStates?: string;
+  readonly boundWalks?: string;
   readonly traceOut?: string;
 }
 
 const FORMATS = ['promela'] as const;
-const TABLES: readonly PromelaTables[] = ['search', 'closure'];
+const TABLES: readonly PromelaTables[] = ['search', 'closure', 'bounded'];
 
 /** Writes the Promela model and its tables; with --spin, runs Spin on it and compares. */
 async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit: (code: number) => void) {
@@ -45,15 +48,25 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     throw new UsageError('--spin (exhaustive, compared) and --swarm (bitstate) are separate runs: give one');
   if (
     flags.swarm === undefined &&
-    (flags.bits ?? flags.hashes ?? flags.parallel ?? flags.depth) !== undefined
+    (flags.bits ?? flags.hashes ?? flags.parallel ?? flags.depth ?? flags.minutes) !== undefined
   )
-    throw new UsageError('--bits, --hashes, --depth and --parallel go with --swarm <jobs>');
+    throw new UsageError('--bits, --hashes, --depth, --parallel and --minutes go with --swarm <jobs>');
   if (flags.swarm === undefined && flags.traceOut !== undefined)
     throw new UsageError("--trace-out goes with --swarm <jobs> (it saves Spin's counterexamples)");
   if (flags.traceOut !== undefined) checkOutputDir('--trace-out', flags.traceOut);
   const compile = parseChoice('tables', flags.tables ?? 'search', TABLES);
+  if (compile !== 'bounded' && (flags.boundStates ?? flags.boundWalks) !== undefined)
+    throw new UsageError('--bound-states and --bound-walks go with --tables bounded');
+  if (compile === 'bounded' && flags.spin)
+    throw new UsageError(
+      "--spin compares Spin's exhaustive count with lockstep's; over --tables bounded Spin sees an under-approximation: use --swarm",
+    );
+  const bound = {
+    states: integer('bound-states', flags.boundStates, 1_000_000, 1, 1_000_000_000),
+    walks: integer('bound-walks', flags.boundWalks, 2_000, 0, 10_000_000),
+  };
   const swarm = flags.swarm === undefined ? null : swarmOptions(flags);
-  const model = exportPromela(options, tablesFile, compile);
+  const model = exportPromela(options, tablesFile, compile, bound);
   await writeOutputFile('--out', file, model.text);
   await writeOutputFile('--out', join(dirname(file), tablesFile), model.tables);
   const properties = PROMELA_PROPERTIES.map((name) => ({ name, prop: promelaPropertyNumber(name) }));
@@ -64,6 +77,7 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     states: model.report?.states ?? null,
     transitions: model.report?.transitions ?? null,
     ...(model.closure ? { closure: model.closure } : {}),
+    ...(model.bounded ? { bounded: model.bounded, caveat: BOUNDED_CAVEAT } : {}),
     entries: model.entries,
     properties,
   };
@@ -87,9 +101,7 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
   }
   const lines = [
     `wrote ${file} and ${summary.tables}: ${model.entries.primary} primary and ${model.entries.secondary} secondary node states`,
-    model.report
-      ? `lockstep's BFS: ${model.report.states} states, ${model.report.transitions} transitions`
-      : `tables by closure (no composed search): ${model.closure!.transitions} node transitions in ${model.closure!.seconds.toFixed(1)} s, ${model.closure!.rounds} rounds`,
+    tablesLine(model),
     `run: cd '${dirname(file)}' && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000`,
     `  n: 0 (count states), ${properties.map((p) => `${p.prop} ${p.name}`).join(', ')}`,
   ];
@@ -104,6 +116,16 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
   if (swarmReport) lines.push(...swarmLines(swarmReport));
   if (traces.length > 0) lines.push(`traces (lockstep replay reads them): ${traces.join(', ')}`);
   io.stdout(`${lines.join('\n')}\n`);
+}
+
+/** Where the export's tables came from, as one line. */
+function tablesLine(model: ReturnType<typeof exportPromela>): string {
+  if (model.report)
+    return `lockstep's BFS: ${model.report.states} states, ${model.report.transitions} transitions`;
+  if (model.closure)
+    return `tables by closure (no composed search): ${model.closure.transitions} node transitions in ${model.closure.seconds.toFixed(1)} s, ${model.closure.rounds} rounds`;
+  const b = model.bounded!;
+  return `tables from a bounded search: BFS ${b.bfs.states} states to depth ${b.bfs.depth}${b.bfs.complete ? ' (complete: the tables are exact)' : ''}, ${b.walks.runs} random walks (${b.walks.states} states, depth ${b.walks.depth}), ${b.seconds.toFixed(1)} s; ${BOUNDED_CAVEAT}`;
 }
 
 /** Adds `lockstep export promela` to the program. @public */
@@ -129,10 +151,13 @@ export function registerExportCommand(program: Command, io: CliIo, setExit: (cod
     .option('--hashes <k>', 'with --swarm: bits set per state, pan -k (default 3)')
     .option('--depth <n>', "with --swarm: pan's depth limit, pan -m (default 1000000)")
     .option('--parallel <n>', 'with --swarm: pan processes at once (default 2)')
+    .option('--minutes <m>', 'with --swarm: time limit per pan run in minutes, pan -Q (default none)')
     .option(
       '--tables <how>',
-      "how the node tables are compiled: search (lockstep's complete BFS, default) or closure (each node closed under what the composition can feed it; no composed search)",
+      "how the node tables are compiled: search (lockstep's complete BFS, default), closure (each node closed under what the composition can feed it; no composed search) or bounded (a BFS cut at --bound-states plus --bound-walks random walks: an under-approximation, Spin's paths end at a transition it lacks)",
     )
+    .option('--bound-states <n>', 'with --tables bounded: states of the BFS (default 1000000)')
+    .option('--bound-walks <n>', 'with --tables bounded: random walks after it (default 2000)')
     .option(
       '--trace-out <dir>',
       "with --swarm: save each property's shortest Spin counterexample as DIR/PROPERTY.json (replayed on the model first)",

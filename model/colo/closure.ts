@@ -20,6 +20,9 @@ import type { ColoModel } from './model.js';
 import { checkpointTimerArmed, type NodeFacts } from './node-facts.js';
 import { ITEMS } from './packing.js';
 
+/** Sets the closure's visited states are spread over (each JavaScript Set is limited to 2^24 entries). */
+const SEEN_SHARDS = 64;
+
 /** Sends of one item along one path past which the closure gives up (a loop that sends: no bound). */
 const CAP = 64;
 
@@ -37,8 +40,8 @@ export interface TableClosure {
   /** Closure states expanded, every round, both sides. */
   readonly expanded: number;
   /**
-   * What each side can send on its main channel: the distinct prefixes of its item sequences (the trie
-   * the other side reads from) and the longest one.
+   * What each side can send on its main channel: the distinct prefixes of its sequences of items and
+   * shut ends (the trie the other side reads from) and the most items along one.
    */
   readonly sent: {
     readonly primary: { readonly sequences: number; readonly longest: number };
@@ -50,12 +53,26 @@ export interface TableClosure {
 }
 
 const BOOLS = [false, true] as const;
+/**
+ * A side's first shutdown of one of its ends is a step of its path in its trie, like a send, so its
+ * reader sees it only where the sender's path has it. Its code (past the main-channel items' codes,
+ * ITEMS) also carries what made it possible: the end (0 main, 1 multifd), the fault commands fed to the
+ * sender so far (which its reader cannot see, but which spend the shared budget; at most 7 counted, fewer
+ * is the weaker claim) and the link facts the sender saw that the reader sees too (bit 0 the link
+ * broken, bits 1 and 2 the reader's own main and multifd ends shut).
+ */
+const SHUT = 16;
+const shutCode = (end: 0 | 1, commands: number, seen: number): number =>
+  SHUT + end * 64 + Math.min(commands, 7) * 8 + seen;
+const shutEnd = (code: number): 0 | 1 => ((code - SHUT) >> 6 === 0 ? 0 : 1);
+const shutCommands = (code: number): number => ((code - SHUT) >> 3) & 7;
+const shutSeen = (code: number): number => (code - SHUT) & 7;
 const HEADS = [null, 'packet', 'sync-packet'] as const;
 
 /**
  * The link facts one side's closure tracks, as bits: those it sets itself (its shut ends, its read
- * error), those a fault sets (broken, the peer dead) and those the peer sets whenever it likes (its shut
- * ends). All are monotone, as in the composition (nothing clears them).
+ * error), those a fault sets (broken, the peer dead) and those the peer sets by its own steps (its shut
+ * ends: seen where the peer's trie has them). All are monotone, as in the composition (nothing clears them).
  */
 function factBits(side: NodeRole) {
   const peer = peerOf(side);
@@ -83,17 +100,25 @@ function factBits(side: NodeRole) {
     blocked: { main: mask(writeBlockedBy(side, 'main')), multifd: mask(writeBlockedBy(side, 'multifd')) },
     recvBroken: mask(MULTIFD_RECV_BROKEN),
     senderGone: mask(MULTIFD_SENDER_GONE),
-    /** What the peer may do to the links at any time, without a fault. */
-    peerShuts: [bit(`shut-main:${peer}`), bit(`shut-multifd:${peer}`)],
+    /** The peer's shut ends, main then multifd (see {@link shutCode}). */
+    peerShut: [bit(`shut-main:${peer}`), bit(`shut-multifd:${peer}`)] as const,
+    /** This side's own shut ends, likewise. */
+    ownShut: [bit(`shut-main:${side}`), bit(`shut-multifd:${side}`)] as const,
+    /** The facts set by a fault (each cost one): the link broken, the peer dead. */
+    faultFacts: [bit('broken'), bit(`dead:${peer}`)] as const,
   };
 }
 
 /**
  * Compiles both node tables of a model without the composed search: each side's table is closed under
  * every input the composition could feed that node state, whatever the other node does. The closure
- * runs over (node state, link facts, timers fed, faults fed, items received, items sent): the link facts
- * are machines/link's (a side's own shut ends and read error follow its own steps; the peer's shut ends
- * may appear at any time; the link breaking and the peer dying cost a fault), and the reads and writes
+ * runs over (node state, link facts, timers fed, faults fed, items received, items sent, what is known
+ * of the peer's path): the link facts are machines/link's (a side's own shut ends and read error follow
+ * its own steps; the link breaking and the peer dying cost a fault; the peer's shut ends are steps of the
+ * peer's paths, recorded in its trie with the fault commands fed to it and the link facts it saw, so a
+ * side sees the peer shut an end only below what it knows of the peer's path, once it sees those facts
+ * too and with those commands within the shared budget, and then reads only what the peer sent before
+ * shutting), and the reads and writes
  * are machines/link's verdicts on them (`mainReadVerdict`, `multifdReadVerdict`, `writeBlockedBy`, the
  * completion of a RAM send). A side is fed at most as many of each item (main-channel message, RAM,
  * device blob, multifd packet per channel) as the other side can send along one of its paths: the
@@ -154,20 +179,69 @@ export function closeTables(
   };
   const faultsOf = { primary: faultsOn('primary'), secondary: faultsOn('secondary') };
   // what each side may read off its main channel: a prefix of what the other side sent along one of its
-  // paths (FIFO; a live reader loses nothing while it can still read), as a trie of the sender's sequences
-  const tries: Record<NodeRole, { child: Map<number, number>; size: number }> = {
-    primary: { child: new Map(), size: 1 },
-    secondary: { child: new Map(), size: 1 },
-  };
+  // paths (FIFO; a live reader loses nothing while it can still read), as a trie of the sender's sequences;
+  // the sender's shut ends are steps of those sequences too (shutCode)
+  interface Trie {
+    readonly child: Map<number, number>;
+    size: number;
+    /** Each node's parent (-1 for the root), the code of the step into it, its children. */
+    readonly parent: number[];
+    readonly code: number[];
+    readonly kids: number[][];
+    /** The sender's fault commands behind the node: those of the nearest shut step at or above it. */
+    readonly commands: number[];
+  }
+  const trie = (): Trie => ({
+    child: new Map(),
+    size: 1,
+    parent: [-1],
+    code: [-1],
+    kids: [[]],
+    commands: [0],
+  });
+  const tries: Record<NodeRole, Trie> = { primary: trie(), secondary: trie() };
   const childOf = (sender: NodeRole, node: number, item: number, grow: boolean): number => {
-    const trie = tries[sender];
-    const key = node * 16 + item;
-    let next = trie.child.get(key);
+    const t = tries[sender];
+    const key = node * 256 + item;
+    let next = t.child.get(key);
     if (next === undefined && grow) {
-      next = trie.size++;
-      trie.child.set(key, next);
+      next = t.size++;
+      t.child.set(key, next);
+      t.parent[next] = node;
+      t.code[next] = item;
+      t.kids[next] = [];
+      t.kids[node]!.push(next);
+      t.commands[next] = item >= SHUT ? shutCommands(item) : t.commands[node]!;
     }
     return next ?? -1;
+  };
+  /** The child of `from` on the path down to its descendant `to`. */
+  const toward = (t: Trie, from: number, to: number): number => {
+    let n = to;
+    while (t.parent[n] !== from) n = t.parent[n]!;
+    return n;
+  };
+  /**
+   * The main-channel items a reader at `read` may take next when the sender's path is known to pass
+   * `known` (read is `known` or an ancestor): the next item on the way down to `known`, else (none left
+   * before it) each item just below `known`. As [code, read after, known after].
+   */
+  const nextItems = (t: Trie, read: number, known: number): [number, number, number][] => {
+    for (let n = read; n !== known; ) {
+      n = toward(t, n, known);
+      if (t.code[n]! < M) return [[t.code[n]!, n, known]];
+    }
+    return t.kids[known]!.filter((c) => t.code[c]! < M).map((c) => [t.code[c]!, c, c]);
+  };
+  /** The sender's next shut steps below `known`, reached through sends only: [code, node]. */
+  const nextShuts = (t: Trie, known: number): [number, number][] => {
+    const out: [number, number][] = [];
+    const stack = [known];
+    while (stack.length > 0)
+      for (const c of t.kids[stack.pop()!]!)
+        if (t.code[c]! < M) stack.push(c);
+        else out.push([t.code[c]!, c]);
+    return out;
   };
   const depthOf: Record<NodeRole, number[]> = { primary: [0], secondary: [0] };
   // and, per multifd channel, at most as many data and SYNC packets as the primary can write on it
@@ -180,21 +254,26 @@ export function closeTables(
   const WROTE = 4;
   const RECEIVED = 5;
   const SENT = 5 + K;
+  // the deepest node of the peer's trie known to be on the peer's path (a shut end seen, or an item read)
+  const KNOWN = SENT + K;
 
   /** One side's closure under the current budgets: the most of each multifd packet any of its paths sends. */
   const close = (side: NodeRole): number[] => {
     const table: NodeTable<NodeFacts> = tables[side];
     const bits = FACTS[side];
     const peer = peerOf(side);
-    const seen = new Set<string>();
+    // sharded by node state: one JavaScript Set holds at most 2^24 entries, and the secondary's closure
+    // at multifd 4 with two faults passed that (RangeError: Set maximum size exceeded)
+    const seen: Set<string>[] = Array.from({ length: SEEN_SHARDS }, () => new Set<string>());
     const most: number[] = Array(K).fill(0);
     // a closure state: the entry, then [link facts, timers fed, faults fed, trie node read, trie node
-    // written, multifd packets received per kind, multifd packets sent per kind]
+    // written, multifd packets received per kind, multifd packets sent per kind, peer's trie node known]
     const work: [NodeEntry<NodeFacts>, number[]][] = [];
     const visit = (entry: NodeEntry<NodeFacts>, v: number[]) => {
       const key = `${entry.id}|${v.join(',')}`;
-      if (seen.has(key)) return;
-      seen.add(key);
+      const shard = seen[entry.id % SEEN_SHARDS]!;
+      if (shard.has(key)) return;
+      shard.add(key);
       if ((++expanded & 0xffff) === 0)
         progress?.(
           { primary: tables.primary.entries.length, secondary: tables.secondary.entries.length },
@@ -217,8 +296,23 @@ export function closeTables(
       let current = next;
       for (const effect of effects) {
         const shut = shutOf(effect);
-        if (shut.main) v[LINK]! |= bits.bit(`shut-main:${side}`);
-        if (shut.multifd) v[LINK]! |= bits.bit(`shut-multifd:${side}`);
+        // a first shut of an end is a step of this side's path, which its reader can see only there
+        const commands = v[FAULTS]! - bits.faultFacts.filter((f) => (v[LINK]! & f) !== 0).length;
+        const seen =
+          ((v[LINK]! & bits.bit('broken')) !== 0 ? 1 : 0) |
+          ((v[LINK]! & bits.peerShut[0]) !== 0 ? 2 : 0) |
+          ((v[LINK]! & bits.peerShut[1]) !== 0 ? 4 : 0);
+        for (const [end, on] of [
+          [0, shut.main],
+          [1, shut.multifd],
+        ] as const) {
+          const mask = bits.ownShut[end];
+          if (!on || (v[LINK]! & mask) !== 0) continue;
+          v[LINK]! |= mask;
+          const node = childOf(side, v[WROTE]!, shutCode(end, commands, seen), true);
+          depthOf[side][node] = depthOf[side][v[WROTE]!]!;
+          v[WROTE] = node;
+        }
         const moved = itemOfEffect(side, effect);
         if (!moved) continue;
         const writable = (v[LINK]! & bits.blocked.main) === 0;
@@ -240,7 +334,7 @@ export function closeTables(
       return current;
     };
 
-    visit(side === 'primary' ? init.p : init.s, Array(SENT + K).fill(0));
+    visit(side === 'primary' ? init.p : init.s, Array(KNOWN + 1).fill(0));
     while (work.length > 0) {
       const [entry, v] = work.pop()!;
       const facts = entry.facts;
@@ -264,8 +358,12 @@ export function closeTables(
         if (channel < 0 || !writeFails(channel)) feed(inputs.step(thread));
       }
       for (let i = 0; i < model.channels; i++) if (writeFails(i)) feed(inputs.multifd(i, 'write-error'));
-      // the main channel's read, whether or not something is queued
-      for (const queued of BOOLS) {
+      // the main channel's read, whether or not something is queued; once the peer shut its end, what
+      // is queued is what it sent before (the items on the way down to the shut it took)
+      const sent = tries[peer];
+      const next = nextItems(sent, v[READ]!, v[KNOWN]!);
+      const peerShutMain = (link & bits.peerShut[0]) !== 0;
+      for (const queued of peerShutMain ? [next.length > 0] : BOOLS) {
         const verdict = mainReadVerdict(
           false,
           facts.coloActive,
@@ -275,11 +373,10 @@ export function closeTables(
           (link & bits.peerGone) !== 0,
         );
         if (verdict === 'deliver') {
-          for (let k = 0; k < M; k++) {
-            const node = childOf(peer, v[READ]!, k, false);
-            if (node < 0) continue;
+          for (const [k, read, known] of next) {
             const w = v.slice();
-            w[READ] = node;
+            w[READ] = read;
+            w[KNOWN] = known;
             visit(apply(entry, delivered[k]!, w), w);
           }
         } else if (verdict === 'error') {
@@ -306,8 +403,23 @@ export function closeTables(
           }
       if (side === 'primary' && v[TIMERS]! < model.checkpointBudget && checkpointTimerArmed(facts))
         feed(inputs.timer(), TIMERS);
-      for (const mask of bits.peerShuts) set(mask);
-      if (v[FAULTS]! < model.faultBudget) {
+      // the peer shuts an end only where one of its paths does: at a shut step below what is known of
+      // it, once this side sees the link facts the peer saw there, and with the peer's fault commands
+      // within what is left of the budget
+      const seenHere =
+        ((link & bits.bit('broken')) !== 0 ? 1 : 0) |
+        ((link & bits.ownShut[0]) !== 0 ? 2 : 0) |
+        ((link & bits.ownShut[1]) !== 0 ? 4 : 0);
+      for (const [code, node] of nextShuts(sent, v[KNOWN]!)) {
+        if ((shutSeen(code) & ~seenHere) !== 0) continue;
+        if (v[FAULTS]! + shutCommands(code) > model.faultBudget) continue;
+        const w = v.slice();
+        w[LINK]! |= bits.peerShut[shutEnd(code)];
+        w[KNOWN] = node;
+        visit(entry, w);
+      }
+      // the budget is shared: the peer's commands behind what is known of it are spent too
+      if (v[FAULTS]! + sent.commands[v[KNOWN]!]! < model.faultBudget) {
         for (const input of faultsOf[side].commands) feed(input, FAULTS);
         for (const mask of faultsOf[side].facts) set(mask, FAULTS);
       }

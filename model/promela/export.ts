@@ -1,6 +1,7 @@
 import { COLO_MESSAGES, type NodeInput } from '../../machines/index.js';
 import {
   type ColoAction,
+  type ColoModel,
   type ColoModelOptions,
   type ColoState,
   closeTables,
@@ -42,6 +43,11 @@ export interface PromelaExport {
   readonly report: Report<ColoState, ColoAction> | null;
   /** The closure that compiled the tables, when they were compiled so. */
   readonly closure: TableClosure | null;
+  /**
+   * The bounded searches that compiled the tables, when they were compiled so (`bounded`): the tables
+   * then under-approximate, and the Promela model cuts a path at a transition they lack.
+   */
+  readonly bounded: BoundedTables | null;
   /** The options, for the trace files a Spin trail becomes. */
   readonly options: ColoModelOptions;
   /**
@@ -60,7 +66,58 @@ export interface PromelaExport {
  * memory for node states only, so it reaches configurations the search cannot).
  * @public
  */
-export type PromelaTables = 'search' | 'closure';
+export type PromelaTables = 'search' | 'closure' | 'bounded';
+
+/**
+ * How far the searches behind `bounded` tables go: a BFS of the composed system cut at `states`
+ * states (every interleaving near the start, where the faults fire), then `walks` random walks of up
+ * to `depth` steps (the deep part of the protocol, every transition out of each state a walk visits).
+ * @public
+ */
+export interface TableBound {
+  /** States of the BFS (default 10^6). */
+  readonly states?: number;
+  /** Random walks after it (default 2,000). */
+  readonly walks?: number;
+  /** Longest walk (default 1,000 steps). */
+  readonly depth?: number;
+  /** The walks' seed (default 1): the same seed compiles the same tables. */
+  readonly seed?: number;
+}
+
+/**
+ * What compiled `bounded` tables: an under-approximation. Every step Spin takes over them is a step of
+ * the model (a counterexample is real, and is replayed on the model), but Spin sees only the states
+ * reachable through the compiled transitions: a verdict over them is not a proof, not full coverage.
+ * @public
+ */
+export interface BoundedTables {
+  /** The BFS: states, its deepest level, and whether it ended before its bound (then the tables are exact). */
+  readonly bfs: { readonly states: number; readonly depth: number; readonly complete: boolean };
+  /** The random walks: how many, their distinct states, the deepest. */
+  readonly walks: { readonly runs: number; readonly states: number; readonly depth: number };
+  readonly seconds: number;
+}
+
+/** Says what a verdict over `bounded` tables is worth, wherever one is printed. @public */
+export const BOUNDED_CAVEAT = 'over tables from a bounded search: not a proof, not full coverage';
+
+/** The bounded searches behind `bounded` tables (see {@link TableBound}). */
+function boundTables(model: ColoModel, bound: TableBound): BoundedTables {
+  const start = performance.now();
+  const bfs = checker(model)
+    .targetStateCount(bound.states ?? 1_000_000)
+    .spawnBfs();
+  const walks = bound.walks ?? 2_000;
+  const sim = bfs.complete
+    ? null
+    : checker(model).spawnSimulation(bound.seed ?? 1, { runs: walks, maxDepth: bound.depth ?? 1_000 });
+  return {
+    bfs: { states: bfs.states, depth: bfs.maxDepth, complete: bfs.complete },
+    walks: { runs: sim ? walks : 0, states: sim?.states ?? 0, depth: sim?.maxDepth ?? 0 },
+    seconds: (performance.now() - start) / 1000,
+  };
+}
 
 /** Printed by each step of the Promela model when pan replays a trail (`pan -r`); pan's search prints nothing. @public */
 export const TRAIL_STEP = 'LOCKSTEP_STEP';
@@ -79,6 +136,19 @@ const ASSERTIONS: Readonly<Record<Exclude<PromelaProperty, 'deadlock'>, string>>
   'no-closed-file-access': '!fileUaf',
   'split-brain': `!(${service('P')} && ${service('S')})`,
 };
+
+/** The header's line on where the tables came from. */
+function tablesLine(
+  report: Report<ColoState, ColoAction> | null,
+  closure: TableClosure | null,
+  bounded: BoundedTables | null,
+): string {
+  if (report) return `lockstep's BFS: ${report.states} states, ${report.transitions} transitions.`;
+  if (closure)
+    return `Tables compiled by closure (no composed search): ${closure.transitions} node transitions.`;
+  const b = bounded!;
+  return `Tables from a bounded search (${b.bfs.states} BFS states to depth ${b.bfs.depth}, ${b.walks.runs} random walks): ${BOUNDED_CAVEAT}.`;
+}
 
 const constName = (key: string): string => `IN_${key.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 
@@ -101,6 +171,7 @@ export function exportPromela(
   options: ColoModelOptions = {},
   tablesFile = 'colo-tables.h',
   compile: PromelaTables = 'search',
+  bound: TableBound = {},
 ): PromelaExport {
   if (!/^[\w.-]+$/.test(tablesFile))
     throw new Error(
@@ -108,7 +179,9 @@ export function exportPromela(
     );
   const model = createColoModel(options);
   const closure = compile === 'closure' ? closeTables(model) : null;
-  const report = closure ? null : checker(model).spawnBfs();
+  const bounded = compile === 'bounded' ? boundTables(model, bound) : null;
+  const report = closure || bounded ? null : checker(model).spawnBfs();
+  const cut = bounded !== null;
   const [init] = model.initStates();
   const inputs = model.composition.inputs;
   const names = new Map<string, NodeInput>();
@@ -126,13 +199,13 @@ export function exportPromela(
     factsInline('primary', model.channels),
     factsInline('secondary', model.channels),
     bookInline(glue, 'primary', 1),
-    applyInline('primary', 1),
+    applyInline('primary', 1, cut),
     bookInline(glue, 'secondary', 1),
-    applyInline('secondary', 1),
+    applyInline('secondary', 1, cut),
     bookInline(glue, 'primary', 0),
-    applyInline('primary', 0),
+    applyInline('primary', 0, cut),
     bookInline(glue, 'secondary', 0),
-    applyInline('secondary', 0),
+    applyInline('secondary', 0, cut),
   ];
   const effects = { stream: [0], at: new Map([['', 0]]) };
   const { primary, secondary } = model.composition.tables;
@@ -157,16 +230,18 @@ export function exportPromela(
     (p) =>
       `  if :: c_expr { lockstep_prop == ${promelaPropertyNumber(p)} } -> assert(${ASSERTIONS[p as keyof typeof ASSERTIONS]}) /* ${p} */ :: else -> skip fi;`,
   );
+  // over bounded tables a step that met an uncompiled transition set `cut`: that state ends its path
+  const guard = (g: string) => (cut ? `!cut && (${g})` : g);
   const enabled = options_.map((o) => `(${o.guard})`).join(' || ');
   const choices = options_.map(
     (o, k) =>
-      `    /* ${o.comment} */\n    :: ${o.guard} ->\n      printf("${TRAIL_STEP} ${k}\\n"); ${o.body}`,
+      `    /* ${o.comment} */\n    :: ${guard(o.guard)} ->\n      printf("${TRAIL_STEP} ${k}\\n"); ${o.body}`,
   );
   const text = `/*
  * The composed COLO system, generated by \`lockstep export promela\` from the compiled machines.
  * Options: ${JSON.stringify(options)}
  * Tables: ${primary.entries.length} primary and ${secondary.entries.length} secondary node states, ${inputs.all.length} inputs.
- * ${report ? `lockstep's BFS: ${report.states} states, ${report.transitions} transitions.` : `Tables compiled by closure (no composed search): ${closure!.transitions} node transitions.`}
+ * ${tablesLine(report, closure, bounded)}
  * Run: spin -a this.pml && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000
  * The initial state is not asserted here (an assertion before the loop would add a state); lockstep
  * checks it, so a property false there would show as a disagreement.
@@ -189,7 +264,7 @@ c_decl {
   }
 }
 ${declarations(glue)}
-
+${cut ? '/* a step met a transition the bounded tables lack: the path ends here (not a model state) */\nbit cut;\n' : ''}
 ${inlines.join('\n\n')}
 
 inline check() {
@@ -211,10 +286,10 @@ ${choices.join('\n')}
     :: tSide == 2 -> applyS0()
     :: else -> skip
     fi;
-    check()
+    ${cut ? 'if :: !cut -> check() :: else -> skip fi' : 'check()'}
   }
   /* deadlock: nothing can move and a live side is not quiescent */
-  :: atomic { !ENABLED && !QUIESCENT ->
+  :: atomic { ${cut ? '!cut && ' : ''}!ENABLED && !QUIESCENT ->
     if :: c_expr { lockstep_prop == ${promelaPropertyNumber('deadlock')} } -> assert(false) :: else -> skip fi }
   od
 }
@@ -226,6 +301,7 @@ ${choices.join('\n')}
     tablesFile,
     report,
     closure,
+    bounded,
     options,
     actions: options_.map((o) => o.action),
     entries: { primary: primary.entries.length, secondary: secondary.entries.length },

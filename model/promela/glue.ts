@@ -91,17 +91,26 @@ function factsInline(side: NodeRole, channels: number): string {
  * the effects. Level 0 applies the input an option left in tIn; level 1 is the one nested apply, the
  * completion of a RAM send (`send-ram` books `ram-sent` or `channel-error` at once).
  */
-function applyInline(side: NodeRole, level: 0 | 1): string {
+function applyInline(side: NodeRole, level: 0 | 1, cut = false): string {
   const X = S(side);
+  const step = `${v(side)} = tNext;
+    facts${X}();
+    book${X}${level}()`;
+  // over bounded tables (cut) a missing transition ends the path instead of failing an assertion
+  const next = cut
+    ? `if
+    :: tNext < 0 -> cut = 1 /* a transition the bounded tables lack */
+    :: else ->
+    ${step}
+    fi`
+    : `assert(tNext >= 0); /* a transition the export's search never compiled */
+    ${step}`;
   return `inline apply${X}${level}(${level === 1 ? 'inp' : ''}) {
   if
   :: !dead${X} ->
     ${level === 1 ? 'tIn = inp;' : 'skip;'}
     c_code { int k = now.${v(side)} * NI + tIn; tNext = ${X}_NEXT[k]; tAt${level} = ${X}_AT[k]; };
-    assert(tNext >= 0); /* a transition the export's search never compiled */
-    ${v(side)} = tNext;
-    facts${X}();
-    book${X}${level}()
+    ${next}
   :: else -> skip
   fi
 }`;

@@ -3,10 +3,13 @@
  * @module
  */
 export {
+  BOUNDED_CAVEAT,
+  type BoundedTables,
   exportPromela,
   type PromelaExport,
   type PromelaTables,
   promelaPropertyNumber,
+  type TableBound,
   TRAIL_STEP,
 } from './export.js';
 export { PROMELA_PROPERTIES, type PromelaProperty } from './glue.js';

@@ -46,6 +46,8 @@ export interface PanResult {
   readonly seconds: number;
   /** Spin did not finish the search (an error stopped it, or a limit). */
   readonly partial: boolean;
+  /** pan's time limit (-Q minutes) ended the search. */
+  readonly timedOut: boolean;
   /** Bitstate runs only: bits of the hash array per stored state (Spin: "best if > 100"); null otherwise. */
   readonly hashFactor: number | null;
 }
@@ -126,6 +128,7 @@ export async function runPan(
   const seconds = (performance.now() - start) / 1000;
   const errors = number(stdout, /errors: (\d+)/);
   const factor = /hash factor: ([\d.e+]+)/.exec(stdout);
+  const timedOut = /Time limit of .* exceeded/.test(stdout);
   return {
     assertion: /assertion violated (.*?) \(at depth/.exec(stdout)?.[1] ?? null,
     states: number(stdout, /(\d+) states, stored/),
@@ -134,7 +137,8 @@ export async function runPan(
     depth: number(stdout, /depth reached (\d+)/),
     vectorBytes: number(stdout, /State-vector (\d+) byte/),
     seconds,
-    partial: errors > 0 || /Search not completed|max search depth too small/.test(stdout),
+    partial: errors > 0 || timedOut || /Search not completed|max search depth too small/.test(stdout),
+    timedOut,
     hashFactor: factor ? Number(factor[1]) : null,
   };
 }

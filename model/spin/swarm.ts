@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ColoAction } from '../colo/index.js';
 import {
+  BOUNDED_CAVEAT,
   PROMELA_PROPERTIES,
   type PromelaExport,
   type PromelaProperty,
@@ -24,6 +25,8 @@ export interface SwarmOptions {
   readonly depth?: number;
   /** pan processes at once; default the machine's parallelism. */
   readonly parallel?: number;
+  /** A time limit per run in minutes (pan -Q); default none. A run it ends is `timedOut`. */
+  readonly minutes?: number;
   /** The properties to search for; default every one of PROMELA_PROPERTIES. */
   readonly properties?: readonly PromelaProperty[];
 }
@@ -46,6 +49,8 @@ export interface SwarmRun {
   readonly omission: number;
   /** The run hit pan's depth limit: it cut paths off, beyond what bitstate already prunes. */
   readonly truncated: boolean;
+  /** The run's time limit (SwarmOptions.minutes) ended it before its search did. */
+  readonly timedOut: boolean;
   /** This run's assertion for the property failed. */
   readonly violated: boolean;
   /** An assertion of the export's own machinery failed (not a verdict; see model/spin/machinery.ts). */
@@ -96,6 +101,11 @@ export interface SwarmReport {
   readonly problems: readonly string[];
   /** Always false: see {@link SwarmVerdict.complete}. */
   readonly complete: false;
+  /**
+   * What the verdicts are worth beyond "bitstate is incomplete": {@link BOUNDED_CAVEAT} when the export's
+   * tables came from a bounded search (Spin searched an under-approximation), else null.
+   */
+  readonly caveat: string | null;
   readonly seconds: number;
 }
 
@@ -103,8 +113,9 @@ export interface SwarmReport {
 const SWARM_FLAGS = ['-DBITSTATE', '-DT_RAND'] as const;
 
 /** The diversification of run `job`: its random seed, hash seed and, every other run, reversed order. */
-function panArgs(job: number, bits: number, hashes: number, depth: number): string[] {
+function panArgs(job: number, bits: number, hashes: number, depth: number, minutes?: number): string[] {
   const args = [`-m${depth}`, `-w${bits}`, `-k${hashes}`, `-RS${job + 1}`, `-h${job % 500}`, '-n'];
+  if (minutes !== undefined) args.push(`-Q${minutes}`);
   if (job % 2 === 1) args.push('-t_reverse');
   return args;
 }
@@ -145,7 +156,11 @@ export async function runSwarm(model: PromelaExport, options: SwarmOptions): Pro
       while (next < tasks.length) {
         const task = tasks[next++]!;
         runs.push(
-          await swarmRun(build, model, task, panArgs(task.job, bits, hashes, depth), { bits, hashes, depth }),
+          await swarmRun(build, model, task, panArgs(task.job, bits, hashes, depth, options.minutes), {
+            bits,
+            hashes,
+            depth,
+          }),
         );
       }
     };
@@ -181,6 +196,7 @@ export async function runSwarm(model: PromelaExport, options: SwarmOptions): Pro
     verdicts,
     problems,
     complete: false,
+    caveat: model.bounded ? BOUNDED_CAVEAT : null,
     seconds: (performance.now() - start) / 1000,
   };
 }
@@ -212,7 +228,8 @@ async function swarmRun(
     depth: result.depth,
     hashFactor: result.hashFactor,
     omission: omission(result.states, bits, hashes),
-    truncated: result.errors === 0 && result.partial,
+    truncated: result.errors === 0 && result.partial && !result.timedOut,
+    timedOut: result.timedOut,
     violated,
     problem,
     counterexample,

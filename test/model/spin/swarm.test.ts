@@ -86,5 +86,14 @@ describe('lockstep export promela --swarm', () => {
     const bad = await run(['export', 'promela', '--out', out, '--swarm', '0']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--swarm must be an integer from 1');
+    const minutes = await run(['export', 'promela', '--out', out, '--minutes', '2']);
+    expect(minutes.code).toBe(2);
+    expect(minutes.err).toContain('go with --swarm');
+    const bound = await run(['export', 'promela', '--out', out, '--bound-states', '100']);
+    expect(bound.code).toBe(2);
+    expect(bound.err).toContain('go with --tables bounded');
+    const compared = await run(['export', 'promela', '--out', out, '--tables', 'bounded', '--spin']);
+    expect(compared.code).toBe(2);
+    expect(compared.err).toContain('under-approximation');
   });
 });
