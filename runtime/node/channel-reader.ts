@@ -43,7 +43,7 @@ export class ChannelReader {
     private readonly channel: number,
     ramPages: number,
     private readonly owner: ChannelOwner,
-    /** Read the socket into one reused buffer ({@link readIntoReusedBuffer}) where it can. */
+    /** Read the socket into one reused buffer (`readIntoReusedBuffer`, runtime/node/reused-read.ts) where it can. */
     reuseReads = false,
   ) {
     this.decoder = new MultifdDecoder({ ramPages, reuse: true, streamPages: true });

@@ -79,7 +79,7 @@ export class RamReceiver {
     /** Each multifd channel's receive thread in a worker thread, storing into this shared memory. */
     workers?: WorkerStore,
     /**
-     * Read the sockets into reused buffers ({@link readIntoReusedBuffer}): the live secondary's choice,
+     * Read the sockets into reused buffers (`readIntoReusedBuffer`, runtime/node/reused-read.ts): the live secondary's choice,
      * where every page is applied during its read. A sink that holds pages past the call (a replay's)
      * leaves it off. Never on the main channel of a multifd link, whose frames may wait for a SYNC.
      */
