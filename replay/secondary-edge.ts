@@ -20,7 +20,7 @@ import {
   type ReceiverSink,
   SecondaryLoad,
 } from '../runtime/node/index.js';
-import { encodeMessage, type Frame, PAGE_SIZE } from '../runtime/wire/index.js';
+import { encodeMessage, PAGE_SIZE } from '../runtime/wire/index.js';
 import { Endpoint, shutdownScope } from './endpoint.js';
 import type { Findings } from './findings.js';
 
@@ -158,8 +158,7 @@ export class SecondaryEdge {
         store(at.length, () => load.sink.storePages(at, bytes), channel);
       },
       storeZero: (index, channel) => store(1, () => load.sink.storeZero(index), channel),
-      frame: (decoded) => {
-        const frame = own(decoded);
+      frame: (frame) => {
         if (precopy) {
           if (frame.kind === 'eof') precopy = false;
           hold(() => load.sink.frame(frame));
@@ -271,11 +270,4 @@ export class SecondaryEdge {
       );
     }
   }
-}
-
-/** A decoded frame with its own bytes (the receiver may reuse its buffers for the next frame). */
-function own(frame: Frame): Frame {
-  if (frame.kind === 'digest') return { ...frame, sha256: Buffer.from(frame.sha256) };
-  if (frame.kind === 'vmstate') return { ...frame, blob: Buffer.from(frame.blob) };
-  return { ...frame };
 }

@@ -25,7 +25,10 @@ export interface ReceiverSink {
    */
   storePages(indexes: Uint32Array, data: Uint8Array, channel?: number): void;
   storeZero(index: number, channel?: number): void;
-  /** Any other frame of the main channel, in order (during precopy, after the multifd barrier). */
+  /**
+   * Any other frame of the main channel, in order (during precopy, after the multifd barrier). Unlike
+   * page data, its bytes (a vmstate blob, a digest) are its own: they may be kept past the call.
+   */
   frame(frame: Frame): void;
   /** A decode error or a broken channel: the stream is over. */
   broken(error: Error): void;

@@ -187,14 +187,14 @@ export class SecondaryLoad {
         expected.device = undefined;
         break;
       case 'digest':
-        expected[frame.subject] = Buffer.from(frame.sha256);
+        // a decoded frame's bytes are its own (the decoder copies them out of a reused read buffer)
+        expected[frame.subject] = frame.sha256;
         break;
       case 'vmstate':
         if (node.state.colo) {
-          const bytes = Buffer.from(frame.blob);
           // refused before the batch is offered (deviceState), as one arrival: size, blob, verdict
-          const size = this.vmstateSize(bytes);
-          node.inputs([size, ...this.deviceState(bytes)]);
+          const size = this.vmstateSize(frame.blob);
+          node.inputs([size, ...this.deviceState(frame.blob)]);
         } else node.device = DeviceState.deserialise(frame.blob); // precopy: devices load at once
         break;
       case 'eof':
