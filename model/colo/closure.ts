@@ -16,7 +16,7 @@ import {
 } from '../../machines/index.js';
 import type { NodeEntry, NodeTable } from '../compile/index.js';
 import { shutOf } from './composition.js';
-import type { ColoModel } from './model.js';
+import { type ColoModel, isLinkFault } from './model.js';
 import { checkpointTimerArmed, type NodeFacts } from './node-facts.js';
 import { ITEMS } from './packing.js';
 
@@ -167,7 +167,7 @@ export function closeTables(
     const commands: NodeInput[] = [];
     const facts: number[] = [];
     for (const f of model.faults) {
-      if (f.fault === 'kill' || f.fault === 'link-break') {
+      if (isLinkFault(f.fault)) {
         const bits = FACTS[side].mask(faultOnLinks(f.fault, f.side).set);
         if (bits) facts.push(bits);
       } else if (f.side === side) {
@@ -441,7 +441,9 @@ export function closeTables(
       }
     if (!raised && sizes[0] === tries.primary.size && sizes[1] === tries.secondary.size) break;
   }
-  const longest = (side: NodeRole) => Math.max(0, ...depthOf[side].filter((d) => d !== undefined));
+  // a reduce, not Math.max(...spread): a trie of 10^5 nodes would pass V8's argument limit
+  const longest = (side: NodeRole) =>
+    depthOf[side].reduce<number>((most, d) => (d !== undefined && d > most ? d : most), 0);
   return {
     entries: { primary: tables.primary.entries.length, secondary: tables.secondary.entries.length },
     transitions: tables.primary.transitions + tables.secondary.transitions,

@@ -54,6 +54,14 @@ export interface NodeDictionary {
  * ```
  * @public
  */
+
+/**
+ * The faults that act on the links alone (machines/link `faultOnLinks`: a killed process, a broken
+ * link) rather than feeding the node a QMP command ({@link ColoModel.faultInput} gives null for them).
+ * @internal
+ */
+export const isLinkFault = (fault: FaultKind): fault is 'kill' | 'link-break' =>
+  fault === 'kill' || fault === 'link-break';
 export class ColoModel implements Model<ColoState, ColoAction> {
   readonly faultBudget: number;
   readonly checkpointBudget: number;
@@ -199,7 +207,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
 
   private fault(st: Draft, fault: FaultKind, side: NodeRole): void {
     if (fault === 'heartbeat') st.flags |= bitOf(FLAG.hb, side);
-    if (fault === 'kill' || fault === 'link-break') {
+    if (isLinkFault(fault)) {
       this.linkFault(st, fault, side);
       return;
     }

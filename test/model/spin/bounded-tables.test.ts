@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createColoModel } from '../../../model/colo/index.js';
 import { checker } from '../../../model/engine/index.js';
 import { BOUNDED_CAVEAT, exportPromela } from '../../../model/promela/index.js';
-import { buildPan, removePan, replayOnModel, runPan, runSwarm } from '../../../model/spin/index.js';
+import {
+  buildPan,
+  crossCheckExport,
+  removePan,
+  replayOnModel,
+  runPan,
+  runSwarm,
+} from '../../../model/spin/index.js';
 import { requireSpin } from './support.js';
 
 // Tables from a bounded search are the fallback for configurations the closure cannot reach: Spin then
@@ -11,6 +18,11 @@ import { requireSpin } from './support.js';
 // more than that.
 describe('a Promela export over tables from a bounded search', () => {
   beforeAll(requireSpin);
+
+  it('is refused by the cross-check, whose full-search count it could never match', async () => {
+    const model = exportPromela({}, undefined, 'bounded', { states: 500, walks: 0 });
+    await expect(crossCheckExport({}, model)).rejects.toThrow(/bounded search/);
+  });
 
   it('is the exact export when the bounded search completes', async () => {
     const model = exportPromela({}, undefined, 'bounded', { states: 1_000_000 });
