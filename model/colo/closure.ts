@@ -144,22 +144,16 @@ export function closeTables(
   const [init] = model.initStates();
   if (!init) throw new Error('table closure: the model has no initial state');
   const { inputs, tables } = model.composition;
-  // what travels on links, one counter each: the main-channel items, then per multifd channel its data
-  // and SYNC packets
+  // the main-channel items travel along the tries (below); the multifd packets are counted, per channel
+  // its data and SYNC packets
   const M = ITEMS.length;
-  const K = M + 2 * model.channels;
-  const names = [
-    ...ITEMS,
-    ...Array.from({ length: model.channels }, (_, i) => [
-      `multifd ${i} packet`,
-      `multifd ${i} sync-packet`,
-    ]).flat(),
-  ];
+  const K = 2 * model.channels;
+  const names = Array.from({ length: model.channels }, (_, i) => [
+    `multifd ${i} packet`,
+    `multifd ${i} sync-packet`,
+  ]).flat();
   const itemIndex = new Map(ITEMS.map((item, i) => [item, i]));
-  const indexOf = (moved: NonNullable<ReturnType<typeof itemOfEffect>>): number =>
-    moved.queue === 'multifd'
-      ? M + 2 * moved.channel + (moved.item === 'sync-packet' ? 1 : 0)
-      : itemIndex.get(moved.item)!;
+  const packetOf = (channel: number, item: string): number => 2 * channel + (item === 'sync-packet' ? 1 : 0);
   const delivered = ITEMS.map((item) => model.deliveredInput(item));
   const FACTS = { primary: factBits('primary'), secondary: factBits('secondary') };
   // the faults that hit a side: a QMP command fed to it, or a link fact its closure sets
@@ -252,10 +246,30 @@ export function closeTables(
   const FAULTS = 2;
   const READ = 3;
   const WROTE = 4;
-  const RECEIVED = 5;
-  const SENT = 5 + K;
   // the deepest node of the peer's trie known to be on the peer's path (a shut end seen, or an item read)
-  const KNOWN = SENT + K;
+  const KNOWN = 5;
+  const RECEIVED = 6;
+  const SENT = 6 + K;
+  const FIELDS = SENT + K;
+  // a closure state's key: the entry and the three trie nodes in three bytes each, the other fields in
+  // one; a one-byte string (every code below 256) of ~30 characters, which V8 stores in about half the
+  // bytes of the decimal text
+  const codes: number[] = [];
+  const wide = (n: number) => {
+    if (n >= 1 << 24) throw new Error(`table closure: ${n} node states or trie nodes, past the key's 2^24`);
+    codes.push(n & 255, (n >> 8) & 255, n >> 16);
+  };
+  const keyOf = (id: number, v: readonly number[]): string => {
+    codes.length = 0;
+    wide(id);
+    wide(v[READ]!);
+    wide(v[WROTE]!);
+    wide(v[KNOWN]!);
+    codes.push(v[LINK]!, v[TIMERS]!, v[FAULTS]!);
+    // the counts are at most cap + 1 (visit throws past cap), below 256
+    for (let i = RECEIVED; i < FIELDS; i++) codes.push(v[i]!);
+    return String.fromCharCode(...codes);
+  };
 
   /** One side's closure under the current budgets: the most of each multifd packet any of its paths sends. */
   const close = (side: NodeRole): number[] => {
@@ -269,11 +283,33 @@ export function closeTables(
     // a closure state: the entry, then [link facts, timers fed, faults fed, trie node read, trie node
     // written, multifd packets received per kind, multifd packets sent per kind, peer's trie node known]
     const work: [NodeEntry<NodeFacts>, number[]][] = [];
+    // the peer's trie does not change while this side closes: its walks are made once per node
+    const sent = tries[peer];
+    const itemsAt = new Map<number, [number, number, number][]>();
+    const shutsAt = new Map<number, [number, number][]>();
+    const itemsBelow = (read: number, known: number) => {
+      const at = read * 2 ** 24 + known;
+      let items = itemsAt.get(at);
+      if (!items) {
+        items = nextItems(sent, read, known);
+        itemsAt.set(at, items);
+      }
+      return items;
+    };
+    const shutsBelow = (known: number) => {
+      let shuts = shutsAt.get(known);
+      if (!shuts) {
+        shuts = nextShuts(sent, known);
+        shutsAt.set(known, shuts);
+      }
+      return shuts;
+    };
     const visit = (entry: NodeEntry<NodeFacts>, v: number[]) => {
-      const key = `${entry.id}|${v.join(',')}`;
+      const key = keyOf(entry.id, v);
       const shard = seen[entry.id % SEEN_SHARDS]!;
-      if (shard.has(key)) return;
-      shard.add(key);
+      // one hash lookup, not has-then-add: at these sizes each lookup is a cache miss
+      const before = shard.size;
+      if (shard.add(key).size === before) return;
       if ((++expanded & 0xffff) === 0)
         progress?.(
           { primary: tables.primary.entries.length, secondary: tables.secondary.entries.length },
@@ -297,7 +333,10 @@ export function closeTables(
       for (const effect of effects) {
         const shut = shutOf(effect);
         // a first shut of an end is a step of this side's path, which its reader can see only there
-        const commands = v[FAULTS]! - bits.faultFacts.filter((f) => (v[LINK]! & f) !== 0).length;
+        const commands =
+          v[FAULTS]! -
+          ((v[LINK]! & bits.faultFacts[0]) !== 0 ? 1 : 0) -
+          ((v[LINK]! & bits.faultFacts[1]) !== 0 ? 1 : 0);
         const seen =
           ((v[LINK]! & bits.bit('broken')) !== 0 ? 1 : 0) |
           ((v[LINK]! & bits.peerShut[0]) !== 0 ? 2 : 0) |
@@ -317,9 +356,9 @@ export function closeTables(
         if (!moved) continue;
         const writable = (v[LINK]! & bits.blocked.main) === 0;
         // a multifd packet always goes on its queue; a main-channel item only when the write can happen
-        if (moved.queue === 'multifd') v[SENT + indexOf(moved)]!++;
+        if (moved.queue === 'multifd') v[SENT + packetOf(moved.channel, moved.item)]!++;
         else if (writable) {
-          const node = childOf(side, v[WROTE]!, indexOf(moved), true);
+          const node = childOf(side, v[WROTE]!, itemIndex.get(moved.item)!, true);
           const depth = depthOf[side][v[WROTE]!]! + 1;
           depthOf[side][node] = depth;
           if (depth > cap)
@@ -334,7 +373,7 @@ export function closeTables(
       return current;
     };
 
-    visit(side === 'primary' ? init.p : init.s, Array(KNOWN + 1).fill(0));
+    visit(side === 'primary' ? init.p : init.s, Array(FIELDS).fill(0));
     while (work.length > 0) {
       const [entry, v] = work.pop()!;
       const facts = entry.facts;
@@ -360,8 +399,7 @@ export function closeTables(
       for (let i = 0; i < model.channels; i++) if (writeFails(i)) feed(inputs.multifd(i, 'write-error'));
       // the main channel's read, whether or not something is queued; once the peer shut its end, what
       // is queued is what it sent before (the items on the way down to the shut it took)
-      const sent = tries[peer];
-      const next = nextItems(sent, v[READ]!, v[KNOWN]!);
+      const next = itemsBelow(v[READ]!, v[KNOWN]!);
       const peerShutMain = (link & bits.peerShut[0]) !== 0;
       for (const queued of peerShutMain ? [next.length > 0] : BOOLS) {
         const verdict = mainReadVerdict(
@@ -397,7 +435,7 @@ export function closeTables(
             );
             if (!event) continue;
             // a packet only as often as the primary's side of the channel can write one
-            const k = event === 'packet' ? M + 2 * i : event === 'sync-packet' ? M + 2 * i + 1 : -1;
+            const k = event === 'packet' || event === 'sync-packet' ? packetOf(i, event) : -1;
             if (k < 0) feed(inputs.multifd(i, event));
             else if (v[RECEIVED + k]! < budget[k]!) feed(inputs.multifd(i, event), RECEIVED + k);
           }
@@ -410,7 +448,7 @@ export function closeTables(
         ((link & bits.bit('broken')) !== 0 ? 1 : 0) |
         ((link & bits.ownShut[0]) !== 0 ? 2 : 0) |
         ((link & bits.ownShut[1]) !== 0 ? 4 : 0);
-      for (const [code, node] of nextShuts(sent, v[KNOWN]!)) {
+      for (const [code, node] of shutsBelow(v[KNOWN]!)) {
         if ((shutSeen(code) & ~seenHere) !== 0) continue;
         if (v[FAULTS]! + shutCommands(code) > model.faultBudget) continue;
         const w = v.slice();
