@@ -37,6 +37,15 @@ const SORTED_SNAPSHOTS = [...SNAPSHOTS].sort();
  * @public
  */
 export function nodeKey(node: NodeState): string {
+  return `{${nodeKeyParts(node).join(',')}}`;
+}
+
+/**
+ * The parts {@link nodeKey} joins, one per field: a node table interns each part once, so a node costs
+ * one small index per field instead of its whole text.
+ * @internal
+ */
+export function nodeKeyParts(node: NodeState): string[] {
   // the snapshots first (in sorted order), then the other fields (sorted): canonical, though not one sort
   const parts = SORTED_SNAPSHOTS.map((field) => `${JSON.stringify(field)}:${textOf(node[field])}`);
   const record = node as unknown as Readonly<Record<string, unknown>>;
@@ -46,7 +55,7 @@ export function nodeKey(node: NodeState): string {
     if (value === undefined || typeof value === 'function') continue;
     parts.push(`${JSON.stringify(name)}:${valueText(value)}`);
   }
-  return `{${parts.join(',')}}`;
+  return parts;
 }
 
 /**

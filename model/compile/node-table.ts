@@ -6,13 +6,13 @@ import {
   type NodeState,
 } from '../../machines/index.js';
 import { fingerprint } from '../engine/fingerprint.js';
-import { decodeNode, nodeKey } from './node-key.js';
+import { decodeNode, nodeKeyParts } from './node-key.js';
 
 /** One distinct node state in a table, with what the composition needs to know of it. @public */
 export interface NodeEntry<F> {
   /** Index in the table, in order of discovery (deterministic for a deterministic search). */
   readonly id: number;
-  /** The canonical key ({@link nodeKey}); the same in every thread. */
+  /** The canonical key ({@link nodeKey}); the same in every thread. Made from the table's parts when asked. */
   readonly key: string;
   /** 64-bit hash of the key, as two words: it names the node in fingerprints, the same in every thread. */
   readonly h0: number;
@@ -43,8 +43,15 @@ export interface NodeStep<F> {
  */
 export class NodeTable<F> {
   readonly entries: NodeEntry<F>[] = [];
-  private readonly byKey = new Map<string, NodeEntry<F>>();
+  // A node's key is a few dozen interned parts (nodeKeyParts) of ~1 KB in all; the table keeps each
+  // part's text once and a node as its parts' indices, three bytes each: the closure at multifd 4 with
+  // two faults holds over a million node states, and their whole keys were most of its memory.
+  private readonly partIndex = new Map<string, number>();
+  private readonly parts: string[] = [];
+  private readonly byParts = new Map<string, NodeEntry<F>>();
   private readonly byHash = new Map<string, NodeEntry<F>>();
+  // many node states share their facts (plain data): one object per distinct text
+  private readonly factsByText = new Map<string, F>();
   private computed = 0;
   private compiling = 0;
   private readonly words = new Uint32Array(2);
@@ -56,13 +63,38 @@ export class NodeTable<F> {
 
   /** The entry of a node state, added when new. */
   intern(node: NodeState): NodeEntry<F> {
-    return this.entry(nodeKey(node), node);
+    const texts = nodeKeyParts(node);
+    const indices = texts.map((text) => {
+      let i = this.partIndex.get(text);
+      if (i === undefined) {
+        i = this.parts.length;
+        this.parts.push(text);
+        this.partIndex.set(text, i);
+      }
+      return i;
+    });
+    const compact = String.fromCharCode(...indices.flatMap((i) => [i & 255, (i >> 8) & 255, i >> 16]));
+    return this.byParts.get(compact) ?? this.entry(compact, `{${texts.join(',')}}`, node);
   }
 
   /** The entry a key names (a state handed over by another thread), rebuilt from the key when new. */
   fromKey(key: string): NodeEntry<F> {
-    return this.byKey.get(key) ?? this.entry(key, decodeNode(key, this.config));
+    fingerprint(key, this.words);
+    const known = this.byHash.get(`${this.words[0]}.${this.words[1]}`);
+    return known && known.key === key ? known : this.intern(decodeNode(key, this.config));
   }
+
+  /** The key of the entry whose part indices are `compact`. */
+  private readonly keyText = (compact: string): string => {
+    const texts: string[] = [];
+    for (let at = 0; at < compact.length; at += 3)
+      texts.push(
+        this.parts[
+          compact.charCodeAt(at) | (compact.charCodeAt(at + 1) << 8) | (compact.charCodeAt(at + 2) << 16)
+        ]!,
+      );
+    return `{${texts.join(',')}}`;
+  };
 
   /** The entry whose key hashes to (h0, h1), once this table has met or learnt it. */
   fromHash(h0: number, h1: number): NodeEntry<F> | undefined {
@@ -75,7 +107,7 @@ export class NodeTable<F> {
     if (known) return known;
     const start = performance.now();
     const { node, effects } = applyInput(from.node, input);
-    const step = { next: this.intern(node), effects };
+    const step = { next: this.intern(node), effects: effects.length > 0 ? effects : NO_EFFECTS };
     from.steps.set(input, step);
     this.computed++;
     this.compiling += performance.now() - start;
@@ -92,25 +124,53 @@ export class NodeTable<F> {
     return this.compiling / 1000;
   }
 
-  private entry(key: string, node: NodeState): NodeEntry<F> {
-    const known = this.byKey.get(key);
+  private sharedFacts(facts: F): F {
+    const text = JSON.stringify(facts);
+    const known = this.factsByText.get(text);
     if (known) return known;
+    this.factsByText.set(text, facts);
+    return facts;
+  }
+
+  private entry(compact: string, key: string, node: NodeState): NodeEntry<F> {
+    if (this.parts.length >= 1 << 24) throw new Error('node table: more than 2^24 distinct key parts');
     fingerprint(key, this.words);
-    const entry: NodeEntry<F> = {
-      id: this.entries.length,
-      key,
-      h0: this.words[0]!,
-      h1: this.words[1]!,
+    const entry = new TableEntry(
+      this.entries.length,
+      compact,
+      this.keyText,
+      this.words[0]!,
+      this.words[1]!,
       node,
-      facts: this.derive(node),
-      steps: new Map(),
-    };
+      this.sharedFacts(this.derive(node)),
+    );
     const hash = `${entry.h0}.${entry.h1}`;
     // workers name nodes by this hash: two keys sharing it must stop the run, not merge two nodes
     if (this.byHash.has(hash)) throw new Error(`node table: two node keys share the 64-bit hash ${hash}`);
     this.entries.push(entry);
-    this.byKey.set(key, entry);
+    this.byParts.set(compact, entry);
     this.byHash.set(hash, entry);
     return entry;
+  }
+}
+
+const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+
+/** A table's entry: its key is made from the table's interned parts only when asked (dictionaries, tests). */
+class TableEntry<F> implements NodeEntry<F> {
+  readonly steps = new Map<NodeInput, NodeStep<F>>();
+
+  constructor(
+    readonly id: number,
+    private readonly compact: string,
+    private readonly keyText: (compact: string) => string,
+    readonly h0: number,
+    readonly h1: number,
+    readonly node: NodeState,
+    readonly facts: F,
+  ) {}
+
+  get key(): string {
+    return this.keyText(this.compact);
   }
 }
