@@ -235,7 +235,7 @@ export class ColoModel implements Model<ColoState, ColoAction> {
   }
 
   /** The faults the injector may fire, each with the side it hits. @internal */
-  get faults(): readonly { readonly fault: FaultKind; readonly side: NodeRole }[] {
+  get faults(): readonly Extract<ColoAction, { t: 'fault' }>[] {
     return this.faultActions.map(({ action }) => action as Extract<ColoAction, { t: 'fault' }>);
   }
 

@@ -123,48 +123,56 @@ export function loopOptions(glue: GlueInput, peerInput: (side: NodeRole) => stri
   return [...out, ...faultOptions(glue)];
 }
 
-function faultOptions({ model, input }: GlueInput): LoopOption[] {
-  const inputs = model.composition.inputs;
-  const kinds = model.kinds;
+/**
+ * The injector's faults, in the model's own list (ColoModel.faults: the kinds and sides asked for): the
+ * guard is what rules the fault out there, the body feeds the QMP command the model feeds
+ * (ColoModel.faultInput) or does to the links what machines/link's faultOnLinks does.
+ */
+function faultOptions(glue: GlueInput): LoopOption[] {
+  return glue.model.faults.map((action) => faultOption(glue, action));
+}
+
+function faultOption({ model, input }: GlueInput, action: Extract<ColoAction, { t: 'fault' }>): LoopOption {
   const budget = `faults < ${model.faultBudget}`;
-  const out: LoopOption[] = [];
-  for (const side of model.options.faultSides ?? SIDES) {
-    const X = S(side);
-    if (kinds.has('yank'))
-      out.push({
-        action: { t: 'fault', fault: 'yank', side },
+  const { fault, side } = action;
+  const X = S(side);
+  const command = model.faultInput(fault, side);
+  const feedCommand = command ? feed(side, input(command)) : '';
+  switch (fault) {
+    case 'yank':
+      return {
+        action,
         comment: `FAULT yank ${side}`,
         guard: `${budget} && !dead${X}`,
-        body: `faults++; ${feed(side, input(inputs.qmp('yank', 'yank', true)))}`,
-      });
-    if (kinds.has('kill'))
-      out.push({
-        action: { t: 'fault', fault: 'kill', side },
+        body: `faults++; ${feedCommand}`,
+      };
+    case 'heartbeat':
+      return {
+        action,
+        comment: `FAULT x-colo-lost-heartbeat ${side}`,
+        guard: `${budget} && !dead${X} && !hb${X}`,
+        body: `faults++; hb${X} = 1; ${feedCommand}`,
+      };
+    case 'cancel':
+      return {
+        action,
+        comment: `FAULT migrate_cancel ${side}`,
+        guard: `${budget} && !dead${X}`,
+        body: `faults++; ${feedCommand}`,
+      };
+    case 'kill':
+      return {
+        action,
         comment: `FAULT kill ${side}: what was in flight to it is gone`,
         guard: `${budget} && !dead${X}`,
         body: `faults++; dead${X} = 1; tSide = 0; ${side === 'secondary' ? 'clearS(); clearMfd()' : 'clearP()'}`,
-      });
-    if (kinds.has('heartbeat'))
-      out.push({
-        action: { t: 'fault', fault: 'heartbeat', side },
-        comment: `FAULT x-colo-lost-heartbeat ${side}`,
-        guard: `${budget} && !dead${X} && !hb${X}`,
-        body: `faults++; hb${X} = 1; ${feed(side, input(inputs.qmp('x-colo-lost-heartbeat', 'hb')))}`,
-      });
+      };
+    case 'link-break':
+      return {
+        action,
+        comment: 'FAULT link break',
+        guard: `${budget} && !broken`,
+        body: 'faults++; broken = 1; tSide = 0; clearS(); clearP(); clearMfd()',
+      };
   }
-  if (kinds.has('cancel'))
-    out.push({
-      action: { t: 'fault', fault: 'cancel', side: 'primary' },
-      comment: 'FAULT migrate_cancel primary',
-      guard: `${budget} && !deadP`,
-      body: `faults++; ${feed('primary', input(inputs.qmp('migrate_cancel', 'cancel')))}`,
-    });
-  if (kinds.has('link-break'))
-    out.push({
-      action: { t: 'fault', fault: 'link-break', side: 'primary' },
-      comment: 'FAULT link break',
-      guard: `${budget} && !broken`,
-      body: 'faults++; broken = 1; tSide = 0; clearS(); clearP(); clearMfd()',
-    });
-  return out;
 }
