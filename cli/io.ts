@@ -183,12 +183,12 @@ export function checkOutputFile(what: string, path: string): void {
   writableAncestor(what, path, false);
 }
 
-/** Writes a file checked by {@link checkOutputFile}, creating the folders above it. @public */
-export async function writeOutputFile(what: string, path: string, text: string): Promise<void> {
+/** Writes a file (text or bytes) checked by {@link checkOutputFile}, creating the folders above it. @public */
+export async function writeOutputFile(what: string, path: string, data: string | Uint8Array): Promise<void> {
   checkOutputFile(what, path);
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text);
+    await writeFile(path, data);
   } catch (error) {
     throw new UsageError(`${what} ${path}: cannot write it (${errnoWords(error)})`);
   }

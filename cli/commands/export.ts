@@ -69,10 +69,12 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
   const model = exportPromela(options, tablesFile, compile, bound);
   await writeOutputFile('--out', file, model.text);
   await writeOutputFile('--out', join(dirname(file), tablesFile), model.tables);
+  await writeOutputFile('--out', join(dirname(file), model.tablesDataFile), model.tablesData);
   const properties = PROMELA_PROPERTIES.map((name) => ({ name, prop: promelaPropertyNumber(name) }));
   const summary = {
     file,
     tables: join(dirname(file), tablesFile),
+    tablesData: join(dirname(file), model.tablesDataFile),
     tablesBy: compile,
     states: model.report?.states ?? null,
     transitions: model.report?.transitions ?? null,
@@ -100,9 +102,9 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     return;
   }
   const lines = [
-    `wrote ${file} and ${summary.tables}: ${model.entries.primary} primary and ${model.entries.secondary} secondary node states`,
+    `wrote ${file}, ${summary.tables} and ${summary.tablesData} (${model.tablesData.length} bytes): ${model.entries.primary} primary and ${model.entries.secondary} secondary node states`,
     tablesLine(model),
-    `run: cd '${dirname(file)}' && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000`,
+    `run (gcc's .incbin reads the tables binary from the working directory): cd '${dirname(file)}' && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000`,
     `  n: 0 (count states), ${properties.map((p) => `${p.prop} ${p.name}`).join(', ')}`,
   ];
   if (spin) {
