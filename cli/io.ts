@@ -170,6 +170,19 @@ export function checkOutputDir(what: string, path: string): void {
 }
 
 /**
+ * `--trace-out DIR` of the commands that save counterexamples: a folder (created when missing); a
+ * name ending in .json is a file name by mistake.
+ * @public
+ */
+export function checkTraceOut(dir: string): void {
+  if (dir.endsWith('.json'))
+    throw new UsageError(
+      `--trace-out ${dir}: give a folder; each counterexample is saved in it as PROPERTY.json`,
+    );
+  checkOutputDir('--trace-out', dir);
+}
+
+/**
  * Checks that `path` can be written as a file (missing folders above it are created on write) and is not a
  * folder, a device or a socket.
  * @public
