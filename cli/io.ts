@@ -170,6 +170,19 @@ export function checkOutputDir(what: string, path: string): void {
 }
 
 /**
+ * `--trace-out DIR` of the commands that save counterexamples: a folder (created when missing); a
+ * name ending in .json is a file name by mistake.
+ * @public
+ */
+export function checkTraceOut(dir: string): void {
+  if (dir.endsWith('.json'))
+    throw new UsageError(
+      `--trace-out ${dir}: give a folder; each counterexample is saved in it as PROPERTY.json`,
+    );
+  checkOutputDir('--trace-out', dir);
+}
+
+/**
  * Checks that `path` can be written as a file (missing folders above it are created on write) and is not a
  * folder, a device or a socket.
  * @public
@@ -183,12 +196,12 @@ export function checkOutputFile(what: string, path: string): void {
   writableAncestor(what, path, false);
 }
 
-/** Writes a file checked by {@link checkOutputFile}, creating the folders above it. @public */
-export async function writeOutputFile(what: string, path: string, text: string): Promise<void> {
+/** Writes a file (text or bytes) checked by {@link checkOutputFile}, creating the folders above it. @public */
+export async function writeOutputFile(what: string, path: string, data: string | Uint8Array): Promise<void> {
   checkOutputFile(what, path);
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text);
+    await writeFile(path, data);
   } catch (error) {
     throw new UsageError(`${what} ${path}: cannot write it (${errnoWords(error)})`);
   }

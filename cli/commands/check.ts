@@ -19,7 +19,7 @@ import {
   verdicts,
 } from '../../model/index.js';
 import { EXIT_FAILURE, EXIT_INCOMPLETE, parseChoice, UsageError } from '../errors.js';
-import { type CliIo, checkOutputDir, paintVerdicts, writeOutputFile } from '../io.js';
+import { type CliIo, checkTraceOut, paintVerdicts, writeOutputFile } from '../io.js';
 import { progressPrinter } from './check-progress.js';
 import { integer, type ModelFlags, modelOptions, withModelOptions } from './model-options.js';
 
@@ -210,15 +210,6 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
     out.push('', 'traces not saved: --trace-out DIR saves each as DIR/PROPERTY.json for lockstep replay');
   io.stdout(paintVerdicts(io, `${out.join('\n')}\n`));
   await saveTraces();
-}
-
-/** `--trace-out DIR`: a folder (created when missing); a name ending in .json is a file name by mistake. */
-function checkTraceOut(dir: string): void {
-  if (dir.endsWith('.json'))
-    throw new UsageError(
-      `--trace-out ${dir}: give a folder; each counterexample is saved in it as PROPERTY.json`,
-    );
-  checkOutputDir('--trace-out', dir);
 }
 
 /** Adds `lockstep check` to the program. @public */

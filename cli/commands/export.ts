@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { tablesLine } from '../../model/promela/export.js';
 import {
   BOUNDED_CAVEAT,
   exportPromela,
@@ -9,7 +10,7 @@ import {
 } from '../../model/promela/index.js';
 import { type CrossCheck, crossCheckExport, spinAvailable } from '../../model/spin/index.js';
 import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
-import { type CliIo, checkOutputDir, checkOutputFile, writeOutputFile } from '../io.js';
+import { type CliIo, checkOutputFile, checkTraceOut, writeOutputFile } from '../io.js';
 import {
   runExportSwarm,
   type SwarmFlags,
@@ -53,7 +54,7 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     throw new UsageError('--bits, --hashes, --depth, --parallel and --minutes go with --swarm <jobs>');
   if (flags.swarm === undefined && flags.traceOut !== undefined)
     throw new UsageError("--trace-out goes with --swarm <jobs> (it saves Spin's counterexamples)");
-  if (flags.traceOut !== undefined) checkOutputDir('--trace-out', flags.traceOut);
+  if (flags.traceOut !== undefined) checkTraceOut(flags.traceOut);
   const compile = parseChoice('tables', flags.tables ?? 'search', TABLES);
   if (compile !== 'bounded' && (flags.boundStates ?? flags.boundWalks) !== undefined)
     throw new UsageError('--bound-states and --bound-walks go with --tables bounded');
@@ -69,10 +70,12 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
   const model = exportPromela(options, tablesFile, compile, bound);
   await writeOutputFile('--out', file, model.text);
   await writeOutputFile('--out', join(dirname(file), tablesFile), model.tables);
+  await writeOutputFile('--out', join(dirname(file), model.tablesDataFile), model.tablesData);
   const properties = PROMELA_PROPERTIES.map((name) => ({ name, prop: promelaPropertyNumber(name) }));
   const summary = {
     file,
     tables: join(dirname(file), tablesFile),
+    tablesData: join(dirname(file), model.tablesDataFile),
     tablesBy: compile,
     states: model.report?.states ?? null,
     transitions: model.report?.transitions ?? null,
@@ -100,9 +103,9 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     return;
   }
   const lines = [
-    `wrote ${file} and ${summary.tables}: ${model.entries.primary} primary and ${model.entries.secondary} secondary node states`,
-    tablesLine(model),
-    `run: cd '${dirname(file)}' && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000`,
+    `wrote ${file}, ${summary.tables} and ${summary.tablesData} (${model.tablesData.length} bytes): ${model.entries.primary} primary and ${model.entries.secondary} secondary node states`,
+    tablesLine(model, true),
+    `run (gcc's .incbin reads the tables binary from the working directory): cd '${dirname(file)}' && spin -a ${basename(file)} && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000`,
     `  n: 0 (count states), ${properties.map((p) => `${p.prop} ${p.name}`).join(', ')}`,
   ];
   if (spin) {
@@ -116,16 +119,6 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
   if (swarmReport) lines.push(...swarmLines(swarmReport));
   if (traces.length > 0) lines.push(`traces (lockstep replay reads them): ${traces.join(', ')}`);
   io.stdout(`${lines.join('\n')}\n`);
-}
-
-/** Where the export's tables came from, as one line. */
-function tablesLine(model: ReturnType<typeof exportPromela>): string {
-  if (model.report)
-    return `lockstep's BFS: ${model.report.states} states, ${model.report.transitions} transitions`;
-  if (model.closure)
-    return `tables by closure (no composed search): ${model.closure.transitions} node transitions in ${model.closure.seconds.toFixed(1)} s, ${model.closure.rounds} rounds`;
-  const b = model.bounded!;
-  return `tables from a bounded search: BFS ${b.bfs.states} states to depth ${b.bfs.depth}${b.bfs.complete ? ' (complete: the tables are exact)' : ''}, ${b.walks.runs} random walks (${b.walks.states} states, depth ${b.walks.depth}), ${b.seconds.toFixed(1)} s; ${BOUNDED_CAVEAT}`;
 }
 
 /** Adds `lockstep export promela` to the program. @public */

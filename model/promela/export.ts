@@ -24,18 +24,32 @@ import {
   queueInlines,
 } from './glue.js';
 import { loopOptions } from './options.js';
-import { tableDecl } from './tables.js';
+import { type TablesArray, tablesBinary, tablesHeader } from './tables.js';
 
 /** What `lockstep export promela` produces. @public */
 export interface PromelaExport {
   /** The Promela text; `spin -DPROP=n` turns on the assertion of property n (see {@link promelaPropertyNumber}). */
   readonly text: string;
   /**
-   * The compiled tables as C, which the Promela text includes (`c_decl`) by the name `tablesFile`: keep
-   * both files in one directory. (Spin's parser limits the length of embedded C, hence a second file.)
+   * The C header the Promela text includes (`c_decl`) by the name `tablesFile`: small, it names the
+   * arrays of `tablesData` (`#define S_NEXT ((const int *)(lockstep_tables + offset))`) and pulls that
+   * binary into pan with the assembler's `.incbin`. (Spin's parser limits the length of embedded C,
+   * hence a file of its own.)
    */
   readonly tables: string;
+  /** The header's file name, as the Promela text includes it. */
   readonly tablesFile: string;
+  /**
+   * The compiled tables, one little-endian binary (each array at a multiple of 8 bytes, see
+   * `tablesLayout`), which the header includes by the name `tablesDataFile`. `.incbin` resolves that
+   * name against the assembler's working directory: keep the three files in one directory and run
+   * `spin -a` and gcc there.
+   */
+  readonly tablesData: Uint8Array;
+  /** The binary's file name: `tablesFile` with `.bin` for its `.h` (`colo-tables.h`: `colo-tables.bin`). */
+  readonly tablesDataFile: string;
+  /** Where each array lies in `tablesData`, in order (the header's `#define`s say the same). */
+  readonly tablesLayout: readonly TablesArray[];
   /**
    * The search that compiled the tables (its distinct states are what Spin must find too), or null
    * when the tables were compiled by closure ({@link PromelaTables}).
@@ -137,18 +151,26 @@ const ASSERTIONS: Readonly<Record<Exclude<PromelaProperty, 'deadlock'>, string>>
   'split-brain': `!(${service('P')} && ${service('S')})`,
 };
 
-/** The header's line on where the tables came from. */
-function tablesLine(
-  report: Report<ColoState, ColoAction> | null,
-  closure: TableClosure | null,
-  bounded: BoundedTables | null,
+/**
+ * Where an export's tables came from, as one line: the Promela text's header has it, and
+ * `lockstep export promela` prints it with `timed` (the compile's seconds, which the file leaves out so
+ * that one configuration always gives the same text).
+ * @internal
+ */
+export function tablesLine(
+  from: Pick<PromelaExport, 'report' | 'closure' | 'bounded'>,
+  timed = false,
 ): string {
-  if (report) return `lockstep's BFS: ${report.states} states, ${report.transitions} transitions.`;
+  const { report, closure, bounded } = from;
+  if (report) return `lockstep's BFS: ${report.states} states, ${report.transitions} transitions`;
   if (closure)
-    return `Tables compiled by closure (no composed search): ${closure.transitions} node transitions.`;
+    return `tables by closure (no composed search): ${closure.transitions} node transitions${timed ? ` in ${closure.seconds.toFixed(1)} s` : ''}, ${closure.rounds} rounds`;
   const b = bounded!;
-  return `Tables from a bounded search (${b.bfs.states} BFS states to depth ${b.bfs.depth}, ${b.walks.runs} random walks): ${BOUNDED_CAVEAT}.`;
+  return `tables from a bounded search: BFS ${b.bfs.states} states to depth ${b.bfs.depth}${b.bfs.complete ? ' (complete: the tables are exact)' : ''}, ${b.walks.runs} random walks (${b.walks.states} states, depth ${b.walks.depth})${timed ? `, ${b.seconds.toFixed(1)} s` : ''}; ${BOUNDED_CAVEAT}`;
 }
+
+/** The binary beside a tables header: its `.h` becomes `.bin` (`.bin` is appended to any other name). */
+const dataFileOf = (tablesFile: string): string => `${tablesFile.replace(/\.h$/, '')}.bin`;
 
 const constName = (key: string): string => `IN_${key.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 
@@ -161,9 +183,11 @@ const constName = (key: string): string => `IN_${key.toUpperCase().replace(/[^A-
  * assertion: the two explorations cannot disagree silently.
  * @example
  * ```ts
- * const { text, tables, tablesFile, report } = exportPromela({ multifd: 1 });
+ * const { text, tables, tablesFile, tablesData, tablesDataFile } = exportPromela({ multifd: 1 });
  * await writeFile('colo.pml', text);
- * await writeFile(tablesFile, tables); // spin -a colo.pml && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=1 ./pan
+ * await writeFile(tablesFile, tables); // colo-tables.h
+ * await writeFile(tablesDataFile, tablesData); // colo-tables.bin, which the header pulls in (.incbin)
+ * // in this directory: spin -a colo.pml && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=1 ./pan
  * ```
  * @public
  */
@@ -173,10 +197,12 @@ export function exportPromela(
   compile: PromelaTables = 'search',
   bound: TableBound = {},
 ): PromelaExport {
-  if (!/^[\w.-]+$/.test(tablesFile))
-    throw new Error(
-      `promela export: the tables file name "${tablesFile}" must be letters, digits, '.', '-' or '_'`,
-    );
+  const tablesDataFile = dataFileOf(tablesFile);
+  for (const name of [tablesFile, tablesDataFile])
+    if (!/^[\w.-]+$/.test(name))
+      throw new Error(
+        `promela export: the tables file name "${name}" must be letters, digits, '.', '-' or '_'`,
+      );
   const model = createColoModel(options);
   const closure = compile === 'closure' ? closeTables(model) : null;
   const bounded = compile === 'bounded' ? boundTables(model, bound) : null;
@@ -207,13 +233,15 @@ export function exportPromela(
     bookInline(glue, 'secondary', 0),
     applyInline('secondary', 0, cut),
   ];
-  const effects = { stream: [0], at: new Map([['', 0]]) };
   const { primary, secondary } = model.composition.tables;
-  const tables = [
-    tableDecl('P', primary, inputs.all, model.channels, effects),
-    tableDecl('S', secondary, inputs.all, model.channels, effects),
-    `static const unsigned char EFFECTS[] = { ${effects.stream.join(', ')} };`,
-  ];
+  const binary = tablesBinary(
+    [
+      ['P', primary],
+      ['S', secondary],
+    ],
+    inputs.all,
+    model.channels,
+  );
   const defines = [
     `#define NI ${inputs.all.length}`,
     `#define QM ${QUEUE.multifd}`,
@@ -241,8 +269,9 @@ export function exportPromela(
  * The composed COLO system, generated by \`lockstep export promela\` from the compiled machines.
  * Options: ${JSON.stringify(options)}
  * Tables: ${primary.entries.length} primary and ${secondary.entries.length} secondary node states, ${inputs.all.length} inputs.
- * ${tablesLine(report, closure, bounded)}
- * Run: spin -a this.pml && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000
+ * ${tablesLine({ report, closure, bounded })}.
+ * Run, in the directory of this file, ${tablesFile} and ${tablesDataFile} (.incbin reads the binary from there):
+ *   spin -a this.pml && gcc -O2 -DSAFETY -o pan pan.c && LOCKSTEP_PROP=n ./pan -m1000000
  * The initial state is not asserted here (an assertion before the loop would add a state); lockstep
  * checks it, so a property false there would show as a disagreement.
  * (or spin -a -DPROP=n to build one property in)
@@ -294,11 +323,14 @@ ${choices.join('\n')}
   od
 }
 `;
-  const header = `/* the compiled node tables of ${JSON.stringify(options)}, for the Promela model beside this file */\n${tables.join('\n')}\n`;
+  const title = `the compiled node tables of ${JSON.stringify(options)}, for the Promela model beside this file`;
   return {
     text,
-    tables: header,
+    tables: tablesHeader(binary.layout, tablesDataFile, title),
     tablesFile,
+    tablesData: binary.data,
+    tablesDataFile,
+    tablesLayout: binary.layout,
     report,
     closure,
     bounded,

@@ -13,3 +13,4 @@ export {
   TRAIL_STEP,
 } from './export.js';
 export { PROMELA_PROPERTIES, type PromelaProperty } from './glue.js';
+export type { TablesArray } from './tables.js';

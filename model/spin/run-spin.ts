@@ -73,14 +73,16 @@ export async function spinAvailable(): Promise<boolean> {
 }
 
 /**
- * Writes the export into a fresh directory and builds pan: `spin -a`, then `gcc -O2` (safety checks,
- * no never claim; `-DCOLLAPSE` when asked, Spin's own state compression).
+ * Writes the export (the model, the tables header and the tables binary) into a fresh directory and
+ * builds pan there: `spin -a`, then `gcc -O2` (safety checks, no never claim; `-DCOLLAPSE` when asked,
+ * Spin's own state compression). gcc runs in that directory, where the header's `.incbin` finds the binary.
  * @public
  */
 export async function buildPan(model: PromelaExport, flags: readonly string[] = []): Promise<PanBuild> {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-spin-'));
   await writeFile(join(dir, 'colo.pml'), model.text);
   await writeFile(join(dir, model.tablesFile), model.tables);
+  await writeFile(join(dir, model.tablesDataFile), model.tablesData);
   const start = performance.now();
   try {
     await run('spin', ['-a', 'colo.pml'], { cwd: dir, timeout: TIMEOUT_MS.build });

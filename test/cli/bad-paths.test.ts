@@ -30,6 +30,10 @@ const CASES: ReadonlyArray<readonly [string[], RegExp]> = [
   [['chart', 'all', '--out', '/proc/lockstep-x'], /--out \/proc\/lockstep-x: .*\/proc filesystem/],
   [['chart', 'all', '--out', 'FILE'], /--out .*: is a regular file; give a folder/],
   [
+    ['export', 'promela', '--swarm', '1', '--trace-out', 'DIR/deadlock.json'],
+    /--trace-out .*: give a folder; each counterexample/,
+  ],
+  [
     ['export', 'promela', '--out', '/proc/lockstep-x.pml'],
     /--out \/proc\/lockstep-x\.pml: .*\/proc filesystem/,
   ],

@@ -8,12 +8,18 @@ function withoutInitialSteps() {
   const model = exportPromela({});
   const inputs = Number(/#define NI (\d+)/.exec(model.text)![1]);
   const initial = Number(/int s = (\d+);/.exec(model.text)![1]);
-  const table = /static const int S_NEXT\[\] = \{ ([^}]*) \};/.exec(model.tables)!;
-  const next = table[1]!.split(', ');
-  const row = next.slice(initial * inputs, (initial + 1) * inputs);
-  next.fill('-1', initial * inputs, (initial + 1) * inputs);
-  const tables = model.tables.replace(table[0], `static const int S_NEXT[] = { ${next.join(', ')} };`);
-  return { model: { ...model, tables }, removed: row.filter((v) => v !== '-1').length };
+  // S_NEXT's place in the binary, as the header names it for the glue
+  const { offset, length } = model.tablesLayout.find((a) => a.name === 'S_NEXT')!;
+  expect(model.tables).toContain(`#define S_NEXT ((const int *)(lockstep_tables + ${offset}))`);
+  expect(length).toBe(model.entries.secondary * inputs);
+  const tablesData = model.tablesData.slice();
+  const next = new DataView(tablesData.buffer, offset, length * 4);
+  let removed = 0;
+  for (let i = initial * inputs; i < (initial + 1) * inputs; i++) {
+    if (next.getInt32(4 * i, true) !== -1) removed++;
+    next.setInt32(4 * i, -1, true);
+  }
+  return { model: { ...model, tablesData }, removed };
 }
 
 // The cross-check must be able to fail: a transition Spin reaches that the export lacks stops pan with
