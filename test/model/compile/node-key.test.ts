@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { applyInput } from '../../../machines/index.js';
-import { decodeNode, nodeKey } from '../../../model/compile/index.js';
+import { decodeNode, NodeTable, nodeKey } from '../../../model/compile/index.js';
 import { type ColoModelOptions, checker, createColoModel } from '../../../model/index.js';
 
 const SNAPSHOTS = ['source', 'incoming', 'failover', 'colo', 'multifdSend', 'multifdRecv'] as const;
@@ -50,5 +50,20 @@ describe.each([
       }
     }
     expect(steps).toBeGreaterThan(100);
+  });
+
+  // a table stores a node as its interned key parts and makes the key when asked: the same node state
+  // must meet the same entry whichever way it arrives, and a fresh table (a worker) must name it alike
+  it('meets the same entry by node, by key and in a fresh table learning the keys', () => {
+    for (const table of tables) {
+      const fresh = new NodeTable(table.config, () => null);
+      for (const entry of table.entries) {
+        expect(table.intern(decodeNode(entry.key, table.config))).toBe(entry);
+        expect(table.fromKey(entry.key)).toBe(entry);
+        const learnt = fresh.fromKey(entry.key);
+        expect([learnt.key, learnt.h0, learnt.h1]).toEqual([entry.key, entry.h0, entry.h1]);
+      }
+      expect(fresh.entries.length).toBe(table.entries.length);
+    }
   });
 });
