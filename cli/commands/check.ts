@@ -14,8 +14,10 @@ import {
   nodeOf,
   PROPOSED_FIXES,
   type PropertyVerdict,
+  propertyKind,
   type Report,
   type Trace,
+  traceFile,
   verdicts,
 } from '../../model/index.js';
 import { EXIT_FAILURE, EXIT_INCOMPLETE, parseChoice, UsageError } from '../errors.js';
@@ -40,8 +42,6 @@ interface CheckFlags extends ModelFlags {
 const MODES = ['bfs', 'dfs', 'sim'] as const;
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-const kindOf = (property: string): 'safety' | 'deadlock' | 'liveness' | 'sometimes' =>
-  property === 'deadlock' ? 'deadlock' : (COLO_PROPERTIES.find((p) => p.name === property)?.kind ?? 'safety');
 const isFinding = (property: string): boolean =>
   COLO_PROPERTIES.find((p) => p.name === property)?.counts === 'finding';
 
@@ -152,7 +152,7 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
       ? []
       : withTrace.map((v) => ({
           path: join(traceOut, `${v.property}.json`),
-          text: json({ options, property: v.property, kind: kindOf(v.property), steps: traceJson(v.trace!) }),
+          text: json(traceFile(options, v.property, traceJson(v.trace!))),
         }));
   const saveTraces = async () => {
     for (const file of traceFiles) await writeOutputFile('--trace-out', file.path, file.text);
@@ -163,7 +163,7 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
   if (flags.json) {
     const entry = (v: ColoVerdict) => ({
       property: v.property,
-      kind: kindOf(v.property),
+      kind: propertyKind(v.property),
       trace: v.trace ? traceJson(v.trace) : null,
     });
     io.stdout(
@@ -176,7 +176,7 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
         partialOrder: flags.por === true,
         properties: all.map((v) => ({
           property: v.property,
-          kind: kindOf(v.property),
+          kind: propertyKind(v.property),
           verdict: v.verdict === 'violated' && isFinding(v.property) ? 'finding' : v.verdict,
           complete: v.complete,
           steps: v.trace ? v.trace.actions.length : null,
@@ -189,7 +189,8 @@ export async function runCheck(io: CliIo, flags: CheckFlags, setExit: (code: num
     return saveTraces();
   }
   const out: string[] = [];
-  for (const v of all) out.push(`${v.property.padEnd(36)} ${kindOf(v.property).padEnd(9)} ${verdictText(v)}`);
+  for (const v of all)
+    out.push(`${v.property.padEnd(36)} ${propertyKind(v.property).padEnd(9)} ${verdictText(v)}`);
   out.push(
     '',
     `${report.states} states, ${report.transitions} transitions, depth ${report.maxDepth}, ${report.seconds.toFixed(1)} s, ${memory} MiB, ${report.bytesPerState.toFixed(1)} bytes/state${report.complete ? '' : ' (search incomplete: a limit or a simulation cut it short)'}`,

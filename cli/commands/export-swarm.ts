@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { COLO_PROPERTIES, type ColoModelOptions, type PromelaExport } from '../../model/index.js';
-import { runSwarm, type SwarmReport, spinAvailable, traceFile } from '../../model/spin/index.js';
+import { COLO_PROPERTIES, type ColoModelOptions, type PromelaExport, traceFile } from '../../model/index.js';
+import { runSwarm, type SwarmReport, spinAvailable } from '../../model/spin/index.js';
 import { EXIT_FAILURE, EXIT_INCOMPLETE } from '../errors.js';
 import { writeOutputFile } from '../io.js';
 import { integer } from './model-options.js';
@@ -63,7 +63,15 @@ export async function writeSwarmTraces(
   for (const v of report.verdicts) {
     if (!v.counterexample) continue;
     const path = join(dir, `${v.property}.json`);
-    const text = JSON.stringify(traceFile(options, v.property, v.counterexample.steps), null, 2);
+    const text = JSON.stringify(
+      traceFile(
+        options,
+        v.property,
+        v.counterexample.steps.map((action) => ({ action })),
+      ),
+      null,
+      2,
+    );
     await writeOutputFile('--trace-out', path, `${text}\n`);
     paths.push(path);
   }

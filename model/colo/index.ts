@@ -36,4 +36,10 @@ export {
   type MainItem,
   nodeOf,
 } from './state.js';
+export {
+  type PropertyKindName,
+  propertyKind,
+  type TraceFileStep,
+  traceFile,
+} from './trace-file.js';
 export { type ColoView, coloView, linkHead, type PerSide, type Shut } from './view.js';

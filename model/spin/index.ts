@@ -21,4 +21,4 @@ export {
   type SwarmRun,
   type SwarmVerdict,
 } from './swarm.js';
-export { type ModelReplay, replayOnModel, traceFile, trailSteps } from './trail.js';
+export { type ModelReplay, replayOnModel, trailSteps } from './trail.js';

@@ -56,17 +56,3 @@ export function replayOnModel(
   }
   return { steps: steps.length, refusedAt: null, violated };
 }
-
-/** A counterexample as `lockstep check --trace-out` writes it, which `lockstep replay` reads. @public */
-export function traceFile(
-  options: ColoModelOptions,
-  property: PromelaProperty,
-  steps: readonly ColoAction[],
-) {
-  return {
-    options,
-    property,
-    kind: property === 'deadlock' ? 'deadlock' : 'safety',
-    steps: steps.map((action) => ({ action })),
-  };
-}

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { traceFile } from '../../../model/colo/index.js';
 import type { ColoModelOptions } from '../../../model/index.js';
 import { exportPromela } from '../../../model/promela/index.js';
-import { replayOnModel, runSwarm, traceFile } from '../../../model/spin/index.js';
+import { replayOnModel, runSwarm } from '../../../model/spin/index.js';
 import { checkTraceInModel, parseTrace } from '../../../replay/index.js';
 import { requireSpin } from './support.js';
 
@@ -37,7 +38,17 @@ describe("a Spin swarm's counterexample, replayed on the model", () => {
     // the steps stop where the property fails: one step fewer and it holds
     expect(replayOnModel(options, 'no-closed-file-access', trail.steps.slice(0, -1)).violated).toBe(false);
     // and it is a trace file `lockstep replay` reads, each step one the model takes
-    const trace = parseTrace(JSON.parse(JSON.stringify(traceFile(options, found.property, trail.steps))));
+    const trace = parseTrace(
+      JSON.parse(
+        JSON.stringify(
+          traceFile(
+            options,
+            found.property,
+            trail.steps.map((action) => ({ action })),
+          ),
+        ),
+      ),
+    );
     expect(trace.property).toBe('no-closed-file-access');
     expect(() => checkTraceInModel(trace)).not.toThrow();
     const quiet = report.verdicts.find((v) => v.property === 'output-commit')!;
