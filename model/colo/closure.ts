@@ -37,7 +37,10 @@ export interface TableClosure {
    * along one path, until neither grows.
    */
   readonly rounds: number;
-  /** Closure states expanded, every round, both sides. */
+  /**
+   * Closure states expanded, both sides: each distinct one once, plus those a later round expanded
+   * again because the peer's trie grew below what they know of it or a packet budget they met was raised.
+   */
   readonly expanded: number;
   /**
    * What each side can send on its main channel: the distinct prefixes of its sequences of items and
@@ -271,15 +274,68 @@ export function closeTables(
     return String.fromCharCode(...codes);
   };
 
+  // Each side's closure states are kept from round to round: everything is monotone (a larger trie or
+  // budget only adds successors), so a later round re-expands only the states whose successors can
+  // change (below a node the peer's trie grew under, or at a packet budget that was raised) instead of
+  // closing the side again from its initial state. The fixpoint is the same set of states.
+  const sideState = () => ({
+    // sharded by node state: one JavaScript Set holds at most 2^24 entries, and the secondary's closure
+    // at multifd 4 with two faults passed that (RangeError: Set maximum size exceeded)
+    seen: Array.from({ length: SEEN_SHARDS }, () => new Set<string>()),
+    most: Array<number>(K).fill(0),
+    /** The size of the peer's trie and the packet budgets when this side last closed (0: never). */
+    peerSize: 0,
+    budget: Array<number>(K).fill(0),
+  });
+  const kept = { primary: sideState(), secondary: sideState() };
+
+  /**
+   * The states of a side's earlier rounds whose successors may have changed since, pushed on `work`
+   * one shard at a time (each `next()` pushes the next shard's): those whose known node of the peer's
+   * trie is at or above the parent of a node added since (the reads and shuts below it can be new), and
+   * on the secondary those that received as many packets of a kind as its budget was (now raised). The
+   * shards' sizes are taken now, so the states this round adds are expanded by the loop, not again here.
+   */
+  const reexpand = (side: NodeRole, work: [NodeEntry<NodeFacts>, number[]][]): Iterator<void> => {
+    const { seen, peerSize, budget: before } = kept[side];
+    const trie = tries[peerOf(side)];
+    const below = new Uint8Array(trie.size);
+    for (let n = peerSize; n < trie.size; n++)
+      for (let up = trie.parent[n]!; up >= 0 && below[up] === 0; up = trie.parent[up]!) below[up] = 1;
+    const raised = budget.flatMap((b, k) => (b > before[k]! ? [k] : []));
+    const sizes = seen.map((shard) => shard.size);
+    const wide = (key: string, at: number) =>
+      key.charCodeAt(at) | (key.charCodeAt(at + 1) << 8) | (key.charCodeAt(at + 2) << 16);
+    return (function* () {
+      for (let i = 0; i < SEEN_SHARDS; i++) {
+        let left = sizes[i]!;
+        for (const key of seen[i]!) {
+          if (left-- === 0) break;
+          const known = wide(key, 9);
+          if (below[known] === 0 && !raised.some((k) => key.charCodeAt(15 + k) >= before[k]!)) continue;
+          const v = [
+            key.charCodeAt(12),
+            key.charCodeAt(13),
+            key.charCodeAt(14),
+            wide(key, 3),
+            wide(key, 6),
+            known,
+          ];
+          for (let at = 15; at < key.length; at++) v.push(key.charCodeAt(at));
+          work.push([tables[side].entries[wide(key, 0)]!, v]);
+          expanded++;
+        }
+        yield;
+      }
+    })();
+  };
+
   /** One side's closure under the current budgets: the most of each multifd packet any of its paths sends. */
   const close = (side: NodeRole): number[] => {
     const table: NodeTable<NodeFacts> = tables[side];
     const bits = FACTS[side];
     const peer = peerOf(side);
-    // sharded by node state: one JavaScript Set holds at most 2^24 entries, and the secondary's closure
-    // at multifd 4 with two faults passed that (RangeError: Set maximum size exceeded)
-    const seen: Set<string>[] = Array.from({ length: SEEN_SHARDS }, () => new Set<string>());
-    const most: number[] = Array(K).fill(0);
+    const { seen, most } = kept[side];
     // a closure state: the entry, then [link facts, timers fed, faults fed, trie node read, trie node
     // written, multifd packets received per kind, multifd packets sent per kind, peer's trie node known]
     const work: [NodeEntry<NodeFacts>, number[]][] = [];
@@ -373,8 +429,13 @@ export function closeTables(
       return current;
     };
 
-    visit(side === 'primary' ? init.p : init.s, Array(FIELDS).fill(0));
-    while (work.length > 0) {
+    const again = kept[side].peerSize === 0 ? null : reexpand(side, work);
+    if (again === null) visit(side === 'primary' ? init.p : init.s, Array(FIELDS).fill(0));
+    kept[side].peerSize = sent.size;
+    kept[side].budget = budget.slice();
+    for (;;) {
+      while (work.length === 0 && again !== null && again.next().done !== true);
+      if (work.length === 0) break;
       const [entry, v] = work.pop()!;
       const facts = entry.facts;
       const link = v[LINK]!;
