@@ -1,4 +1,4 @@
-import type { Progress } from '../../model/index.js';
+import type { ClosureProgress, Progress } from '../../model/index.js';
 import type { CliIo } from '../io.js';
 
 /** The limits a run was given, for the estimate. */
@@ -46,6 +46,30 @@ export function progressPrinter(
       last = now;
       printed = true;
       const line = progressLine(p, (now - start) / 1000, process.memoryUsage().rss, limits);
+      io.stderr(io.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+    },
+    done: () => {
+      if (printed && io.isTTY) io.stderr('\r\x1b[K');
+    },
+  };
+}
+
+/**
+ * The table closure's progress (`export promela --tables closure`) on stderr every 2 s, the same way:
+ * node states per side, closure states expanded, memory and elapsed time. There is no estimate: how
+ * many states the closure has is what it is finding out.
+ */
+export function closurePrinter(io: CliIo): { onProgress: ClosureProgress; done: () => void } {
+  const start = performance.now();
+  let last = start;
+  let printed = false;
+  return {
+    onProgress: (entries, expanded) => {
+      const now = performance.now();
+      if (now - last < EVERY_MS) return;
+      last = now;
+      printed = true;
+      const line = `closure: ${entries.primary} primary and ${entries.secondary} secondary node states, ${expanded} closure states expanded, ${mib(process.memoryUsage().rss)} MiB, ${Math.round((now - start) / 1000)} s`;
       io.stderr(io.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
     },
     done: () => {

@@ -11,6 +11,7 @@ import {
 import { type CrossCheck, crossCheckExport, spinAvailable } from '../../model/spin/index.js';
 import { EXIT_FAILURE, parseChoice, UsageError } from '../errors.js';
 import { type CliIo, checkOutputFile, checkTraceOut, writeOutputFile } from '../io.js';
+import { closurePrinter } from './check-progress.js';
 import {
   runExportSwarm,
   type SwarmFlags,
@@ -25,6 +26,7 @@ interface ExportFlags extends ModelFlags, SwarmFlags {
   readonly spin?: true;
   readonly json?: true;
   readonly tables?: string;
+  readonly progress?: true;
   readonly boundStates?: string;
   readonly boundWalks?: string;
   readonly traceOut?: string;
@@ -67,7 +69,12 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     walks: integer('bound-walks', flags.boundWalks, 2_000, 0, 10_000_000),
   };
   const swarm = flags.swarm === undefined ? null : swarmOptions(flags);
-  const model = exportPromela(options, tablesFile, compile, bound);
+  if (flags.progress && compile !== 'closure')
+    throw new UsageError('--progress reports the closure: it goes with --tables closure');
+  const progress =
+    compile === 'closure' && (flags.progress || (io.isTTY && !flags.json)) ? closurePrinter(io) : null;
+  const model = exportPromela(options, tablesFile, compile, bound, progress?.onProgress);
+  progress?.done();
   await writeOutputFile('--out', file, model.text);
   await writeOutputFile('--out', join(dirname(file), tablesFile), model.tables);
   await writeOutputFile('--out', join(dirname(file), model.tablesDataFile), model.tablesData);
@@ -148,6 +155,10 @@ export function registerExportCommand(program: Command, io: CliIo, setExit: (cod
     .option(
       '--tables <how>',
       "how the node tables are compiled: search (lockstep's complete BFS, default), closure (each node closed under what the composition can feed it; no composed search) or bounded (a BFS cut at --bound-states plus --bound-walks random walks: an under-approximation, Spin's paths end at a transition it lacks)",
+    )
+    .option(
+      '--progress',
+      "with --tables closure: print the closure's node states, closure states and memory every 2 s on stderr (default: only when stderr is a terminal)",
     )
     .option('--bound-states <n>', 'with --tables bounded: states of the BFS (default 1000000)')
     .option('--bound-walks <n>', 'with --tables bounded: random walks after it (default 2000)')

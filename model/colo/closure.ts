@@ -26,6 +26,15 @@ const SEEN_SHARDS = 64;
 /** Sends of one item along one path past which the closure gives up (a loop that sends: no bound). */
 const CAP = 64;
 
+/**
+ * Called as a closure runs (every 65,536 closure states): the node states in each side's table so far
+ * and the closure states expanded. @public
+ */
+export type ClosureProgress = (
+  entries: { readonly primary: number; readonly secondary: number },
+  expanded: number,
+) => void;
+
 /** What compiling the node tables by closure did. @public */
 export interface TableClosure {
   /** Node states in each side's table (the closure's and whatever the bring-up interned). */
@@ -138,11 +147,7 @@ function factBits(side: NodeRole) {
  * ```
  * @public
  */
-export function closeTables(
-  model: ColoModel,
-  progress?: (entries: { primary: number; secondary: number }, expanded: number) => void,
-  cap = CAP,
-): TableClosure {
+export function closeTables(model: ColoModel, progress?: ClosureProgress, cap = CAP): TableClosure {
   const start = performance.now();
   const [init] = model.initStates();
   if (!init) throw new Error('table closure: the model has no initial state');
@@ -244,6 +249,13 @@ export function closeTables(
   // and, per multifd channel, at most as many data and SYNC packets as the primary can write on it
   const budget: number[] = Array(K).fill(0);
   let expanded = 0;
+  const count = () => {
+    if ((++expanded & 0xffff) === 0)
+      progress?.(
+        { primary: tables.primary.entries.length, secondary: tables.secondary.entries.length },
+        expanded,
+      );
+  };
   const LINK = 0;
   const TIMERS = 1;
   const FAULTS = 2;
@@ -323,7 +335,7 @@ export function closeTables(
           ];
           for (let at = 15; at < key.length; at++) v.push(key.charCodeAt(at));
           work.push([tables[side].entries[wide(key, 0)]!, v]);
-          expanded++;
+          count();
         }
         yield;
       }
@@ -366,11 +378,7 @@ export function closeTables(
       // one hash lookup, not has-then-add: at these sizes each lookup is a cache miss
       const before = shard.size;
       if (shard.add(key).size === before) return;
-      if ((++expanded & 0xffff) === 0)
-        progress?.(
-          { primary: tables.primary.entries.length, secondary: tables.secondary.entries.length },
-          expanded,
-        );
+      count();
       for (let k = 0; k < K; k++) {
         const sent = v[SENT + k]!;
         if (sent > cap)

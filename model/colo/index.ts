@@ -5,7 +5,7 @@
  */
 export { describeColoAction } from './action-set.js';
 export { messageSequenceChart } from './chart.js';
-export { closeTables, type TableClosure } from './closure.js';
+export { type ClosureProgress, closeTables, type TableClosure } from './closure.js';
 export { Composition } from './composition.js';
 export {
   FIX_NAMES,

@@ -6,6 +6,7 @@ import {
   type ColoState,
   closeTables,
   createColoModel,
+  type ClosureProgress,
   type TableClosure,
 } from '../colo/index.js';
 import { checker } from '../engine/index.js';
@@ -196,6 +197,7 @@ export function exportPromela(
   tablesFile = 'colo-tables.h',
   compile: PromelaTables = 'search',
   bound: TableBound = {},
+  onClosureProgress?: ClosureProgress,
 ): PromelaExport {
   const tablesDataFile = dataFileOf(tablesFile);
   for (const name of [tablesFile, tablesDataFile])
@@ -204,7 +206,7 @@ export function exportPromela(
         `promela export: the tables file name "${name}" must be letters, digits, '.', '-' or '_'`,
       );
   const model = createColoModel(options);
-  const closure = compile === 'closure' ? closeTables(model) : null;
+  const closure = compile === 'closure' ? closeTables(model, onClosureProgress) : null;
   const bounded = compile === 'bounded' ? boundTables(model, bound) : null;
   const report = closure || bounded ? null : checker(model).spawnBfs();
   const cut = bounded !== null;

@@ -9,6 +9,10 @@ describe('usage errors', () => {
     [['chart', 'all'], /^lockstep: chart all needs --out DIR/],
     [['chart', 'failover', 'extra'], /^lockstep: too many arguments/],
     [['chart', 'failover', '--format', 'dot', '--json'], /^lockstep: --json conflicts with --format dot/],
+    [
+      ['export', 'promela', '--progress'],
+      /^lockstep: --progress reports the closure: it goes with --tables closure/,
+    ],
   ])('%j exits 2 with one line on stderr', async (argv, message) => {
     const result = await run(...argv);
     expect(result.code).toBe(2);
