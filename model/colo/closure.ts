@@ -314,7 +314,8 @@ export function closeTables(model: ColoModel, progress?: ClosureProgress, cap = 
     const below = new Uint8Array(trie.size);
     for (let n = peerSize; n < trie.size; n++)
       for (let up = trie.parent[n]!; up >= 0 && below[up] === 0; up = trie.parent[up]!) below[up] = 1;
-    const raised = budget.flatMap((b, k) => (b > before[k]! ? [k] : []));
+    // only the secondary reads multifd packets: the primary's successors never depend on the budgets
+    const raised = side === 'primary' ? [] : budget.flatMap((b, k) => (b > before[k]! ? [k] : []));
     const sizes = seen.map((shard) => shard.size);
     const wide = (key: string, at: number) =>
       key.charCodeAt(at) | (key.charCodeAt(at + 1) << 8) | (key.charCodeAt(at + 2) << 16);
