@@ -1,12 +1,12 @@
 import { COLO_MESSAGES, type NodeInput } from '../../machines/index.js';
 import {
+  type ClosureProgress,
   type ColoAction,
   type ColoModel,
   type ColoModelOptions,
   type ColoState,
   closeTables,
   createColoModel,
-  type ClosureProgress,
   type TableClosure,
 } from '../colo/index.js';
 import { checker } from '../engine/index.js';
