@@ -110,7 +110,8 @@ const number = (text: string, pattern: RegExp): number => {
 
 /**
  * Runs pan with property `prop` asserted (0: none, a pure count; see promelaPropertyNumber) and parses
- * its report. The depth limit is 10^6 (pan allocates its stack for it: 10^7 costs ~0.45 s per run).
+ * its report. The depth limit is 10^6 unless `args` has a `-m` (pan allocates its stack for it: 10^7
+ * costs ~0.45 s per run).
  * pan stops at the first error, so `errors > 0` comes with a partial count and the failed `assertion`.
  * `cwd` is where pan writes its trail (`colo.pml.trail`): runs side by side need one folder each.
  * @public
@@ -122,7 +123,9 @@ export async function runPan(
   cwd: string = build.dir,
 ): Promise<PanResult> {
   const start = performance.now();
-  const stdout = await run(build.pan, ['-m1000000', ...args], {
+  // the default depth limit unless the caller gives its own (a swarm run's -m from --depth)
+  const depth = args.some((arg) => arg.startsWith('-m')) ? [] : ['-m1000000'];
+  const stdout = await run(build.pan, [...depth, ...args], {
     cwd,
     env: { ...process.env, LOCKSTEP_PROP: String(prop) },
     timeout: TIMEOUT_MS.search,
