@@ -19,17 +19,28 @@ export function watchPeer(node: NodeRuntime, socket: Socket): void {
   const timeoutMs = Math.max(node.options.peerTimeoutMs ?? PEER_TIMEOUT_MS, 2 * node.checkpointDelayMs);
   socket.setKeepAlive(true, Math.max(1_000, Math.floor(timeoutMs / 2)));
   socket.setTimeout(timeoutMs);
+  let heard = 0;
+  const spoke = () => {
+    heard++;
+    node.peerSilent(null);
+  };
   socket.on('timeout', () => {
-    // before COLO the channel may rest (pause-before-switchover waits for the operator)
-    if (node.state.colo === null || node.killed) return;
-    node.peerSilent(
-      new LockstepError('peer-silent', {
-        message: 'migration main',
-        limit: timeoutMs,
-        state: String(node.state.colo.value),
-      }),
-    );
+    // A timer runs before the I/O of the same turn of the event loop: after the process was held up
+    // (a loaded machine), bytes that arrived in time may still wait in the socket. The report waits one
+    // turn, so they are read first and count as the peer speaking, not as silence then speech.
+    const before = heard;
+    setImmediate(() => {
+      // before COLO the channel may rest (pause-before-switchover waits for the operator)
+      if (heard !== before || node.state.colo === null || node.killed) return;
+      node.peerSilent(
+        new LockstepError('peer-silent', {
+          message: 'migration main',
+          limit: timeoutMs,
+          state: String(node.state.colo.value),
+        }),
+      );
+    });
   });
-  socket.on('data', () => node.peerSilent(null));
-  socket.on(REUSED_READ_EVENT, () => node.peerSilent(null));
+  socket.on('data', spoke);
+  socket.on(REUSED_READ_EVENT, spoke);
 }
