@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { COLO_PROPERTIES, type ColoModelOptions, type PromelaExport, traceFile } from '../../model/index.js';
 import { runSwarm, type SwarmReport, spinAvailable } from '../../model/spin/index.js';
-import { EXIT_FAILURE, EXIT_INCOMPLETE } from '../errors.js';
+import { EXIT_FAILURE, EXIT_INCOMPLETE, UsageError } from '../errors.js';
 import { writeOutputFile } from '../io.js';
 import { integer } from './model-options.js';
 
@@ -13,6 +13,7 @@ export interface SwarmFlags {
   readonly parallel?: string;
   readonly depth?: string;
   readonly minutes?: string;
+  readonly hashCompact?: true;
 }
 
 const isFinding = (property: string): boolean =>
@@ -20,10 +21,15 @@ const isFinding = (property: string): boolean =>
 
 /** The flags as swarm options, checked before the export's search (a typo costs nothing). */
 export function swarmOptions(flags: SwarmFlags) {
+  if (flags.hashCompact && flags.hashes !== undefined)
+    throw new UsageError(
+      '--hashes is pan -k of a bitstate search; --hash-compact stores one signature per state',
+    );
   return {
     jobs: integer('swarm', flags.swarm, 1, 1, 1000),
+    mode: flags.hashCompact ? ('hash-compact' as const) : ('bitstate' as const),
     bits: integer('bits', flags.bits, 24, 10, 34),
-    hashes: integer('hashes', flags.hashes, 3, 1, 32),
+    ...(flags.hashCompact ? {} : { hashes: integer('hashes', flags.hashes, 3, 1, 32) }),
     parallel: integer('parallel', flags.parallel, 2, 1, 256),
     depth: integer('depth', flags.depth, 1_000_000, 100, 100_000_000),
     ...(flags.minutes === undefined ? {} : { minutes: integer('minutes', flags.minutes, 0, 1, 9) }),
@@ -32,7 +38,7 @@ export function swarmOptions(flags: SwarmFlags) {
 
 /**
  * Runs the swarm on the export just written and sets the exit code: 1 for a violation (a finding such
- * as split-brain does not count), 1 for a problem of the export, else 3: bitstate never proves.
+ * as split-brain does not count), 1 for a problem of the export, else 3: an approximate search never proves.
  */
 export async function runExportSwarm(
   model: PromelaExport,
@@ -83,12 +89,12 @@ export function swarmLines(report: SwarmReport): string[] {
   const percent = (x: number | null) => (x === null ? 'unknown' : `${(100 * x).toFixed(1)}%`);
   const worst = Math.max(0, ...report.runs.map((r) => r.omission));
   return [
-    `swarm: ${report.runs.length} bitstate runs of pan (${report.build.flags.join(' ')}), ${report.seconds.toFixed(1)} s; lockstep's search counted ${report.known ?? 'an unknown number of'} states`,
+    `swarm: ${report.runs.length} ${report.mode} runs of pan (${report.build.flags.join(' ')}), ${report.seconds.toFixed(1)} s; lockstep's search counted ${report.known ?? 'an unknown number of'} states`,
     ...report.verdicts.map((v) => {
       const text =
         v.verdict === 'violated'
           ? `${isFinding(v.property) ? 'FINDING' : 'VIOLATED'} in ${v.violatedIn} of ${v.runs} runs`
-          : `not found (bitstate: incomplete${report.caveat ? `; ${report.caveat}` : ''}), ${v.runs} runs`;
+          : `not found (${report.mode}: incomplete${report.caveat ? `; ${report.caveat}` : ''}), ${v.runs} runs`;
       const line = `  ${v.property}: ${text}; best run ${v.bestStates} states (${percent(v.coverage)} of lockstep's)`;
       const c = v.counterexample;
       if (!c) return line;

@@ -51,9 +51,12 @@ async function runExport(io: CliIo, format: string, flags: ExportFlags, setExit:
     throw new UsageError('--spin (exhaustive, compared) and --swarm (bitstate) are separate runs: give one');
   if (
     flags.swarm === undefined &&
-    (flags.bits ?? flags.hashes ?? flags.parallel ?? flags.depth ?? flags.minutes) !== undefined
+    (flags.bits ?? flags.hashes ?? flags.parallel ?? flags.depth ?? flags.minutes ?? flags.hashCompact) !==
+      undefined
   )
-    throw new UsageError('--bits, --hashes, --depth, --parallel and --minutes go with --swarm <jobs>');
+    throw new UsageError(
+      '--bits, --hashes, --hash-compact, --depth, --parallel and --minutes go with --swarm <jobs>',
+    );
   if (flags.swarm === undefined && flags.traceOut !== undefined)
     throw new UsageError("--trace-out goes with --swarm <jobs> (it saves Spin's counterexamples)");
   if (flags.traceOut !== undefined) checkTraceOut(flags.traceOut);
@@ -147,8 +150,15 @@ export function registerExportCommand(program: Command, io: CliIo, setExit: (cod
       '--swarm <jobs>',
       'run pan in bitstate mode, <jobs> diversified runs per property (incomplete: exit 1 on a violation, else 3)',
     )
-    .option('--bits <w>', 'with --swarm: log2 of the bitstate array in bits, pan -w (default 24)')
+    .option(
+      '--bits <w>',
+      'with --swarm: pan -w, log2 of the bitstate array in bits (with --hash-compact: of the hash table slots) (default 24)',
+    )
     .option('--hashes <k>', 'with --swarm: bits set per state, pan -k (default 3)')
+    .option(
+      '--hash-compact',
+      'with --swarm: hash-compact runs (pan -DHC4: a 96-bit signature per state in a table of 2^W slots) instead of bitstate',
+    )
     .option('--depth <n>', "with --swarm: pan's depth limit, pan -m (default 1000000)")
     .option('--parallel <n>', 'with --swarm: pan processes at once (default 2)')
     .option('--minutes <m>', 'with --swarm: time limit per pan run in minutes, pan -Q (default none)')

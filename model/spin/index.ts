@@ -16,6 +16,7 @@ export {
 export {
   runSwarm,
   type SpinCounterexample,
+  type SwarmMode,
   type SwarmOptions,
   type SwarmReport,
   type SwarmRun,

@@ -13,13 +13,26 @@ import { machinery } from './machinery.js';
 import { buildPan, type PanBuild, removePan, replayTrail, runPan } from './run-spin.js';
 import { type ModelReplay, replayOnModel, trailSteps } from './trail.js';
 
-/** How a swarm of bitstate runs is made. @public */
+/**
+ * Spin's two approximate ways of storing visited states: `bitstate` sets k bits of an array per state
+ * (-DBITSTATE); `hash-compact` keeps a 96-bit signature of each state in a hash table (-DHC4: the
+ * 64-bit hash plus 4 bytes of a second one), more memory per state and far fewer omissions.
+ * @public
+ */
+export type SwarmMode = 'bitstate' | 'hash-compact';
+
+/** How a swarm of approximate pan runs is made. @public */
 export interface SwarmOptions {
   /** pan runs per property, each diversified (hash seed, transition order, direction). */
   readonly jobs: number;
-  /** log2 of the bitstate array in bits (pan -w); default 24 (2 MiB). */
+  /** How each run stores visited states; default `bitstate`. */
+  readonly mode?: SwarmMode;
+  /**
+   * pan -w: log2 of the bitstate array in bits, or with `hash-compact` of the hash table's slots (its
+   * signatures come on top, 12 bytes and a link per state); default 24.
+   */
   readonly bits?: number;
-  /** Bits set per state (pan -k); default 3. */
+  /** Bits set per state (pan -k), bitstate only; default 3. */
   readonly hashes?: number;
   /** pan's depth limit (-m; its DFS stack is allocated for it); default 10^6. */
   readonly depth?: number;
@@ -44,7 +57,8 @@ export interface SwarmRun {
   readonly hashFactor: number | null;
   /**
    * Estimated probability that a new state met at the end of this run was taken for a visited one and
-   * pruned: (1 - e^(-k n / m))^k for n stored states, m bits and k bits per state.
+   * pruned: bitstate (1 - e^(-k n / m))^k for n stored states, m bits and k bits per state;
+   * hash-compact n / 2^96, the chance its 96-bit signature equals one of the n stored.
    */
   readonly omission: number;
   /** The run hit pan's depth limit: it cut paths off, beyond what bitstate already prunes. */
@@ -69,11 +83,11 @@ export interface SpinCounterexample {
   readonly model: ModelReplay;
 }
 
-/** A property's verdict from a swarm: bitstate search never proves, so at best "not found". @public */
+/** A property's verdict from a swarm: an approximate search never proves, so at best "not found". @public */
 export interface SwarmVerdict {
   readonly property: PromelaProperty;
   readonly verdict: 'violated' | 'not-found';
-  /** Always false: a bitstate search may prune states it never visited. */
+  /** Always false: bitstate and hash-compact searches may prune states they never visited. */
   readonly complete: false;
   readonly runs: number;
   /** Runs that found a violation. */
@@ -91,6 +105,8 @@ export interface SwarmVerdict {
 
 /** What a swarm found. @public */
 export interface SwarmReport {
+  /** How the runs stored visited states. */
+  readonly mode: SwarmMode;
   /** The compile flags of the one pan every run uses. */
   readonly build: { readonly flags: readonly string[]; readonly seconds: number };
   /** States of lockstep's search for the export (its tables), when complete; else null. */
@@ -102,34 +118,45 @@ export interface SwarmReport {
   /** Always false: see {@link SwarmVerdict.complete}. */
   readonly complete: false;
   /**
-   * What the verdicts are worth beyond "bitstate is incomplete": {@link BOUNDED_CAVEAT} when the export's
+   * What the verdicts are worth beyond "an approximate search is incomplete": {@link BOUNDED_CAVEAT} when the export's
    * tables came from a bounded search (Spin searched an under-approximation), else null.
    */
   readonly caveat: string | null;
   readonly seconds: number;
 }
 
-/** Bitstate, with the transition order randomised by each run's -RS seed (Spin's swarm recipe). */
-const SWARM_FLAGS = ['-DBITSTATE', '-DT_RAND'] as const;
+/** The storage mode, with the transition order randomised by each run's -RS seed (Spin's swarm recipe). */
+const SWARM_FLAGS: Record<SwarmMode, readonly string[]> = {
+  bitstate: ['-DBITSTATE', '-DT_RAND'],
+  'hash-compact': ['-DHC4', '-DT_RAND'],
+};
+
+/** Bits of a hash-compact signature: pan's 64-bit hash (WS, 8 bytes) and HC4's 4 bytes of a second. */
+const SIGNATURE_BITS = 96;
 
 /** The diversification of run `job`: its random seed, hash seed and, every other run, reversed order. */
-function panArgs(job: number, bits: number, hashes: number, depth: number, minutes?: number): string[] {
-  const args = [`-m${depth}`, `-w${bits}`, `-k${hashes}`, `-RS${job + 1}`, `-h${job % 500}`, '-n'];
+function panArgs(job: number, storage: string[], depth: number, minutes?: number): string[] {
+  const args = [`-m${depth}`, ...storage, `-RS${job + 1}`, `-h${job % 500}`, '-n'];
   if (minutes !== undefined) args.push(`-Q${minutes}`);
   if (job % 2 === 1) args.push('-t_reverse');
   return args;
 }
 
-/** (1 - e^(-k n / m))^k: the chance a new state's k bits are all set already. */
-const omission = (states: number, bits: number, hashes: number): number =>
-  (1 - Math.exp((-hashes * states) / 2 ** bits)) ** hashes;
+/**
+ * The chance a new state is taken for a visited one: bitstate (1 - e^(-k n / m))^k, all its k bits set
+ * already; hash-compact n / 2^96, its signature equal to one of the n stored.
+ */
+const omission = (mode: SwarmMode, states: number, bits: number, hashes: number): number =>
+  mode === 'bitstate'
+    ? (1 - Math.exp((-hashes * states) / 2 ** bits)) ** hashes
+    : states / 2 ** SIGNATURE_BITS;
 
 /**
- * Runs pan in bitstate mode on an export as a local swarm: `jobs` diversified runs per property (pan
- * -RS seed with -DT_RAND, -h hash seed, -t_reverse on odd jobs; -w, -k and -m as asked), `parallel` at
- * a time, each in its own
+ * Runs pan in bitstate (or hash-compact) mode on an export as a local swarm: `jobs` diversified runs
+ * per property (pan -RS seed with -DT_RAND, -h hash seed, -t_reverse on odd jobs; -w, -k and -m as
+ * asked), `parallel` at a time, each in its own
  * folder (its trail). The verdict is `violated` when any run's assertion failed, else `not-found`:
- * never `holds`, since bitstate search is incomplete; each run reports its states and its omission
+ * never `holds`, since both searches are incomplete; each run reports its states and its omission
  * estimate, and the best run's states are set against lockstep's count.
  * @example
  * ```ts
@@ -139,13 +166,19 @@ const omission = (states: number, bits: number, hashes: number): number =>
  * @public
  */
 export async function runSwarm(model: PromelaExport, options: SwarmOptions): Promise<SwarmReport> {
+  const mode = options.mode ?? 'bitstate';
   const bits = options.bits ?? 24;
   const hashes = options.hashes ?? 3;
+  if (mode === 'hash-compact' && options.hashes !== undefined)
+    throw new Error(
+      'swarm: hashes (pan -k) is a bitstate option; hash-compact stores one signature per state',
+    );
+  const storage = mode === 'bitstate' ? [`-w${bits}`, `-k${hashes}`] : [`-w${bits}`];
   const depth = options.depth ?? 1_000_000;
   const parallel = Math.max(1, options.parallel ?? availableParallelism());
   const properties = options.properties ?? PROMELA_PROPERTIES;
   const start = performance.now();
-  const build = await buildPan(model, SWARM_FLAGS);
+  const build = await buildPan(model, SWARM_FLAGS[mode]);
   const tasks = properties.flatMap((property) =>
     Array.from({ length: options.jobs }, (_, job) => ({ property, job })),
   );
@@ -156,7 +189,8 @@ export async function runSwarm(model: PromelaExport, options: SwarmOptions): Pro
       while (next < tasks.length) {
         const task = tasks[next++]!;
         runs.push(
-          await swarmRun(build, model, task, panArgs(task.job, bits, hashes, depth, options.minutes), {
+          await swarmRun(build, model, task, panArgs(task.job, storage, depth, options.minutes), {
+            mode,
             bits,
             hashes,
             depth,
@@ -190,7 +224,8 @@ export async function runSwarm(model: PromelaExport, options: SwarmOptions): Pro
   });
   const problems = [...new Set(runs.flatMap((r) => (r.problem ? [r.problem] : [])))];
   return {
-    build: { flags: SWARM_FLAGS, seconds: build.buildSeconds },
+    mode,
+    build: { flags: SWARM_FLAGS[mode], seconds: build.buildSeconds },
     known,
     runs,
     verdicts,
@@ -206,7 +241,7 @@ async function swarmRun(
   model: PromelaExport,
   { property, job }: { property: PromelaProperty; job: number },
   args: readonly string[],
-  { bits, hashes, depth }: { bits: number; hashes: number; depth: number },
+  { mode, bits, hashes, depth }: { mode: SwarmMode; bits: number; hashes: number; depth: number },
 ): Promise<SwarmRun> {
   const cwd = join(build.dir, `${property}-${job}`);
   await mkdir(cwd);
@@ -227,7 +262,7 @@ async function swarmRun(
     transitions: result.transitions,
     depth: result.depth,
     hashFactor: result.hashFactor,
-    omission: omission(result.states, bits, hashes),
+    omission: omission(mode, result.states, bits, hashes),
     truncated: result.errors === 0 && result.partial && !result.timedOut,
     timedOut: result.timedOut,
     violated,
