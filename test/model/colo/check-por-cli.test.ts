@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main.js';
-
-async function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
+import { runInProcess as run } from '../../support/run-in-process.js';
 
 interface CheckJson {
   states: number;

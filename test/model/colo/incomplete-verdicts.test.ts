@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT_INCOMPLETE } from '../../../cli/errors.js';
-import { main } from '../../../cli/main.js';
-
-async function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
+import { runInProcess as run } from '../../support/run-in-process.js';
 
 interface JsonVerdict {
   property: string;

@@ -2,16 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main.js';
 import type { SwarmReport } from '../../../model/spin/index.js';
+import { runInProcess as run } from '../../support/run-in-process.js';
 import { requireSpin } from './support.js';
-
-async function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
 
 // Hash-compact keeps a 96-bit signature per state: on the plain configuration's 4,572 states no two
 // collide, so each run that finds nothing stores exactly what lockstep's complete search counted, where

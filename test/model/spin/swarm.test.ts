@@ -2,17 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main.js';
 import type { SwarmReport } from '../../../model/spin/index.js';
 import { readTrace } from '../../../replay/index.js';
+import { runInProcess as run } from '../../support/run-in-process.js';
 import { requireSpin } from './support.js';
-
-async function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
 
 // A bitstate swarm is incomplete by construction: with a hash array too small for the 4,572 states of
 // the plain configuration, runs prune states, and the verdicts must say so (never "holds", exit 3).
