@@ -15,6 +15,7 @@ import {
   writeBlockedBy,
 } from '../../machines/index.js';
 import type { NodeEntry, NodeTable } from '../compile/index.js';
+import { pushTriple, readTriple } from '../compile/triple.js';
 import { shutOf } from './composition.js';
 import { type ColoModel, isLinkFault } from './model.js';
 import { checkpointTimerArmed, type NodeFacts } from './node-facts.js';
@@ -270,21 +271,34 @@ export function closeTables(model: ColoModel, progress?: ClosureProgress, cap = 
   // one; a one-byte string (every code below 256) of ~30 characters, which V8 stores in about half the
   // bytes of the decimal text
   const codes: number[] = [];
-  const wide = (n: number) => {
-    if (n >= 1 << 24) throw new Error(`table closure: ${n} node states or trie nodes, past the key's 2^24`);
-    codes.push(n & 255, (n >> 8) & 255, n >> 16);
-  };
+  const WIDE = [READ, WROTE, KNOWN] as const;
+  const NARROW = [LINK, TIMERS, FAULTS] as const;
+  /** Where a key's one-byte fields start: after the entry and the WIDE fields, three bytes each. */
+  const NARROW_AT = 3 + 3 * WIDE.length;
   const keyOf = (id: number, v: readonly number[]): string => {
     codes.length = 0;
-    wide(id);
-    wide(v[READ]!);
-    wide(v[WROTE]!);
-    wide(v[KNOWN]!);
-    codes.push(v[LINK]!, v[TIMERS]!, v[FAULTS]!);
+    pushTriple(codes, id, 'table closure');
+    for (const field of WIDE) pushTriple(codes, v[field]!, 'table closure');
+    for (const field of NARROW) codes.push(v[field]!);
     // the counts are at most cap + 1 (visit throws past cap), below 256
     for (let i = RECEIVED; i < FIELDS; i++) codes.push(v[i]!);
     return String.fromCharCode(...codes);
   };
+  /** The closure state a key names: its entry's id and its fields (keyOf read back). */
+  const stateOf = (key: string): [number, number[]] => {
+    const v: number[] = Array(FIELDS);
+    WIDE.forEach((field, i) => {
+      v[field] = readTriple(key, 3 + 3 * i);
+    });
+    NARROW.forEach((field, i) => {
+      v[field] = key.charCodeAt(NARROW_AT + i);
+    });
+    for (let i = RECEIVED; i < FIELDS; i++) v[i] = key.charCodeAt(NARROW_AT + NARROW.length + i - RECEIVED);
+    return [readTriple(key, 0), v];
+  };
+  /** Where a key holds KNOWN and the first received count (reexpand reads them without stateOf). */
+  const KNOWN_AT = 3 + 3 * WIDE.indexOf(KNOWN);
+  const RECEIVED_AT = NARROW_AT + NARROW.length;
 
   // Each side's closure states are kept from round to round: everything is monotone (a larger trie or
   // budget only adds successors), so a later round re-expands only the states whose successors can
@@ -317,25 +331,17 @@ export function closeTables(model: ColoModel, progress?: ClosureProgress, cap = 
     // only the secondary reads multifd packets: the primary's successors never depend on the budgets
     const raised = side === 'primary' ? [] : budget.flatMap((b, k) => (b > before[k]! ? [k] : []));
     const sizes = seen.map((shard) => shard.size);
-    const wide = (key: string, at: number) =>
-      key.charCodeAt(at) | (key.charCodeAt(at + 1) << 8) | (key.charCodeAt(at + 2) << 16);
     return (function* () {
       for (let i = 0; i < SEEN_SHARDS; i++) {
         let left = sizes[i]!;
         for (const key of seen[i]!) {
           if (left-- === 0) break;
-          const known = wide(key, 9);
-          if (below[known] === 0 && !raised.some((k) => key.charCodeAt(15 + k) >= before[k]!)) continue;
-          const v = [
-            key.charCodeAt(12),
-            key.charCodeAt(13),
-            key.charCodeAt(14),
-            wide(key, 3),
-            wide(key, 6),
-            known,
-          ];
-          for (let at = 15; at < key.length; at++) v.push(key.charCodeAt(at));
-          work.push([tables[side].entries[wide(key, 0)]!, v]);
+          const changed =
+            below[readTriple(key, KNOWN_AT)] === 1 ||
+            raised.some((k) => key.charCodeAt(RECEIVED_AT + k) >= before[k]!);
+          if (!changed) continue;
+          const [id, v] = stateOf(key);
+          work.push([tables[side].entries[id]!, v]);
           count();
         }
         yield;

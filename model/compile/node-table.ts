@@ -7,6 +7,7 @@ import {
 } from '../../machines/index.js';
 import { fingerprint } from '../engine/fingerprint.js';
 import { decodeNode, nodeKeyParts } from './node-key.js';
+import { pushTriple, readTriple } from './triple.js';
 
 /** One distinct node state in a table, with what the composition needs to know of it. @public */
 export interface NodeEntry<F> {
@@ -64,16 +65,17 @@ export class NodeTable<F> {
   /** The entry of a node state, added when new. */
   intern(node: NodeState): NodeEntry<F> {
     const texts = nodeKeyParts(node);
-    const indices = texts.map((text) => {
+    const codes: number[] = [];
+    for (const text of texts) {
       let i = this.partIndex.get(text);
       if (i === undefined) {
         i = this.parts.length;
         this.parts.push(text);
         this.partIndex.set(text, i);
       }
-      return i;
-    });
-    const compact = String.fromCharCode(...indices.flatMap((i) => [i & 255, (i >> 8) & 255, i >> 16]));
+      pushTriple(codes, i, 'node table key parts');
+    }
+    const compact = String.fromCharCode(...codes);
     return this.byParts.get(compact) ?? this.entry(compact, `{${texts.join(',')}}`, node);
   }
 
@@ -87,12 +89,7 @@ export class NodeTable<F> {
   /** The key of the entry whose part indices are `compact`. */
   private readonly keyText = (compact: string): string => {
     const texts: string[] = [];
-    for (let at = 0; at < compact.length; at += 3)
-      texts.push(
-        this.parts[
-          compact.charCodeAt(at) | (compact.charCodeAt(at + 1) << 8) | (compact.charCodeAt(at + 2) << 16)
-        ]!,
-      );
+    for (let at = 0; at < compact.length; at += 3) texts.push(this.parts[readTriple(compact, at)]!);
     return `{${texts.join(',')}}`;
   };
 
@@ -133,7 +130,6 @@ export class NodeTable<F> {
   }
 
   private entry(compact: string, key: string, node: NodeState): NodeEntry<F> {
-    if (this.parts.length >= 1 << 24) throw new Error('node table: more than 2^24 distinct key parts');
     fingerprint(key, this.words);
     const entry = new TableEntry(
       this.entries.length,
