@@ -139,10 +139,12 @@ function faultOption({ model, input }: GlueInput, action: Extract<ColoAction, { 
   const command = model.faultInput(fault, side);
   const feedCommand = command ? feed(side, input(command)) : '';
   switch (fault) {
+    // a QMP command to a live side, nothing else: what it does is the node's (ColoModel.faultInput)
     case 'yank':
+    case 'cancel':
       return {
         action,
-        comment: `FAULT yank ${side}`,
+        comment: `FAULT ${fault === 'yank' ? 'yank' : 'migrate_cancel'} ${side}`,
         guard: `${budget} && !dead${X}`,
         body: `faults++; ${feedCommand}`,
       };
@@ -153,13 +155,7 @@ function faultOption({ model, input }: GlueInput, action: Extract<ColoAction, { 
         guard: `${budget} && !dead${X} && !hb${X}`,
         body: `faults++; hb${X} = 1; ${feedCommand}`,
       };
-    case 'cancel':
-      return {
-        action,
-        comment: `FAULT migrate_cancel ${side}`,
-        guard: `${budget} && !dead${X}`,
-        body: `faults++; ${feedCommand}`,
-      };
+
     case 'kill':
       return {
         action,
